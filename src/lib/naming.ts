@@ -1,0 +1,54 @@
+import {createHash} from 'node:crypto'
+
+/** Lengths AWS enforces on names we generate. */
+export const NameLimits = {
+  albName: 32,
+  targetGroupName: 32,
+  stackName: 128,
+  ecsClusterName: 255,
+  ecrRepositoryName: 256,
+  iamRoleName: 64,
+  dbClusterIdentifier: 63,
+  s3BucketName: 63,
+  logGroupName: 512,
+  wafName: 128,
+  snsTopicName: 256,
+} as const
+
+/** A short, stable hash of text: the same input always gives the same 6 hex characters. */
+export function shortHash(text: string, length = 6): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length)
+}
+
+/**
+ * Fit `name` into `max` characters. Names that fit are returned unchanged; longer ones keep their
+ * beginning and end in a stable hash of the whole, so two long names never collide and the same
+ * config always yields the same name (`bookmark-manager-production-web-tg` → `bookmark-manager-pro-3f2a1c-tg`).
+ */
+export function fitName(name: string, max: number, keepSuffix = ''): string {
+  if (name.length <= max) return name
+  const hash = shortHash(name)
+  const suffix = keepSuffix && name.endsWith(keepSuffix) ? keepSuffix : ''
+  const headLength = max - hash.length - suffix.length - 1
+  const head = name.slice(0, headLength).replace(/-+$/, '')
+  return `${head}-${hash}${suffix}`.slice(0, max)
+}
+
+/** `<project>-<env>` — the prefix of every generated name. */
+export function envPrefix(project: string, env: string): string {
+  return `${project}-${env}`
+}
+
+/** `<project>-<env>-<part>` — the stack name of a part. */
+export function stackName(project: string, env: string, part: string): string {
+  return fitName(`${project}-${env}-${part}`, NameLimits.stackName)
+}
+
+/** CloudFormation logical ids allow [A-Za-z0-9] only: `web-api` → `WebApi`. */
+export function logicalId(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('')
+}

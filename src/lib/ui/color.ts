@@ -1,0 +1,20 @@
+/**
+ * Colour is decided once at start-up: off for NO_COLOR, --no-color, --json, TERM=dumb, or when
+ * stderr/stdout is not a terminal. Setting FORCE_COLOR=0 makes every library we use (oclif's
+ * ansis, listr2, inquirer) agree without each being told separately.
+ */
+export function shouldUseColor(argv: string[], env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY && process.stderr.isTTY)): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
+  if (argv.includes('--no-color') || argv.includes('--json')) return false
+  if (env.TERM === 'dumb') return false
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
+  return isTty
+}
+
+export function applyColorPolicy(argv: string[]): void {
+  if (!shouldUseColor(argv)) {
+    process.env.FORCE_COLOR = '0'
+    const i = argv.indexOf('--no-color')
+    if (i >= 0) process.argv.splice(i + 2, 1)
+  }
+}

@@ -1,0 +1,88 @@
+import type {CloudFormationApi, RetryNotice} from '../aws/cloudformation.js'
+import type {ResourceChange} from './replacement.js'
+
+/** The AWS calls a deploy makes besides CloudFormation: narrow, so tests can fake them. */
+export interface DeployAws {
+  /** A CloudFormation client for the region (each stack uses its own region's). */
+  cloudFormation(region: string): CloudFormationApi
+  /** Upload a large template; returns the TemplateURL. */
+  putTemplate(region: string, bucket: string, key: string, body: string): Promise<string>
+  /** STS GetCallerIdentity's account. */
+  callerAccount(): Promise<string>
+  /** RDS DescribeDBEngineVersions: the versions of `engine` offered in the region. */
+  engineVersions(region: string, engine: string): Promise<string[]>
+  /** SSM GetParameters: which of `names` do not exist. */
+  missingParameters(region: string, names: string[]): Promise<string[]>
+  /** Where `--local` / AWS_ENDPOINT_URL points, if anywhere (keys the local lock). */
+  endpoint?: string
+}
+
+/** What a stack will do, decided in the plan phase. */
+export type StackAction =
+  | 'create'
+  | 'update'
+  | 'skip'
+  /** In ROLLBACK_COMPLETE after a failed first create: delete, then create again. */
+  | 'recreate'
+  /** UPDATE_ROLLBACK_FAILED: continue-update-rollback, then update. */
+  | 'recover'
+  /** Another operation is running on it: wait for it, then decide. */
+  | 'attach'
+  /** Not selected with --stack: only its outputs are read. */
+  | 'read-only'
+  /** A service stack on a first --infra-only deploy with no image yet. */
+  | 'deferred'
+
+export interface ParameterChange {
+  name: string
+  old?: string
+  new?: string
+}
+
+export interface StackPlan {
+  stack: string
+  part: string
+  region: string
+  action: StackAction
+  status?: string
+  reason?: string
+  changes: ResourceChange[]
+  parameterChanges: ParameterChange[]
+  /** Where `changes` came from. */
+  source: 'change-set' | 'template' | 'none'
+}
+
+/** One line of progress: the UI renders these; `--json` prints them one per line. */
+export type DeployEvent =
+  | {type: 'plan'; stacks: StackPlan[]}
+  | {type: 'stack'; stack: string; region: string; phase: StackPhase; message?: string; elapsedMs: number}
+  | {
+      type: 'resource'
+      stack: string
+      logicalId: string
+      resourceType: string
+      status: string
+      reason?: string
+      description?: string
+      elapsedMs: number
+    }
+  | ({type: 'retry'; region: string} & RetryNotice)
+  | {type: 'change-set'; stack: string; changeSetId: string; action: 'created' | 'deleted' | 'executed' | 'empty'}
+  | {type: 'warning'; message: string}
+
+export type StackPhase =
+  | 'waiting'
+  | 'attaching'
+  | 'recovering'
+  | 'deleting'
+  | 'planning'
+  | 'executing'
+  | 'skipped'
+  | 'no-change'
+  | 'deferred'
+  | 'complete'
+  | 'failed'
+  | 'cancelled'
+  | 'not-started'
+
+export type EventSink = (event: DeployEvent) => void

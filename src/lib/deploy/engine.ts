@@ -149,13 +149,11 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   }
   for (const name of selectedNames) addNeeded(name)
 
-  if (options.mode === 'deploy' && options.preflight !== false) {
-    const selectedParts = [...selectedNames].map((n) => byName.get(n)?.part ?? '')
-    await runPreflight(options.env, options.aws, emit, {
-      database: selectedParts.includes('data'),
-      services: selectedParts.some((p) => p.startsWith('svc-')),
-    })
-  }
+  // The account is checked while the stacks are read (reads change nothing); the other checks
+  // run only for what will change, so a no-op deploy costs one STS call on top of the reads.
+  const preflight = options.mode === 'deploy' && options.preflight !== false
+  const accountCheck = preflight ? runPreflight(options.env, options.aws, emit, {database: false, services: false}) : Promise.resolve()
+  accountCheck.catch(() => undefined)
 
   // 1. Read every needed stack, all regions at once.
   const prepared = new Map<string, Prepared>()
@@ -178,8 +176,21 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       })
     }),
   )
+  await accountCheck
   const outputs = new Map<string, Record<string, string>>()
   for (const p of prepared.values()) if (p.deployed) outputs.set(p.def.name, p.deployed.outputs)
+  if (preflight) {
+    const changing = [...prepared.values()].filter((p) => p.selected && wouldChange(p)).map((p) => p.def.part)
+    if (changing.includes('data') || changing.some((part) => part.startsWith('svc-'))) {
+      await runPreflight(options.env, options.aws, emit, {account: false, database: changing.includes('data'), services: changing.some((part) => part.startsWith('svc-'))})
+    }
+  }
+
+  function wouldChange(p: Prepared): boolean {
+    const resolved = resolveParameters(p, options.images ?? {}, outputs)
+    if (resolved.unresolved.length > 0 || resolved.imageMissing.length > 0) return true
+    return !decideSkip(p.def, p.deployed, p.deployedTemplate, resolved.parameters, options.force).skip
+  }
 
   // 2. Plan in dependency order (a stack's plan reads its dependencies' plans).
   const order = topologicalOrder([...prepared.values()].map((p) => p.def))

@@ -17,14 +17,14 @@ export function secretParameterNames(env: PreflightEnvironment): string[] {
  * the credentials' account, the Aurora engine version in the region, the secrets' parameters.
  * All three run at once; every problem is reported together, and nothing has been applied.
  */
-export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, emit: EventSink, options: {database: boolean; services: boolean}): Promise<void> {
+export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, emit: EventSink, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
   const problems: string[] = []
   const [account, versions, missing] = await Promise.all([
-    aws.callerAccount(),
-    options.database && env.database ? aws.engineVersions(env.region, env.database.engine) : Promise.resolve(undefined),
+    options.account === false ? Promise.resolve(env.account) : aws.callerAccount(),
+    options.database && env.database ? aws.engineVersions(env.region, env.database.engine, env.database.version).catch((error) => unverifiable(error, emit, env)) : Promise.resolve(undefined),
     options.services ? aws.missingParameters(env.region, secretParameterNames(env)) : Promise.resolve([]),
   ])
-  if (env.account && account !== env.account) {
+  if (env.account && account !== undefined && account !== env.account) {
     throw new AwsAuthError(`These credentials are for account ${account}, but environment ${env.name} deploys to ${env.account}.`, {
       suggestions: ['Use the profile of the right account (--profile or AWS_PROFILE).', `Or change environments.${env.name}.account in platform.yaml.`],
     })
@@ -48,4 +48,15 @@ export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, em
     )
   }
   if (problems.length > 0) throw new DeployFailedError(`Preflight failed; nothing was changed.\n  ${problems.join('\n  ')}`, [], {code: 'PREFLIGHT_FAILED'})
+}
+
+/**
+ * moto 5.2.1 does not implement DescribeDBEngineVersions (HTTP 500, NotImplementedError): a
+ * server error means "cannot check", which is a warning, not a failed deploy. Auth errors still fail.
+ */
+function unverifiable(error: unknown, emit: EventSink, env: PreflightEnvironment): undefined {
+  const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode ?? 0
+  if (status < 500) throw error
+  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions answered HTTP ${status}.`})
+  return undefined
 }

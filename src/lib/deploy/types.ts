@@ -9,8 +9,8 @@ export interface DeployAws {
   putTemplate(region: string, bucket: string, key: string, body: string): Promise<string>
   /** STS GetCallerIdentity's account. */
   callerAccount(): Promise<string>
-  /** RDS DescribeDBEngineVersions: the versions of `engine` offered in the region. */
-  engineVersions(region: string, engine: string): Promise<string[]>
+  /** RDS DescribeDBEngineVersions: the versions of `engine` offered in the region (just `[version]` when that one is). */
+  engineVersions(region: string, engine: string, version?: string): Promise<string[]>
   /** SSM GetParameters: which of `names` do not exist. */
   missingParameters(region: string, names: string[]): Promise<string[]>
   /** Where `--local` / AWS_ENDPOINT_URL points, if anywhere (keys the local lock). */

@@ -1,0 +1,126 @@
+import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import {DescribeDBEngineVersionsCommand, type RDSClient} from '@aws-sdk/client-rds'
+import {PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
+import {GetParametersCommand, type SSMClient} from '@aws-sdk/client-ssm'
+import {GetCallerIdentityCommand, type STSClient} from '@aws-sdk/client-sts'
+import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
+import {AwsAuthError} from '../errors.js'
+import type {DeployAws} from './types.js'
+
+/** The SDK clients deploy needs, per region: what the client factory hands out. */
+export interface DeploySdkClients {
+  cloudFormation(region: string): CloudFormationClient
+  s3(region: string): S3Client
+  sts(): STSClient
+  rds(region: string): RDSClient
+  ssm(region: string): SSMClient
+  /** The endpoint override in use (AWS_ENDPOINT_URL / --local), if any. */
+  endpoint?: string
+}
+
+const AUTH_ERRORS = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'CredentialsProviderError',
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthFailure',
+  'TokenRefreshRequired',
+])
+
+/** Turn credential and permission errors into AwsAuthError (exit 4, with the hint); leave the rest. */
+export function toAuthError(error: unknown): unknown {
+  const e = error as {name?: string; message?: string}
+  if (e && AUTH_ERRORS.has(e.name ?? '')) return new AwsAuthError(`AWS refused the credentials: ${e.message ?? e.name}`, {cause: error})
+  return error
+}
+
+function guarded<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const value = Reflect.get(obj, key, receiver)
+      if (typeof value !== 'function') return value
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(obj, args)
+        } catch (error) {
+          throw toAuthError(error)
+        }
+      }
+    },
+  })
+}
+
+/**
+ * DeployAws over real SDK clients. Every CloudFormation client reports its retries through
+ * `onRetry` (the SDK retries throttling, 5xx and dropped connections itself, silently).
+ */
+export function createDeployAws(clients: DeploySdkClients, onRetry: (region: string, notice: RetryNotice) => void): DeployAws {
+  const cfn = new Map<string, CloudFormationApi>()
+  return {
+    endpoint: clients.endpoint,
+    cloudFormation(region) {
+      let api = cfn.get(region)
+      if (!api) {
+        const client = clients.cloudFormation(region)
+        installRetryObserver(client, (notice) => onRetry(region, notice))
+        api = guarded(createCloudFormationApi(client, region))
+        cfn.set(region, api)
+      }
+      return api
+    },
+    async putTemplate(region, bucket, key, body) {
+      try {
+        await clients.s3(region).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json'}))
+      } catch (error) {
+        throw toAuthError(error)
+      }
+      return `https://${bucket}.s3.${region}.amazonaws.com/${key}`
+    },
+    async callerAccount() {
+      try {
+        const out = await clients.sts().send(new GetCallerIdentityCommand({}))
+        return out.Account ?? ''
+      } catch (error) {
+        const e = error as {name?: string; message?: string}
+        if (e?.name === 'CredentialsProviderError' || /credential/i.test(e?.message ?? '')) throw new AwsAuthError(`No usable AWS credentials: ${e.message}`, {cause: error})
+        throw toAuthError(error)
+      }
+    },
+    async engineVersions(region, engine, version) {
+      const versions: string[] = []
+      let marker: string | undefined
+      try {
+        if (version) {
+          // One call answers the common case: the configured version is offered.
+          const exact = await clients.rds(region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}))
+          if ((exact.DBEngineVersions ?? []).some((v) => v.EngineVersion === version)) return [version]
+        }
+        do {
+          const out = await clients.rds(region).send(new DescribeDBEngineVersionsCommand({Engine: engine, Marker: marker}))
+          for (const v of out.DBEngineVersions ?? []) if (v.EngineVersion) versions.push(v.EngineVersion)
+          marker = out.Marker
+        } while (marker)
+      } catch (error) {
+        throw toAuthError(error)
+      }
+      return versions
+    },
+    async missingParameters(region, names) {
+      const missing: string[] = []
+      try {
+        for (let i = 0; i < names.length; i += 10) {
+          const out = await clients.ssm(region).send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
+          missing.push(...(out.InvalidParameters ?? []))
+        }
+      } catch (error) {
+        throw toAuthError(error)
+      }
+      return missing
+    },
+  }
+}

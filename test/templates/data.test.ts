@@ -1,0 +1,107 @@
+import {describe, expect, it} from 'vitest'
+import {dbIdentifier, parameterGroupFamily, renderDataStack} from '../../src/templates/data.js'
+import {minimalEnv, prodEnv, stagingEnv} from '../helpers/env.js'
+
+describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
+  const stack = renderDataStack(prodEnv())!
+  const resources = stack.template.Resources
+  const cluster = resources.DatabaseCluster
+
+  it('is rendered only when a database is configured', () => {
+    expect(renderDataStack(minimalEnv())).toBeUndefined()
+    expect(stack.name).toBe('bookmark-manager-prod-data')
+  })
+
+  it('keeps a Snapshot when the cluster is deleted or replaced', () => {
+    expect(cluster.Type).toBe('AWS::RDS::DBCluster')
+    expect(cluster.DeletionPolicy).toBe('Snapshot')
+    expect(cluster.UpdateReplacePolicy).toBe('Snapshot')
+  })
+
+  it('is Aurora PostgreSQL 17.x Serverless v2 with 0.5-16 ACU, database bookmarkdb, user dbadmin', () => {
+    expect(cluster.Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      EngineVersion: '17.9',
+      EngineMode: 'provisioned',
+      DatabaseName: 'bookmarkdb',
+      MasterUsername: 'dbadmin',
+      ServerlessV2ScalingConfiguration: {MinCapacity: 0.5, MaxCapacity: 16},
+      DBClusterIdentifier: 'bookmark-manager-prod-aurora',
+    })
+  })
+
+  it('lets RDS manage the master password: no password in the template', () => {
+    expect(cluster.Properties!.ManageMasterUserPassword).toBe(true)
+    expect(cluster.Properties!.MasterUserPassword).toBeUndefined()
+    expect(JSON.stringify(stack.template)).not.toMatch(/"(MasterUserPassword|Password)"/)
+    expect(stack.template.Outputs!.MasterSecretArn.Value).toEqual({'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn']})
+  })
+
+  it('keeps backups 7 days in the 03:00-04:00 JST window, encrypts, protects from deletion, exports logs', () => {
+    expect(cluster.Properties).toMatchObject({
+      BackupRetentionPeriod: 7,
+      PreferredBackupWindow: '18:00-19:00',
+      PreferredMaintenanceWindow: 'sun:19:00-sun:20:00',
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      CopyTagsToSnapshot: true,
+      Port: 5432,
+    })
+  })
+
+  it('forces TLS through the cluster parameter group of the major version family', () => {
+    expect(resources.DatabaseClusterParameterGroup.Properties).toMatchObject({Family: 'aurora-postgresql17', Parameters: {'rds.force_ssl': '1'}})
+    expect(cluster.Properties!.DBClusterParameterGroupName).toEqual({Ref: 'DatabaseClusterParameterGroup'})
+  })
+
+  it('has 2 db.serverless instances, not public, auto minor upgrades, in two AZs', () => {
+    const instances = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::RDS::DBInstance')
+    expect(instances.map(([id]) => id)).toEqual(['DatabaseInstance1', 'DatabaseInstance2'])
+    instances.forEach(([, instance], i) => {
+      expect(instance.Properties).toMatchObject({
+        DBInstanceClass: 'db.serverless',
+        DBClusterIdentifier: {Ref: 'DatabaseCluster'},
+        PubliclyAccessible: false,
+        AutoMinorVersionUpgrade: true,
+        AvailabilityZone: {'Fn::Select': [i, {'Fn::GetAZs': ''}]},
+        DBInstanceIdentifier: `bookmark-manager-prod-aurora-${i + 1}`,
+      })
+    })
+  })
+
+  it('sits in the private subnets behind the database SG, both read from the network stack', () => {
+    expect(resources.DatabaseSubnetGroup.Properties!.SubnetIds).toEqual({Ref: 'PrivateSubnetIds'})
+    expect(cluster.Properties!.VpcSecurityGroupIds).toEqual([{Ref: 'DatabaseSecurityGroupId'}])
+    expect(stack.parameters).toEqual({
+      DatabaseSecurityGroupId: {from: 'output', stack: 'bookmark-manager-prod-network', output: 'DatabaseSecurityGroupId'},
+      PrivateSubnetIds: {from: 'output', stack: 'bookmark-manager-prod-network', output: 'PrivateSubnetIds'},
+    })
+    expect(stack.template.Parameters!.PrivateSubnetIds.Type).toBe('List<AWS::EC2::Subnet::Id>')
+    expect(stack.dependsOn).toEqual(['bookmark-manager-prod-network'])
+  })
+
+  it('outputs exactly the contract names', () => {
+    expect(Object.keys(stack.template.Outputs!).sort()).toEqual(['ClusterEndpoint', 'ClusterIdentifier', 'MasterSecretArn', 'Port', 'ReaderEndpoint'])
+  })
+
+  it('follows staging settings: one instance, no deletion protection', () => {
+    const staging = renderDataStack(stagingEnv())!.template.Resources
+    expect(staging.DatabaseInstance2).toBeUndefined()
+    expect(staging.DatabaseCluster.Properties).toMatchObject({DeletionProtection: false, ServerlessV2ScalingConfiguration: {MinCapacity: 0.5, MaxCapacity: 4}})
+  })
+})
+
+describe('dbIdentifier', () => {
+  it('is lowercase, starts with a letter, has no double or trailing hyphens, and fits 63 characters', () => {
+    const env = {...prodEnv(), project: '9Very_Long--Project-Name-That-Goes-On-And-On-Forever', name: 'production-eu'}
+    const id = dbIdentifier(env, 'aurora')
+    expect(id.length).toBeLessThanOrEqual(63)
+    expect(id).toMatch(/^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/)
+    expect(dbIdentifier(env, 'aurora')).toBe(id)
+  })
+
+  it('derives the parameter group family from the major version', () => {
+    expect(parameterGroupFamily('16.4')).toBe('aurora-postgresql16')
+  })
+})

@@ -1,0 +1,58 @@
+import {describe, expect, it} from 'vitest'
+import {renderStorageStack} from '../../src/templates/storage.js'
+import {minimalEnv, prodEnv} from '../helpers/env.js'
+
+const BLOCKED = {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}
+
+describe('storage stack (design row 11: S3)', () => {
+  const stack = renderStorageStack(prodEnv())
+  const resources = stack.template.Resources
+  const buckets = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket')
+
+  it('has the assets, ALB log and backup buckets', () => {
+    expect(buckets.map(([id]) => id).sort()).toEqual(['AlbLogsBucket', 'AssetsBucket', 'BackupBucket'])
+    expect(renderStorageStack(minimalEnv()).template.Resources.BackupBucket).toBeUndefined()
+  })
+
+  it('retains every bucket on delete and replace, encrypts it and blocks public access', () => {
+    for (const [id, bucket] of buckets) {
+      expect(bucket.DeletionPolicy, id).toBe('Retain')
+      expect(bucket.UpdateReplacePolicy, id).toBe('Retain')
+      expect(bucket.Properties!.PublicAccessBlockConfiguration, id).toEqual(BLOCKED)
+      expect(bucket.Properties!.BucketEncryption, id).toEqual({ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]})
+    }
+  })
+
+  it('versions assets and backups, and moves backups to Glacier Instant Retrieval after 30 days', () => {
+    expect(resources.AssetsBucket.Properties!.VersioningConfiguration).toEqual({Status: 'Enabled'})
+    expect(resources.BackupBucket.Properties!.VersioningConfiguration).toEqual({Status: 'Enabled'})
+    const rules = (resources.BackupBucket.Properties!.LifecycleConfiguration as {Rules: Array<Record<string, unknown>>}).Rules
+    expect(rules).toContainEqual(expect.objectContaining({Transitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: 30}]}))
+  })
+
+  it('expires ALB logs and lets ELB log delivery of the region write them', () => {
+    const rules = (resources.AlbLogsBucket.Properties!.LifecycleConfiguration as {Rules: Array<Record<string, unknown>>}).Rules
+    expect(rules).toContainEqual(expect.objectContaining({ExpirationInDays: 30}))
+    const statements = (resources.AlbLogsBucketPolicy.Properties!.PolicyDocument as {Statement: Array<Record<string, unknown>>}).Statement
+    const delivery = statements.find((s) => s.Sid === 'AlbLogDelivery')!
+    expect(delivery).toMatchObject({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Principal: {AWS: 'arn:aws:iam::582318560864:root', Service: 'logdelivery.elasticloadbalancing.amazonaws.com'},
+    })
+  })
+
+  it('denies non-TLS access on the log and backup buckets; the cdn stack owns the assets bucket policy', () => {
+    for (const policy of ['AlbLogsBucketPolicy', 'BackupBucketPolicy']) {
+      const statements = (resources[policy].Properties!.PolicyDocument as {Statement: Array<Record<string, unknown>>}).Statement
+      expect(statements[0]).toMatchObject({Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: {Bool: {'aws:SecureTransport': 'false'}}})
+    }
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy').map((r) => r.Properties!.Bucket)
+    expect(policies).not.toContainEqual({Ref: 'AssetsBucket'})
+  })
+
+  it('outputs exactly the contract names', () => {
+    expect(Object.keys(stack.template.Outputs!).sort()).toEqual(['AlbLogsBucketName', 'AssetsBucketArn', 'AssetsBucketName', 'AssetsBucketRegionalDomainName', 'BackupBucketName'])
+    expect(Object.keys(renderStorageStack(minimalEnv()).template.Outputs!)).not.toContain('BackupBucketName')
+  })
+})

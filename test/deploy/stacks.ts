@@ -44,7 +44,7 @@ export function sampleStacks(): StackDefinition[] {
     stack('data', {
       parameters: {PrivateSubnetIds: {from: 'output', stack: 'app-prod-network', output: 'PrivateSubnetIds'}},
       resources: {
-        Cluster: {Type: 'AWS::RDS::DBCluster', Properties: {DatabaseName: 'bookmarkdb', Engine: 'aurora-postgresql', SubnetIds: {Ref: 'PrivateSubnetIds'}}},
+        Cluster: {Type: 'AWS::RDS::DBCluster', Properties: {DatabaseName: 'bookmarkdb', Engine: 'aurora-postgresql', MasterUsername: 'a', MasterUserPassword: 'password123', SubnetIds: {Ref: 'PrivateSubnetIds'}}},
       },
       outputs: {ClusterIdentifier: 'app-prod'},
     }),

@@ -56,18 +56,29 @@ function guarded<T extends object>(target: T): T {
 }
 
 /**
- * DeployAws over real SDK clients. Every CloudFormation client reports its retries through
- * `onRetry` (the SDK retries throttling, 5xx and dropped connections itself, silently).
+ * DeployAws over real SDK clients. Every client reports its retries to the listener the engine
+ * sets (the SDK retries throttling, 5xx and dropped connections itself, silently).
  */
-export function createDeployAws(clients: DeploySdkClients, onRetry: (region: string, notice: RetryNotice) => void): DeployAws {
+export function createDeployAws(clients: DeploySdkClients): DeployAws {
   const cfn = new Map<string, CloudFormationApi>()
+  let onRetry: (region: string, notice: RetryNotice) => void = () => undefined
+  const observed = new WeakSet<object>()
+  const observe = <C extends {middlewareStack: any}>(client: C, region: string): C => {
+    if (!observed.has(client)) {
+      observed.add(client)
+      installRetryObserver(client as any, (notice) => onRetry(region, notice))
+    }
+    return client
+  }
   return {
     endpoint: clients.endpoint,
+    setRetryListener(listener) {
+      onRetry = listener
+    },
     cloudFormation(region) {
       let api = cfn.get(region)
       if (!api) {
-        const client = clients.cloudFormation(region)
-        installRetryObserver(client, (notice) => onRetry(region, notice))
+        const client = observe(clients.cloudFormation(region), region)
         api = guarded(createCloudFormationApi(client, region))
         cfn.set(region, api)
       }
@@ -75,7 +86,7 @@ export function createDeployAws(clients: DeploySdkClients, onRetry: (region: str
     },
     async putTemplate(region, bucket, key, body) {
       try {
-        await clients.s3(region).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json'}))
+        await observe(clients.s3(region), region).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json'}))
       } catch (error) {
         throw toAuthError(error)
       }
@@ -83,7 +94,7 @@ export function createDeployAws(clients: DeploySdkClients, onRetry: (region: str
     },
     async callerAccount() {
       try {
-        const out = await clients.sts().send(new GetCallerIdentityCommand({}))
+        const out = await observe(clients.sts(), 'global').send(new GetCallerIdentityCommand({}))
         return out.Account ?? ''
       } catch (error) {
         const e = error as {name?: string; message?: string}
@@ -97,11 +108,11 @@ export function createDeployAws(clients: DeploySdkClients, onRetry: (region: str
       try {
         if (version) {
           // One call answers the common case: the configured version is offered.
-          const exact = await clients.rds(region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}))
+          const exact = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}))
           if ((exact.DBEngineVersions ?? []).some((v) => v.EngineVersion === version)) return [version]
         }
         do {
-          const out = await clients.rds(region).send(new DescribeDBEngineVersionsCommand({Engine: engine, Marker: marker}))
+          const out = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, Marker: marker}))
           for (const v of out.DBEngineVersions ?? []) if (v.EngineVersion) versions.push(v.EngineVersion)
           marker = out.Marker
         } while (marker)
@@ -114,7 +125,7 @@ export function createDeployAws(clients: DeploySdkClients, onRetry: (region: str
       const missing: string[] = []
       try {
         for (let i = 0; i < names.length; i += 10) {
-          const out = await clients.ssm(region).send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
+          const out = await observe(clients.ssm(region), region).send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
           missing.push(...(out.InvalidParameters ?? []))
         }
       } catch (error) {

@@ -136,6 +136,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     if (event.type === 'change-set' && event.action === 'created') changeSetsCreated++
     options.emit(event)
   }
+  options.aws.setRetryListener?.((region, notice) => emit({type: 'retry', region, ...notice}))
   const token = clientRequestToken()
   const elapsed = () => now() - started
 

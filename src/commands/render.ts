@@ -5,30 +5,30 @@ import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {defaultOutDir, formatRenderSummary, renderToDirectory, type RenderResult} from '../lib/render/write.js'
 
 export default class Render extends Command {
-  static summary = 'Render the CloudFormation templates of an environment.'
-  static description = `Writes one template per stack, DIR/<stack>.template.json, and DIR/manifest.json (deploy order, regions, and which stack outputs feed which parameters). Nothing is sent to AWS. The same platform.yaml always renders the same bytes.
+  static override summary = 'Render the CloudFormation templates of an environment.'
+  static override description = `Writes one template per stack, DIR/<stack>.template.json, and DIR/manifest.json (deploy order, regions, and which stack outputs feed which parameters). Nothing is sent to AWS. The same platform.yaml always renders the same bytes.
 
 EXIT CODES
 ${EXIT_CODES_HELP}`
 
-  static examples = [
+  static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
     '<%= config.bin %> <%= command.id %> staging --out build/cfn',
     '<%= config.bin %> <%= command.id %> prod --json',
   ]
 
-  static enableJsonFlag = true
+  static override enableJsonFlag = true
 
-  static args = {
+  static override args = {
     env: Args.string({description: 'Environment name from platform.yaml.', required: true}),
   }
 
-  static flags = {
+  static override flags = {
     ...configFlag,
     out: Flags.string({char: 'o', summary: 'Output directory.', description: 'Default: .platform/out/<ENV>.'}),
   }
 
-  async run(): Promise<RenderResult> {
+  override async run(): Promise<RenderResult> {
     const {args, flags} = await this.parse(Render)
     const config = await loadConfig(flags.config)
     const env = getEnvironment(config, args.env)

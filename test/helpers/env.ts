@@ -125,12 +125,12 @@ export function minimalEnv(): ResolvedEnvironment {
   }
 }
 
-/** The production design with `count` services svc-01..svc-NN on ports 3000.. and paths /svc-NN/*. */
+/** The production design with `count` services app-01..app-NN on ports 3000.. and paths /app-NN/*. */
 export function manyServicesEnv(count: number): ResolvedEnvironment {
   const prod = prodEnv()
   const services: Record<string, ServiceConfig> = {}
   for (let i = 1; i <= count; i++) {
-    const name = `svc-${String(i).padStart(2, '0')}`
+    const name = `app-${String(i).padStart(2, '0')}`
     services[name] = designService(3000 + i - 1, i === 1 ? '/' : `/${name}/*`, `apps/${name}`)
   }
   return {...prod, services}

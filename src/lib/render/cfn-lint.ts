@@ -1,0 +1,70 @@
+import {execFile} from 'node:child_process'
+
+/** One cfn-lint finding (its `--format json` shape, trimmed to what we use). */
+export interface CfnLintFinding {
+  file: string
+  /** E…, W… or I… rule id. */
+  rule: string
+  level: 'Error' | 'Warning' | 'Informational'
+  message: string
+  /** JSON path inside the template, e.g. `Resources/Vpc/Properties/CidrBlock`. */
+  path: string
+  line: number
+}
+
+interface RawFinding {
+  Filename: string | null
+  Level: CfnLintFinding['level']
+  Message: string
+  Rule: {Id: string}
+  Location: {Path?: Array<string | number> | null; Start: {LineNumber: number}}
+}
+
+/**
+ * Lint templates with the `cfn-lint` program, grouped so that each region is one process
+ * (cfn-lint takes about two seconds to start). Resolves with every finding; rejects when
+ * cfn-lint is missing or crashes, so a missing tool fails loudly instead of passing.
+ *
+ * @param templates file → region the template is deployed to
+ */
+export async function runCfnLint(templates: Array<{file: string; region: string}>, options: {binary?: string; includeInformational?: boolean} = {}): Promise<CfnLintFinding[]> {
+  const byRegion = new Map<string, string[]>()
+  for (const {file, region} of templates) byRegion.set(region, [...(byRegion.get(region) ?? []), file])
+  const findings: CfnLintFinding[] = []
+  for (const [region, files] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    findings.push(...(await lintBatch(options.binary ?? 'cfn-lint', region, files, options.includeInformational ?? false)))
+  }
+  return findings
+}
+
+function lintBatch(binary: string, region: string, files: string[], informational: boolean): Promise<CfnLintFinding[]> {
+  const args = ['--format', 'json', '--regions', region, ...(informational ? ['--include-checks', 'I'] : []), '--template', ...files]
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, {maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+      // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational; 1 (or a signal) means cfn-lint itself failed.
+      const code = error ? (error as NodeJS.ErrnoException & {code?: unknown}).code : 0
+      if (error && (typeof code !== 'number' || (code & 1) === 1)) {
+        reject(new Error(`cfn-lint failed (${String(code)}): ${stderr || error.message}`))
+        return
+      }
+      try {
+        const raw = JSON.parse(stdout || '[]') as RawFinding[]
+        resolve(raw.map((f) => ({
+          file: f.Filename ?? '(cfn-lint)',
+          rule: f.Rule.Id,
+          level: f.Level,
+          message: f.Message,
+          path: (f.Location.Path ?? []).join('/'),
+          line: f.Location.Start.LineNumber,
+        })))
+      } catch (parseError) {
+        reject(new Error(`cfn-lint printed something other than JSON: ${String(parseError)}\n${stdout.slice(0, 500)}`))
+      }
+    })
+  })
+}
+
+/** `file:line rule message` lines, for assertion messages and CI logs. */
+export function formatFindings(findings: CfnLintFinding[]): string {
+  return findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message} (${f.path})`).join('\n')
+}

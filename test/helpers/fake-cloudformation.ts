@@ -241,6 +241,8 @@ export class FakeCloudFormation implements CloudFormationApi {
       stack.outputs = computeOutputs(stack)
       stack.status = `${verb}_COMPLETE`
       cs.executionStatus = 'EXECUTE_COMPLETE'
+      // AWS removes every change set of a stack once one of them has been executed.
+      for (const [id, other] of this.changeSets) if (other.stackId === stack.stackId) this.changeSets.delete(id)
       this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status, undefined, clientRequestToken)
     })
   }

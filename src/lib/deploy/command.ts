@@ -1,0 +1,175 @@
+import type {ResolvedEnvironment} from '../config/types.js'
+import {PlatformError} from '../errors.js'
+import type {StackDefinition} from '../../templates/types.js'
+import {chooseProgressMode, createProgressReporter, formatPlans, summarizePlans} from '../ui/tasks.js'
+import {createDeployAws, type DeploySdkClients} from './aws.js'
+import {type DeployResult, runDeploy} from './engine.js'
+import {acquireDeployLock, defaultLockDir} from './lock.js'
+import type {DeployAws, StackPlan} from './types.js'
+
+/** Flags shared by `deploy` and `diff`, already parsed. */
+export interface DeployFlags {
+  json: boolean
+  yes?: boolean
+  force?: boolean
+  infraOnly?: boolean
+  stack?: string[]
+  allowReplace?: string[]
+  image?: string[]
+  skipResources?: string[]
+  concurrency?: number
+  /** ms between polls; defaults to 2000 against AWS, 100 against a local endpoint. */
+  pollInterval?: number
+}
+
+export interface Prompter {
+  canPrompt(): boolean
+  confirm(message: string): Promise<boolean>
+}
+
+export interface DeployCommandInput {
+  env: ResolvedEnvironment
+  stacks: StackDefinition[]
+  /** SDK clients from the factory (or a ready DeployAws, in tests). */
+  aws: DeploySdkClients | DeployAws
+  flags: DeployFlags
+  prompt?: Prompter
+  streams?: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}
+}
+
+/** `--image web=URI` → {web: URI}; unknown services are a usage error. */
+export function parseImages(values: string[] | undefined, services: string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const value of values ?? []) {
+    const i = value.indexOf('=')
+    const service = value.slice(0, i)
+    if (i <= 0 || i === value.length - 1) throw new PlatformError(`--image ${value}: expected SERVICE=IMAGE_URI.`, {code: 'BAD_FLAG', exit: 2})
+    if (!services.includes(service)) throw new PlatformError(`--image ${value}: no service "${service}".`, {code: 'BAD_FLAG', exit: 2, suggestions: [`Services: ${services.join(', ')}.`]})
+    out[service] = value.slice(i + 1)
+  }
+  return out
+}
+
+function toDeployAws(aws: DeploySdkClients | DeployAws): DeployAws {
+  return 'callerAccount' in aws ? aws : createDeployAws(aws)
+}
+
+/** What `deploy --json` prints last, and `run()` returns. */
+export interface DeployCommandResult extends DeployResult {
+  summary: ReturnType<typeof summarizePlans>
+}
+
+/**
+ * `platform deploy ENV`: the local lock, Ctrl-C handling, progress rendering and the review
+ * prompt around the engine. With --json, stdout carries one JSON object per line: the engine's
+ * events, then `{"type":"result"}` (or `{"type":"error"}`).
+ */
+export async function deployEnvironment(input: DeployCommandInput): Promise<DeployCommandResult> {
+  const {env, flags} = input
+  const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
+  const aws = toDeployAws(input.aws)
+  const images = parseImages(flags.image, Object.keys(env.services))
+  const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+  const lock = acquireDeployLock({dir: defaultLockDir(), project: env.project, env: env.name, target: aws.endpoint, command: `deploy ${env.name}`})
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    if (interrupts > 1) {
+      lock.release()
+      process.exit(130)
+    }
+    streams.stderr.write('\nStopping: no new stacks start; an update in progress is cancelled (rolled back), a create is left to finish. Ctrl-C again to exit now.\n')
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  const canPrompt = input.prompt?.canPrompt() ?? false
+  try {
+    const result = await runDeploy({
+      env,
+      stacks: input.stacks,
+      aws,
+      emit: (event) => reporter.emit(event),
+      mode: 'deploy',
+      select: flags.stack,
+      images,
+      infraOnly: flags.infraOnly,
+      force: flags.force,
+      allowReplace: flags.allowReplace,
+      skipResources: flags.skipResources,
+      concurrency: flags.concurrency,
+      pollIntervalMs: flags.pollInterval ?? (aws.endpoint ? 100 : 2000),
+      yes: flags.yes,
+      signal: controller.signal,
+      confirm: canPrompt
+        ? async (plans) => {
+            await reporter.stop()
+            streams.stderr.write(`${formatPlans(plans)}\n`)
+            return input.prompt!.confirm(`Deploy these changes to ${env.name}?`)
+          }
+        : undefined,
+    })
+    await reporter.stop()
+    const out: DeployCommandResult = {...result, summary: summarizePlans(result.plans)}
+    if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)
+    else streams.stderr.write(`${describeOutcome(out)}\n`)
+    return out
+  } catch (error) {
+    await reporter.stop()
+    if (flags.json) {
+      const e = error as {code?: string; message?: string; exitCode?: number; failures?: unknown[]}
+      streams.stdout.write(`${JSON.stringify({type: 'error', code: e.code, message: e.message, exitCode: e.exitCode ?? 1, failures: e.failures ?? []})}\n`)
+    }
+    throw error
+  } finally {
+    process.off('SIGINT', onSigint)
+    lock.release()
+  }
+}
+
+function describeOutcome(result: DeployCommandResult): string {
+  const count = (o: string) => result.stacks.filter((s) => s.outcome === o).length
+  const parts = [
+    ['created', count('created')],
+    ['updated', count('updated')],
+    ['unchanged', count('skipped') + count('no-change')],
+    ['deferred', count('deferred')],
+  ]
+    .filter(([, n]) => (n as number) > 0)
+    .map(([label, n]) => `${n} ${label}`)
+  const retried = result.retries > 0 ? `; ${result.retries} AWS call(s) retried` : ''
+  return `Deployed ${result.environment}: ${parts.join(', ') || 'nothing to do'} in ${(result.elapsedMs / 1000).toFixed(1)}s${retried}.`
+}
+
+/** What `platform diff --json` prints. */
+export interface DiffCommandResult {
+  environment: string
+  stacks: StackPlan[]
+  summary: ReturnType<typeof summarizePlans>
+}
+
+/**
+ * `platform diff ENV`: the deploy's plan without executing anything. Updates are read from a
+ * change set (created, read, deleted); creates and stacks whose inputs are not deployed yet from
+ * the template comparison.
+ */
+export async function diffEnvironment(input: DeployCommandInput): Promise<{result: DiffCommandResult; text: string}> {
+  const aws = toDeployAws(input.aws)
+  const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
+  const result = await runDeploy({
+    env: input.env,
+    stacks: input.stacks,
+    aws,
+    emit: (event) => {
+      if (event.type === 'warning' || event.type === 'retry') createProgressReporter('plain', streams).emit(event)
+    },
+    mode: 'diff',
+    select: input.flags.stack,
+    images: parseImages(input.flags.image, Object.keys(input.env.services)),
+    infraOnly: true,
+    force: input.flags.force,
+    pollIntervalMs: input.flags.pollInterval ?? (aws.endpoint ? 100 : 2000),
+  })
+  const plans = result.plans.filter((p) => p.action !== 'read-only')
+  return {result: {environment: input.env.name, stacks: plans, summary: summarizePlans(plans)}, text: formatPlans(plans)}
+}

@@ -1,0 +1,93 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {PassThrough} from 'node:stream'
+import {beforeEach, describe, expect, it} from 'vitest'
+import {deployEnvironment, diffEnvironment, parseImages} from '../../src/lib/deploy/command.js'
+import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
+import {NonInteractiveError} from '../../src/lib/errors.js'
+import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {env as baseEnv, sampleStacks} from './stacks.js'
+
+const env = {...baseEnv, services: {web: {secrets: []}}} as unknown as ResolvedEnvironment
+
+function capture() {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: string[] = []
+  const err: string[] = []
+  stdout.on('data', (c) => out.push(String(c)))
+  stderr.on('data', (c) => err.push(String(c)))
+  return {streams: {stdout, stderr}, out: () => out.join(''), err: () => err.join('')}
+}
+
+beforeEach(() => {
+  process.env.PLATFORM_LOCK_DIR = mkdtempSync(join(tmpdir(), 'locks-'))
+})
+
+describe('deployEnvironment', () => {
+  it('--json prints one JSON object per line on stdout, ending with the result', async () => {
+    const aws = new FakeAws()
+    const io = capture()
+    await deployEnvironment({env, stacks: sampleStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: io.streams})
+    const lines = io.out().trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines[0].type).toBe('plan')
+    expect(lines.at(-1)).toMatchObject({type: 'result', environment: 'prod', changeSetsCreated: 4, summary: {add: 4}})
+    expect(lines.filter((l) => l.type === 'stack' && l.phase === 'complete')).toHaveLength(4)
+    expect(io.err()).toBe('')
+  })
+
+  it('without a terminal and without --yes stops before any change, naming --yes', async () => {
+    const aws = new FakeAws()
+    const io = capture()
+    const error = await deployEnvironment({env, stacks: sampleStacks(), aws, flags: {json: true, pollInterval: 0}, streams: io.streams, prompt: {canPrompt: () => false, confirm: async () => true}}).catch((e) => e)
+    expect(error).toBeInstanceOf(NonInteractiveError)
+    expect(JSON.parse(io.out().trim().split('\n').at(-1)!)).toMatchObject({type: 'error', code: 'NEEDS_FLAG'})
+    expect(aws.cloudFormation('ap-northeast-1').count('ExecuteChangeSet')).toBe(0)
+  })
+
+  it('on a terminal shows the review and asks', async () => {
+    const aws = new FakeAws()
+    const io = capture()
+    const asked: string[] = []
+    await deployEnvironment({
+      env,
+      stacks: sampleStacks(),
+      aws,
+      flags: {json: false, pollInterval: 0},
+      streams: io.streams,
+      prompt: {canPrompt: () => true, confirm: async (m) => (asked.push(m), true)},
+    })
+    expect(asked).toEqual(['Deploy these changes to prod?'])
+    expect(io.err()).toMatch(/app-prod-data \(ap-northeast-1\): create\n {4}\+ Add {4}Cluster AWS::RDS::DBCluster/)
+    expect(io.err()).toMatch(/4 stack\(s\) to change: 4 to add/)
+    expect(io.err()).toMatch(/Deployed prod: 4 created/)
+  })
+})
+
+describe('diffEnvironment', () => {
+  it('shows Add/Modify with REPLACEMENT marked and parameter changes, and leaves no change set behind', async () => {
+    const aws = new FakeAws()
+    const io = capture()
+    await deployEnvironment({env, stacks: sampleStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: io.streams})
+    const stacks = sampleStacks()
+    // A changed input (here a literal; an upstream output shows once that stack is deployed).
+    stacks[2].parameters = {PrivateSubnetIds: {from: 'value', value: 'subnet-9'}}
+    ;(stacks[2].template.Resources.Cluster.Properties as Record<string, unknown>).DatabaseName = 'renamed'
+    const {result, text} = await diffEnvironment({env, stacks, aws, flags: {json: false, pollInterval: 0}})
+    expect(text).toMatch(/~ Modify Cluster AWS::RDS::DBCluster {2}\[REPLACEMENT\] \(DatabaseName\)/)
+    expect(text).toMatch(/parameter PrivateSubnetIds: subnet-1,subnet-2 -> subnet-9/)
+    expect(result.summary).toMatchObject({modify: 1, replace: 1, stacksChanging: 1})
+    const tokyo = aws.cloudFormation('ap-northeast-1')
+    for (const name of ['app-prod-network', 'app-prod-data', 'app-prod-cdn']) expect(await tokyo.listChangeSets(name, tokyo.stack(name)!.stackId)).toEqual([])
+    expect(tokyo.count('ExecuteChangeSet')).toBe(3)
+  })
+})
+
+describe('parseImages', () => {
+  it('reads SERVICE=URI and rejects unknown services', () => {
+    expect(parseImages(['web=repo/web@sha256:1'], ['web'])).toEqual({web: 'repo/web@sha256:1'})
+    expect(() => parseImages(['api=x'], ['web'])).toThrow(/no service "api"/)
+    expect(() => parseImages(['web'], ['web'])).toThrow(/SERVICE=IMAGE_URI/)
+  })
+})

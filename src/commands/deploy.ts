@@ -1,0 +1,75 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {awsFlags, configFlag} from '../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../lib/config/load.js'
+import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/command.js'
+import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
+import {EXIT_CODES_HELP} from '../lib/errors.js'
+import {canPromptHere, confirmHere} from '../lib/deploy/confirm.js'
+import {renderEnvironment} from '../templates/index.js'
+
+export default class Deploy extends Command {
+  static override summary = 'Deploy an environment: every stack through a reviewed change set, in dependency order, across regions.'
+  static override description = `Renders the environment, then deploys its stacks: independent stacks in parallel (--concurrency), each as soon as the stacks it reads outputs from are done, outputs passed to parameters across regions.
+
+A stack whose deployed template, parameters, tags and termination protection already match is skipped without creating a change set (--force creates one anyway). On a terminal the change review is shown and confirmed; in CI pass --yes.
+
+Safety: a change that replaces or deletes a database, bucket, log group, hosted zone, ECR repository or the VPC is refused unless --allow-replace names it. Preflight checks the account, the Aurora engine version and the services' SSM parameters before anything changes. A stack left in ROLLBACK_COMPLETE is deleted and created again; UPDATE_ROLLBACK_FAILED is recovered with continue-update-rollback (--skip-resources); a stack another deploy is changing is waited for. Ctrl-C cancels an update in progress (CloudFormation rolls it back) and leaves a create to finish; the next run picks either up.
+
+Services need an image on their first deploy (--image SERVICE=URI); with --infra-only their stacks are deferred until then, and later deploys keep the deployed image.
+
+--json prints one JSON object per line on stdout (the progress events, then {"type":"result"} or {"type":"error"}).
+
+EXIT CODES
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> prod',
+    '<%= config.bin %> <%= command.id %> prod --yes --json',
+    '<%= config.bin %> <%= command.id %> prod --stack data --allow-replace Cluster',
+    '<%= config.bin %> <%= command.id %> prod --image web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shop/prod/web@sha256:...',
+  ]
+
+  static override args = {
+    env: Args.string({description: 'Environment name from platform.yaml.', required: true}),
+  }
+
+  static override flags = {
+    ...configFlag,
+    ...awsFlags,
+    json: Flags.boolean({summary: 'One JSON object per line on stdout (events, then the result).', default: false}),
+    yes: Flags.boolean({char: 'y', summary: 'Deploy without the review prompt (CI).', default: false}),
+    force: Flags.boolean({summary: 'Create a change set even for stacks that look unchanged.', default: false}),
+    'infra-only': Flags.boolean({summary: 'Deploy the stacks only; defer service stacks that have no image yet.', default: false}),
+    stack: Flags.string({summary: 'Deploy only this stack part (repeatable); the others are only read for their outputs.', multiple: true}),
+    'allow-replace': Flags.string({summary: 'Let the replacement guard pass this logical id (repeatable).', multiple: true}),
+    image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true}),
+    'skip-resources': Flags.string({summary: 'Logical ids continue-update-rollback may skip, as PART.LogicalId (repeatable).', multiple: true}),
+    concurrency: Flags.integer({summary: 'Stacks deployed at once.', default: 4, min: 1, max: 32}),
+    'poll-interval': Flags.integer({summary: 'Milliseconds between CloudFormation polls (default 2000; 100 against a local endpoint).', min: 0}),
+  }
+
+  override async run(): Promise<DeployCommandResult> {
+    const {args, flags} = await this.parse(Deploy)
+    const config = await loadConfig(flags.config)
+    const env = getEnvironment(config, args.env)
+    const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
+    return deployEnvironment({
+      env,
+      stacks,
+      aws: await createDeploySdkClients(flags),
+      prompt: {canPrompt: () => canPromptHere(), confirm: (message) => confirmHere(message)},
+      flags: {
+        json: flags.json,
+        yes: flags.yes,
+        force: flags.force,
+        infraOnly: flags['infra-only'],
+        stack: flags.stack,
+        allowReplace: flags['allow-replace'],
+        image: flags.image,
+        skipResources: flags['skip-resources'],
+        concurrency: flags.concurrency,
+        pollInterval: flags['poll-interval'],
+      },
+    })
+  }
+}

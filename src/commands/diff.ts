@@ -1,0 +1,46 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {awsFlags, configFlag} from '../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../lib/config/load.js'
+import {type DiffCommandResult, diffEnvironment} from '../lib/deploy/command.js'
+import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
+import {EXIT_CODES_HELP} from '../lib/errors.js'
+import {renderEnvironment} from '../templates/index.js'
+
+export default class Diff extends Command {
+  static override summary = 'Show what deploying an environment would change, stack by stack.'
+  static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Nothing is executed. Exit 0 whether or not there are changes.
+
+EXIT CODES
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --stack data --json']
+
+  static override enableJsonFlag = true
+
+  static override args = {
+    env: Args.string({description: 'Environment name from platform.yaml.', required: true}),
+  }
+
+  static override flags = {
+    ...configFlag,
+    ...awsFlags,
+    stack: Flags.string({summary: 'Only this stack part (repeatable).', multiple: true}),
+    image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true}),
+    force: Flags.boolean({summary: 'Compare through a change set even for stacks that look unchanged.', default: false}),
+  }
+
+  override async run(): Promise<DiffCommandResult> {
+    const {args, flags} = await this.parse(Diff)
+    const config = await loadConfig(flags.config)
+    const env = getEnvironment(config, args.env)
+    const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
+    const {result, text} = await diffEnvironment({
+      env,
+      stacks,
+      aws: await createDeploySdkClients(flags),
+      flags: {json: this.jsonEnabled(), stack: flags.stack, image: flags.image, force: flags.force},
+    })
+    if (!this.jsonEnabled()) this.log(text)
+    return result
+  }
+}

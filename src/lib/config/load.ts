@@ -1,0 +1,227 @@
+import {readFile, stat} from 'node:fs/promises'
+import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
+import {LineCounter, parseDocument, type YAMLError} from 'yaml'
+import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
+import {IssueCollector, nearest} from './issues.js'
+import {SourcePositions} from './positions.js'
+import {resolveEnvironment, type RawConfig} from './resolve.js'
+import {reportSchemaErrors} from './schema-issues.js'
+import {isPlainObject} from './schema.js'
+import {validate as validateSchema} from './schema-validator.generated.js'
+import {checkEnvironment, checkAcrossEnvironments} from './checks.js'
+import type {PlatformConfig, ResolvedEnvironment} from './types.js'
+
+/**
+ * Largest platform.yaml we read. A real one is a few KB (60 services is ~25 KB); anything near
+ * a megabyte is the wrong file, and rejecting it early keeps `validate` instant.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
+/** The outcome of parsing: a config when there are no errors, and every issue found. */
+export interface ParseResult {
+  config?: PlatformConfig
+  issues: ConfigIssue[]
+  /** Problems that do not stop a deploy but probably are mistakes. */
+  warnings: ConfigIssue[]
+}
+
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'a key may appear once per mapping: remove or rename one of them',
+  TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
+  BAD_INDENT: 'align keys of the same mapping at the same column, with spaces',
+  MISSING_CHAR: 'close the quote, bracket or brace that was opened',
+  MULTIPLE_DOCS: 'keep a single YAML document: remove the extra `---`',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and the colon after each key',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line: check for a missing colon or quote',
+  UNEXPECTED_TOKEN: 'check the syntax near this position (a stray character, a missing colon or quote)',
+  BAD_ALIAS: 'define the anchor (`&name`) before using the alias (`*name`)',
+}
+
+/**
+ * Parse and validate platform.yaml text. Never throws: every problem (YAML syntax, schema,
+ * the semantic checks a deploy would fail on) becomes an issue with file, line, column and path.
+ */
+export function parseConfig(text: string, file: string): ParseResult {
+  try {
+    return parseUnchecked(text, file)
+  } catch (error) {
+    // A bug in a check must not hide the file's real problems behind a stack trace.
+    return {
+      issues: [{file, line: 1, column: 1, path: '', message: `could not check the file: ${error instanceof Error ? error.message : String(error)}`, hint: 'this is a bug in platform; rerun with DEBUG=platform* and report it'}],
+      warnings: [],
+    }
+  }
+}
+
+function single(file: string, message: string, hint: string, line = 1, column = 1): ParseResult {
+  return {issues: [{file, line, column, path: '', message, hint}], warnings: []}
+}
+
+function parseUnchecked(text: string, file: string): ParseResult {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_CONFIG_BYTES) {
+    return single(file, `the file is ${formatSize(bytes)}; platform.yaml may be at most ${formatSize(MAX_CONFIG_BYTES)}`, 'check that --config points at platform.yaml, not a log or data file')
+  }
+  const binaryAt = text.search(/[\u0000-\u0008\u000E-\u001F\uFFFD]/)
+  if (binaryAt >= 0) {
+    const lineCounter = lineCounterFor(text.slice(0, binaryAt + 1))
+    const {line, col} = lineCounter.linePos(binaryAt)
+    return single(file, 'the file is not YAML text: it contains binary data or invalid UTF-8', 'check that --config points at platform.yaml; save it as UTF-8 text', line, col)
+  }
+
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: true, merge: true, uniqueKeys: true})
+  const sink = new IssueCollector(file, new SourcePositions(doc, lineCounter))
+  for (const error of doc.errors) addYamlError(sink, error)
+  if (doc.errors.length > 0) return {issues: sink.list('error'), warnings: sink.list('warning')}
+
+  if (doc.contents === null || (doc.contents as {value?: unknown}).value === null) {
+    return single(file, 'the file is empty', 'run `platform init` to write a starting platform.yaml')
+  }
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount: 1000})
+  } catch (error) {
+    return single(file, `the YAML could not be expanded: ${error instanceof Error ? error.message : String(error)}`, 'use fewer nested aliases (*name)')
+  }
+  if (!isPlainObject(data)) {
+    const start = sink.positions!.locate([])
+    return single(file, `the top level must be a mapping of keys (version, project, region, environments), not ${Array.isArray(data) ? 'a list' : typeof data}`, 'start from `platform init`, or see docs/platform-yaml.md', start.line, start.column)
+  }
+
+  const schemaValid = validateSchema(data) as boolean
+  const schemaErrors = schemaValid ? [] : ((validateSchema as unknown as {errors: Parameters<typeof reportSchemaErrors>[0]}).errors ?? [])
+  reportSchemaErrors(schemaErrors, data, sink)
+
+  const raw = data as RawConfig
+  const environments: Record<string, ResolvedEnvironment> = {}
+  if (isPlainObject(raw.environments) && (raw.defaults === undefined || isPlainObject(raw.defaults))) {
+    const sharedBroken = schemaErrors.some((e) => /^\/(defaults|cost)(\/|$)/.test(e.instancePath))
+    const checked = []
+    for (const [name, value] of Object.entries(raw.environments)) {
+      if (value !== null && !isPlainObject(value)) continue
+      const underCheck = resolveEnvironment(raw, name, sink)
+      environments[name] = underCheck.env
+      // Semantic checks assume the types the schema guarantees.
+      const broken = sharedBroken || schemaErrors.some((e) => e.instancePath === '/environments' || e.instancePath.startsWith(`/environments/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/`))
+      if (!broken && schemaValid !== undefined) {
+        checkEnvironment(underCheck, sink)
+        checked.push(underCheck)
+      }
+    }
+    checkAcrossEnvironments(checked, sink)
+  }
+
+  const issues = sink.list('error')
+  const warnings = sink.list('warning')
+  if (issues.length > 0) return {issues, warnings}
+  const absolute = isAbsolute(file) ? file : resolvePath(file)
+  return {
+    config: {version: 1, project: raw.project!, region: raw.region!, file: absolute, dir: dirname(absolute), environments},
+    issues,
+    warnings,
+  }
+}
+
+function addYamlError(sink: IssueCollector, error: YAMLError): void {
+  const position = error.linePos?.[0] ?? {line: 1, col: 1}
+  // prettyErrors appends " at line L, column C:" and a source excerpt; we print our own position.
+  const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  const code = /multiple documents/i.test(message) ? 'MULTIPLE_DOCS' : error.code
+  sink.addAt({line: position.line, column: position.col}, '', {message: `YAML syntax: ${message}`, hint: YAML_HINTS[code] ?? 'fix the YAML syntax at this position'})
+}
+
+function lineCounterFor(text: string): LineCounter {
+  const counter = new LineCounter()
+  counter.addNewLine(0)
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') counter.addNewLine(i + 1)
+  return counter
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+}
+
+/** How the file name appears in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const absolute = resolvePath(file)
+  const rel = relative(process.cwd(), absolute)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute
+}
+
+export interface LoadOptions {
+  /** Called with warnings of a valid file. @default print them to stderr */
+  onWarnings?: (warnings: ConfigIssue[]) => void
+}
+
+/**
+ * Read and validate platform.yaml. A missing file is a PlatformError (exit 3) that suggests
+ * `platform init`; an invalid one a ConfigError carrying every issue.
+ */
+export async function loadConfig(file: string, options: LoadOptions = {}): Promise<PlatformConfig> {
+  const result = await readAndParse(file)
+  if (!result.config) throw new ConfigError(result.issues)
+  if (result.warnings.length > 0) {
+    const onWarnings = options.onWarnings ?? ((w: ConfigIssue[]) => process.stderr.write(w.map((i) => `warning: ${formatConfigIssue(i)}\n`).join('')))
+    onWarnings(result.warnings)
+  }
+  return result.config
+}
+
+/** Like {@link loadConfig} but returns the issues instead of throwing for an invalid file (for `validate`). */
+export async function readAndParse(file: string): Promise<ParseResult> {
+  const shown = displayPath(file)
+  const absolute = resolvePath(file)
+  let size: number
+  try {
+    const info = await stat(absolute)
+    if (info.isDirectory()) {
+      throw new PlatformError(`${shown} is a directory, not a platform.yaml file.`, {code: 'CONFIG_NOT_FOUND', exit: ExitCode.invalidConfig, suggestions: [`Pass the file: --config ${posixJoin(shown, 'platform.yaml')}`]})
+    }
+    size = info.size
+  } catch (error) {
+    if (error instanceof PlatformError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') {
+      throw new PlatformError(`No platform.yaml found at ${shown}.`, {
+        code: 'CONFIG_NOT_FOUND',
+        exit: ExitCode.invalidConfig,
+        suggestions: ['Run `platform init` to create one.', 'Or point at it with --config PATH (or PLATFORM_CONFIG).'],
+      })
+    }
+    throw new PlatformError(`Cannot read ${shown}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE', exit: ExitCode.invalidConfig, cause: error})
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    // Do not even read it: a 5 MB file is the wrong file.
+    return single(shown, `the file is ${formatSize(size)}; platform.yaml may be at most ${formatSize(MAX_CONFIG_BYTES)}`, 'check that --config points at platform.yaml, not a log or data file')
+  }
+  let text: string
+  try {
+    text = await readFile(absolute, 'utf8')
+  } catch (error) {
+    throw new PlatformError(`Cannot read ${shown}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE', exit: ExitCode.invalidConfig, cause: error})
+  }
+  const result = parseConfig(text, shown)
+  if (result.config) result.config = {...result.config, file: absolute, dir: dirname(absolute)}
+  return result
+}
+
+function posixJoin(a: string, b: string): string {
+  return a.endsWith('/') ? `${a}${b}` : `${a}/${b}`
+}
+
+/**
+ * One environment of a loaded config. An unknown name is a PlatformError (exit 3) that lists
+ * the environments and suggests the nearest name.
+ */
+export function getEnvironment(config: PlatformConfig, name: string): ResolvedEnvironment {
+  const env = Object.hasOwn(config.environments, name) ? config.environments[name] : undefined
+  if (env) return env
+  const names = Object.keys(config.environments)
+  const guess = nearest(name, names)
+  throw new PlatformError(`Unknown environment "${name}" in ${displayPath(config.file)}.`, {
+    code: 'UNKNOWN_ENVIRONMENT',
+    exit: ExitCode.invalidConfig,
+    suggestions: [...(guess ? [`Did you mean "${guess}"?`] : []), `Environments: ${names.join(', ') || '(none)'}.`],
+  })
+}

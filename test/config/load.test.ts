@@ -1,0 +1,140 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {ConfigError, PlatformError} from '../../src/lib/errors.js'
+import {getEnvironment, loadConfig, parseConfig} from '../../src/lib/config/load.js'
+import {manyServicesYaml} from '../fixtures/generate-many.js'
+import {generateValidatorSource, VALIDATOR_PATH} from '../../scripts/gen-schema-validator.js'
+
+const root = new URL('../../', import.meta.url).pathname
+const fixture = (name: string) => join(root, 'test/fixtures/valid', name)
+
+describe('the root platform.yaml', () => {
+  it('is valid and holds the design for prod', async () => {
+    const config = await loadConfig(join(root, 'platform.yaml'))
+    expect(config.project).toBe('bookmark-manager')
+    expect(config.region).toBe('ap-northeast-1')
+    const prod = getEnvironment(config, 'prod')
+    expect(prod.network).toMatchObject({cidr: '10.0.0.0/16', availabilityZones: 2, natGateways: 1, vpcEndpoints: ['s3', 'ecr', 'logs'], publicSubnets: ['10.0.1.0/24', '10.0.2.0/24'], privateSubnets: ['10.0.11.0/24', '10.0.12.0/24']})
+    expect(prod.services.web).toMatchObject({port: 3000, path: '/', cpu: 512, memory: 1024, desiredCount: 2, autoscaling: {min: 2, max: 10, cpuTarget: 70}, stickiness: {enabled: true}})
+    expect(prod.services.api).toMatchObject({port: 3001, path: '/api/*', cpu: 512, memory: 1024, desiredCount: 2})
+    expect(prod.services.api.healthCheck).toEqual({path: '/api/health', healthyThreshold: 2, unhealthyThreshold: 3, timeoutSeconds: 5, intervalSeconds: 30, matcher: '200'})
+    expect(prod.database).toMatchObject({engine: 'aurora-postgresql', version: '17.9', name: 'bookmarkdb', masterUsername: 'dbadmin', minCapacity: 0.5, maxCapacity: 16, instances: 2, backupRetentionDays: 7, deletionProtection: true})
+    expect(prod.secrets).toEqual(['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN'])
+    expect(prod.monitoring).toMatchObject({logRetentionDays: 30, alarmEmail: 'ops@example.com', alarms: {cpu: 80, memory: 80, http5xxPercent: 5}})
+    expect(prod.waf.managedRules).toEqual(['common', 'sqli', 'known-bad-inputs'])
+    expect(prod.protect).toBe(true)
+    expect(prod.alb.deletionProtection).toBe(true)
+  })
+
+  it('has a small, unprotected staging built from the shared defaults', async () => {
+    const staging = getEnvironment(await loadConfig(join(root, 'platform.yaml')), 'staging')
+    expect(staging.services.web).toMatchObject({cpu: 256, memory: 512, desiredCount: 1, build: {dockerfile: 'src/apps/web/Dockerfile'}})
+    expect(staging.services.web.autoscaling).toBeUndefined()
+    expect(staging.database).toMatchObject({minCapacity: 0.5, maxCapacity: 2, instances: 1, deletionProtection: false})
+    expect(staging.protect).toBe(false)
+    expect(staging.alb.deletionProtection).toBe(false)
+    expect(staging.domain).toBeUndefined()
+    expect(staging.region).toBe('ap-northeast-1')
+  })
+})
+
+describe('parseConfig', () => {
+  it('accepts every valid fixture and fills every default', () => {
+    for (const name of ['minimal.yaml', 'staging-prod.yaml', 'many-services.yaml']) {
+      const result = parseConfig(readFileSync(fixture(name), 'utf8'), name)
+      expect(result.issues, name).toEqual([])
+      for (const env of Object.values(result.config!.environments)) {
+        expect(env.network.cidr).toMatch(/^10\.\d+\.0\.0\/16$/)
+        for (const service of Object.values(env.services)) {
+          expect(service.healthCheck.path).toMatch(/^\//)
+          expect(typeof service.memory).toBe('number')
+          expect(service.stickiness).toBeDefined()
+        }
+      }
+    }
+  })
+
+  it('derives memory from cpu, desiredCount from autoscaling.min and the dockerfile from the context', () => {
+    const {config} = parseConfig(readFileSync(fixture('staging-prod.yaml'), 'utf8'), 'x.yaml')
+    const prod = config!.environments.prod
+    expect(prod.services.api.cpu).toBe(512)
+    expect(prod.services.web.desiredCount).toBe(2)
+    expect(prod.services.web.build?.dockerfile).toBe('apps/web/Dockerfile')
+    expect(config!.environments.staging.services.api.memory).toBe(1024)
+  })
+
+  it('the committed many-services fixture is what the generator writes, with 60 services', () => {
+    expect(readFileSync(fixture('many-services.yaml'), 'utf8')).toBe(manyServicesYaml())
+    const {config} = parseConfig(manyServicesYaml(), 'many.yaml')
+    expect(Object.keys(config!.environments.prod.services)).toHaveLength(60)
+  })
+
+  it('points an error inherited from defaults at the line in defaults and names the environments', () => {
+    const text = ['version: 1', 'project: p', 'region: us-east-1', 'defaults:', '  services:', '    web:', '      image: nginx', '      port: 80', '      cpu: 512', '      memory: 512', 'environments:', '  a: {}', '  b: {}', ''].join('\n')
+    const {issues} = parseConfig(text, 'p.yaml')
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({line: 10, column: 15, path: 'defaults.services.web.memory'})
+    expect(issues[0].message).toContain('(environments a, b)')
+    expect(issues[0].hint).toContain('1024')
+  })
+
+  it('lets an environment remove an inherited value with null', () => {
+    const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  domain: example.com\n  services: {web: {image: nginx, port: 80}}\nenvironments:\n  dev: {domain: null}\n  prod: {}\n'
+    const {config, issues} = parseConfig(text, 'p.yaml')
+    expect(issues).toEqual([])
+    expect(config!.environments.dev.domain).toBeUndefined()
+    expect(config!.environments.prod.domain).toBe('example.com')
+  })
+})
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'platform-load-'))
+
+  it('a missing file is exit 3 and suggests platform init', async () => {
+    const error = await loadConfig(join(dir, 'nope.yaml')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PlatformError)
+    expect((error as PlatformError).exitCode).toBe(3)
+    expect((error as PlatformError).suggestions?.join(' ')).toContain('platform init')
+  })
+
+  it('an invalid file is a ConfigError carrying every issue', async () => {
+    const file = join(dir, 'bad.yaml')
+    writeFileSync(file, 'version: 2\nproject: Pp\nregion: mars-1\nenvironments: {}\n')
+    const error = await loadConfig(file).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).exitCode).toBe(3)
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(['version', 'project', 'region', 'environments'])
+  })
+
+  it('a file over the size limit is rejected without being parsed', async () => {
+    const file = join(dir, 'huge.yaml')
+    writeFileSync(file, `# ${'x'.repeat(5 * 1024 * 1024)}\n`)
+    const started = performance.now()
+    const error = (await loadConfig(file).catch((e: unknown) => e)) as ConfigError
+    expect(performance.now() - started).toBeLessThan(200)
+    expect(error.issues[0].message).toContain('at most 1.0 MB')
+  })
+})
+
+describe('getEnvironment', () => {
+  it('an unknown name is exit 3 listing the environments and the nearest one', async () => {
+    const config = await loadConfig(join(root, 'platform.yaml'))
+    const error = (() => {
+      try {
+        getEnvironment(config, 'prd')
+      } catch (e) {
+        return e as PlatformError
+      }
+    })()
+    expect(error?.exitCode).toBe(3)
+    expect(error?.suggestions).toEqual(['Did you mean "prod"?', 'Environments: prod, staging.'])
+  })
+})
+
+describe('the generated schema validator', () => {
+  it('is up to date with schema/platform.schema.json (run `npm run gen:validator`)', () => {
+    expect(readFileSync(VALIDATOR_PATH, 'utf8')).toBe(generateValidatorSource())
+  })
+})

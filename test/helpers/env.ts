@@ -3,7 +3,45 @@
  * config loader: a faithful copy of the design's production values, a staging variant, a minimal
  * single-service environment without a domain, and an N-service environment for scale tests.
  */
+import {readdirSync} from 'node:fs'
+import {basename, join, resolve} from 'node:path'
+import {loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment, ServiceConfig} from '../../src/lib/config/types.js'
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..')
+/** The repository's own platform.yaml (the design's prod and staging). */
+export const ROOT_CONFIG = join(REPO_ROOT, 'platform.yaml')
+/** Valid example configs; every one of them must render lint-clean templates. */
+export const VALID_FIXTURES_DIR = join(REPO_ROOT, 'test/fixtures/valid')
+
+/** One environment of a config file, labelled `<file>-<env>` (`root-prod`, `minimal-dev`). */
+export interface LabelledEnvironment {
+  label: string
+  env: ResolvedEnvironment
+}
+
+/** Every environment of the root platform.yaml and of every valid fixture, through the real loader. */
+export async function configEnvironments(): Promise<LabelledEnvironment[]> {
+  return [...(await rootEnvironments()), ...(await fixtureEnvironments())]
+}
+
+/** The environments of the repository's own platform.yaml, labelled `root-<env>`. */
+export async function rootEnvironments(): Promise<LabelledEnvironment[]> {
+  return loadLabelled('root', ROOT_CONFIG)
+}
+
+/** The environments of every test/fixtures/valid/*.yaml, labelled `<file>-<env>`. */
+export async function fixtureEnvironments(): Promise<LabelledEnvironment[]> {
+  const files = readdirSync(VALID_FIXTURES_DIR).filter((f) => f.endsWith('.yaml')).sort()
+  const environments: LabelledEnvironment[] = []
+  for (const f of files) environments.push(...(await loadLabelled(basename(f, '.yaml'), join(VALID_FIXTURES_DIR, f))))
+  return environments
+}
+
+async function loadLabelled(label: string, file: string): Promise<LabelledEnvironment[]> {
+  const config = await loadConfig(file, {onWarnings: () => {}})
+  return Object.keys(config.environments).sort().map((name) => ({label: `${label}-${name}`, env: config.environments[name]}))
+}
 
 const healthCheck = {path: '/api/health', healthyThreshold: 2, unhealthyThreshold: 3, timeoutSeconds: 5, intervalSeconds: 30, matcher: '200'}
 

@@ -1,0 +1,53 @@
+import {Args, Command, Flags} from '@oclif/core'
+
+import {configFlag} from '../../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../../lib/config/load.js'
+import type {CostDiff} from '../../lib/cost/diff.js'
+import {formatDiff} from '../../lib/cost/format.js'
+import {diffConfig} from '../../lib/cost/run.js'
+import {EXIT_CODES_HELP} from '../../lib/errors.js'
+
+export default class CostDiffCommand extends Command {
+  static override summary = 'Show what a change to platform.yaml does to the monthly bill.'
+  static override description = `Estimates ENV in the current platform.yaml and in another version of it (a file, or a git revision read with \`git show REF:platform.yaml\`), with the same prices, and prints each line that changes and the total change.
+
+EXIT CODES
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> prod --against main',
+    '<%= config.bin %> <%= command.id %> prod --against HEAD~1 --json',
+    '<%= config.bin %> <%= command.id %> staging --against ../old/platform.yaml',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override args = {
+    env: Args.string({description: 'Environment name from platform.yaml.', required: true}),
+  }
+
+  static override flags = {
+    ...configFlag,
+    against: Flags.string({summary: 'The other version: a path to a platform.yaml, or a git revision.', required: true}),
+    region: Flags.string({summary: 'Price in this region instead of the environment\'s own.'}),
+    live: Flags.boolean({summary: 'Refresh prices from the AWS Price List API.', default: false}),
+    profile: Flags.string({summary: 'AWS profile for --live.'}),
+  }
+
+  override async run(): Promise<CostDiff> {
+    const {args, flags} = await this.parse(CostDiffCommand)
+    const diff = await diffConfig({
+      configFile: flags.config,
+      against: flags.against,
+      envName: args.env,
+      load: (file) => loadConfig(file),
+      getEnvironment,
+      region: flags.region,
+      live: flags.live,
+      profile: flags.profile,
+      warn: (m) => this.logToStderr(`warning: ${m}`),
+    })
+    if (!this.jsonEnabled()) this.log(formatDiff(diff).trimEnd())
+    return diff
+  }
+}

@@ -1,0 +1,240 @@
+import type {ResolvedEnvironment, VpcEndpointName} from '../config/types.js'
+import {PlatformError} from '../errors.js'
+import {HOURS_PER_MONTH, priceOf} from './price-book.js'
+import {taskProfile} from './schedule.js'
+import type {CostLine, PriceBook} from './types.js'
+import type {UsageReader} from './usage.js'
+
+/** Interface endpoints each name needs: ECR is two (ecr.api and ecr.dkr); S3 is a free gateway endpoint. */
+export const INTERFACE_ENDPOINTS: Record<VpcEndpointName, number> = {s3: 0, ecr: 2, logs: 1, ssm: 1, secretsmanager: 1}
+
+/** Rounds to cents, the precision of a bill. */
+export function cents(n: number): number {
+  return Math.round((n + Number.EPSILON) * 100) / 100
+}
+
+interface LineOptions {
+  usage?: string
+  note?: string
+}
+
+/** Builds a line from a price-book price; quantity is monthly, in the price's unit. */
+export function priceLine(book: PriceBook, id: string, service: string, item: string, priceId: string, quantity: number, options: LineOptions = {}): CostLine {
+  const price = priceOf(book, priceId)
+  return {
+    id,
+    service,
+    item,
+    unit: price.unit,
+    quantity: roundQuantity(quantity),
+    unitPrice: price.price,
+    monthly: cents(quantity * price.price),
+    priceId,
+    source: price.source,
+    priceDate: price.date,
+    ...(options.usage ? {usage: options.usage} : {}),
+    ...(options.note ?? price.note ? {note: options.note ?? price.note} : {}),
+  }
+}
+
+function roundQuantity(q: number): number {
+  return Math.round(q * 1e6) / 1e6
+}
+
+/** Interface endpoints in one AZ for the configured names. */
+export function interfaceEndpointCount(env: ResolvedEnvironment): number {
+  return env.network.vpcEndpoints.reduce((n, name) => n + INTERFACE_ENDPOINTS[name], 0)
+}
+
+/** Alarms the monitoring stack renders: CPU and memory per service, ALB 5xx, Aurora connections. */
+export function alarmCount(env: ResolvedEnvironment): number {
+  const services = Object.keys(env.services).length
+  return services * 2 + (services > 0 ? 1 : 0) + (env.database ? 1 : 0)
+}
+
+/** Rules in the web ACL: each managed group, rate limit, geo block, allow and block lists. */
+export function wafRuleCount(env: ResolvedEnvironment): number {
+  const w = env.waf
+  return w.managedRules.length + (w.rateLimit > 0 ? 1 : 0) + (w.blockCountries.length > 0 ? 1 : 0) + (w.allowIps.length > 0 ? 1 : 0) + (w.blockIps.length > 0 ? 1 : 0)
+}
+
+/**
+ * Every cost component of one environment, in a fixed order (compute, database, network, edge,
+ * storage, observability, SaaS), plus the always-free credits.
+ */
+export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage: UsageReader): {lines: CostLine[]; credits: CostLine[]} {
+  const lines: CostLine[] = []
+  const credits: CostLine[] = []
+  const H = HOURS_PER_MONTH
+  const add = (...l: CostLine[]) => lines.push(...l)
+
+  // --- ECS Fargate: per service, vCPU-hours and GB-hours at the architecture's prices.
+  const offHours = usage.isSet('offHoursFraction') ? usage.get('offHoursFraction') : undefined
+  for (const name of Object.keys(env.services).sort()) {
+    const svc = env.services[name]
+    const profile = taskProfile(svc, offHours)
+    const taskHours = profile.averageTasks * H
+    const vcpu = svc.cpu / 1024
+    const gb = svc.memory / 1024
+    usage.note({key: `tasks.${name}`, value: profile.averageTasks, unit: 'tasks (average)', origin: 'derived', description: `${name}: ${profile.detail}; scale-out under load is not priced (a floor)`})
+    add(
+      priceLine(book, `fargate.${name}.vcpu`, 'ECS Fargate', `${name} vCPU (${svc.architecture}, ${vcpu} vCPU x ${fmt(profile.averageTasks)} tasks x ${H} h)`, `fargate.vcpu.${svc.architecture}`, vcpu * taskHours),
+      priceLine(book, `fargate.${name}.memory`, 'ECS Fargate', `${name} memory (${svc.architecture}, ${gb} GB x ${fmt(profile.averageTasks)} tasks x ${H} h)`, `fargate.memory.${svc.architecture}`, gb * taskHours),
+    )
+  }
+
+  // --- Aurora Serverless v2: the minimum capacity is a floor, not a forecast.
+  const db = env.database
+  if (db) {
+    const acu = usage.get('auroraAverageAcu', {value: db.minCapacity, description: `ACU per instance: the configured minimum ${db.minCapacity}, a floor (load scales each instance up to ${db.maxCapacity})`})
+    add(
+      priceLine(book, 'aurora.capacity', 'Aurora Serverless v2', `capacity (${acu} ACU x ${db.instances} instances x ${H} h, a floor)`, 'aurora.acu', acu * db.instances * H, {
+        usage: 'auroraAverageAcu',
+        note: 'Aurora Standard. I/O-Optimized costs 30% more per ACU and 125% more per GB but has no I/O charge: see Savings.',
+      }),
+      priceLine(book, 'aurora.storage', 'Aurora Serverless v2', 'storage', 'aurora.storage', usage.get('auroraStorageGb'), {usage: 'auroraStorageGb'}),
+      priceLine(book, 'aurora.io', 'Aurora Serverless v2', 'I/O requests', 'aurora.io', usage.get('auroraIoMillions'), {usage: 'auroraIoMillions'}),
+      priceLine(book, 'aurora.backup', 'Aurora Serverless v2', `backup beyond free (${db.backupRetentionDays}-day retention)`, 'aurora.backup', usage.get('auroraBackupBeyondFreeGb'), {usage: 'auroraBackupBeyondFreeGb'}),
+      priceLine(book, 'secretsmanager.master', 'Secrets Manager', 'Aurora master password (RDS-managed secret)', 'secretsmanager.secret', 1),
+    )
+  }
+
+  // --- Load balancer.
+  const azs = env.network.availabilityZones
+  add(
+    priceLine(book, 'alb.hours', 'ALB', `load balancer (1 x ${H} h)`, 'alb.hour', H),
+    priceLine(book, 'alb.lcu', 'ALB', `capacity units (${fmt(usage.get('albLcu'))} LCU x ${H} h)`, 'alb.lcu', usage.get('albLcu') * H, {usage: 'albLcu'}),
+  )
+
+  // --- NAT gateways, interface endpoints, public IPv4 addresses.
+  const nat = env.network.natGateways
+  if (nat > 0) {
+    add(
+      priceLine(book, 'nat.hours', 'NAT Gateway', `gateways (${nat} x ${H} h)`, 'nat.hour', nat * H),
+      priceLine(book, 'nat.data', 'NAT Gateway', 'data processed', 'nat.data', usage.get('natTrafficGb'), {usage: 'natTrafficGb'}),
+    )
+  }
+  const endpoints = interfaceEndpointCount(env)
+  if (endpoints > 0) {
+    const names = env.network.vpcEndpoints.filter((n) => INTERFACE_ENDPOINTS[n] > 0).join(', ')
+    add(
+      priceLine(book, 'vpce.hours', 'VPC endpoints', `interface endpoints (${endpoints} [${names}] x ${azs} AZ x ${H} h)`, 'vpce.hour', endpoints * azs * H, {
+        note: 'ecr needs two interface endpoints (ecr.api, ecr.dkr); the S3 gateway endpoint is free.',
+      }),
+      priceLine(book, 'vpce.data', 'VPC endpoints', 'data processed', 'vpce.data', usage.get('vpcEndpointTrafficGb'), {usage: 'vpcEndpointTrafficGb'}),
+    )
+  }
+  if (nat > 0) add(priceLine(book, 'ipv4.nat', 'Public IPv4', `NAT Elastic IPs (${nat} x ${H} h)`, 'ipv4.hour', nat * H))
+  add(priceLine(book, 'ipv4.alb', 'Public IPv4', `ALB addresses (one per AZ: ${azs} x ${H} h)`, 'ipv4.hour', azs * H))
+
+  // --- CloudFront: billed by where viewers are, not by the stack's region.
+  const edge = book.cloudfrontEdge
+  const transferGb = usage.get('cloudfrontTransferGb')
+  const requestsM = usage.get('cloudfrontRequestsMillions')
+  const transfer = priceLine(book, 'cloudfront.transfer', 'CloudFront', `data transfer out (${edge} edge)`, `cloudfront.transfer.${edge}`, transferGb, {usage: 'cloudfrontTransferGb'})
+  const requests = priceLine(book, 'cloudfront.requests', 'CloudFront', `HTTPS requests (${edge} edge)`, `cloudfront.requests.${edge}`, requestsM * 100, {usage: 'cloudfrontRequestsMillions'})
+  add(transfer, requests)
+  const freeGb = book.freeTier['cloudfront.transfer']
+  const freeRequests = book.freeTier['cloudfront.requests']
+  credits.push(
+    credit(transfer, 'cloudfront.free.transfer', `always free: ${freeGb.amount} GB transfer out`, Math.min(transferGb, freeGb.amount), freeGb.source),
+    credit(requests, 'cloudfront.free.requests', `always free: ${freeRequests.amount / 1e6}M requests`, Math.min(requestsM * 100, freeRequests.amount / 10_000), freeRequests.source),
+  )
+
+  // --- WAF (scope CLOUDFRONT, billed in us-east-1 at global prices).
+  if (env.waf.enabled) {
+    const rules = wafRuleCount(env)
+    add(
+      priceLine(book, 'waf.acl', 'WAF', 'web ACL', 'waf.webAcl', 1),
+      priceLine(book, 'waf.rules', 'WAF', `rules and managed rule groups (${rules})`, 'waf.rule', rules),
+      priceLine(book, 'waf.requests', 'WAF', 'requests inspected (every CloudFront request)', 'waf.requests', requestsM, {usage: 'cloudfrontRequestsMillions'}),
+    )
+  }
+
+  // --- Route 53: only with a custom domain.
+  if (env.domain) {
+    if (env.dns.createZone) add(priceLine(book, 'route53.zone', 'Route 53', `hosted zone ${env.domain}`, 'route53.hostedZone', 1))
+    add(priceLine(book, 'route53.queries', 'Route 53', 'queries', 'route53.queries', usage.get('route53QueriesMillions'), {usage: 'route53QueriesMillions'}))
+    if (env.dns.healthCheck) {
+      add(
+        priceLine(book, 'route53.healthCheck', 'Route 53', `health check ${env.dns.healthCheckPath}`, 'route53.healthCheck', 1),
+        priceLine(book, 'route53.healthCheckHttps', 'Route 53', 'health check HTTPS feature', 'route53.healthCheckHttps', 1),
+      )
+    }
+  }
+
+  // --- S3.
+  const s3Requests = usage.get('s3RequestsMillions')
+  add(
+    priceLine(book, 's3.storage', 'S3', 'Standard storage', 's3.storage', usage.get('s3StorageGb'), {usage: 's3StorageGb'}),
+    priceLine(book, 's3.put', 'S3', 'PUT/LIST requests (10% of requests)', 's3.put', s3Requests * 0.1 * 1000, {usage: 's3RequestsMillions'}),
+    priceLine(book, 's3.get', 'S3', 'GET requests (90% of requests)', 's3.get', s3Requests * 0.9 * 1000, {usage: 's3RequestsMillions'}),
+  )
+
+  // --- CloudWatch Logs: retention changes what is stored, never what is ingested.
+  const ingestGb = usage.get('logIngestionGb')
+  const retention = env.monitoring.logRetentionDays
+  const ingestion = priceLine(book, 'logs.ingestion', 'CloudWatch Logs', 'ingestion', 'logs.ingestion', ingestGb, {usage: 'logIngestionGb'})
+  add(
+    ingestion,
+    priceLine(book, 'logs.storage', 'CloudWatch Logs', `storage (${retention}-day retention: ${retention}/${fmt(H / 24)} of a month's ingestion kept)`, 'logs.storage', storedLogGb(ingestGb, retention), {
+      usage: 'logIngestionGb',
+      note: 'Steady state; AWS bills stored logs compressed, so this is an upper bound.',
+    }),
+  )
+  const freeLogs = book.freeTier['cloudwatch.logs']
+  credits.push(credit(ingestion, 'logs.free', `always free: ${freeLogs.amount} GB of log data`, Math.min(ingestGb, freeLogs.amount), freeLogs.source))
+
+  // --- Alarms and their topic.
+  const alarms = alarmCount(env)
+  const alarmLine = priceLine(book, 'cloudwatch.alarms', 'CloudWatch Alarms', `alarms (CPU and memory per service, ALB 5xx${env.database ? ', Aurora connections' : ''})`, 'cloudwatch.alarm', alarms)
+  add(alarmLine)
+  const freeAlarms = book.freeTier['cloudwatch.alarms']
+  credits.push(credit(alarmLine, 'cloudwatch.free.alarms', `always free: ${freeAlarms.amount} alarms`, Math.min(alarms, freeAlarms.amount), freeAlarms.source))
+  add(priceLine(book, 'sns.email', 'SNS', 'alarm e-mails (first 1,000 a month free)', 'sns.email', Math.max(0, usage.get('snsEmailNotifications') - 1000) / 100_000, {usage: 'snsEmailNotifications'}))
+
+  // --- Secrets, images, keys.
+  add(priceLine(book, 'ssm.parameters', 'SSM Parameter Store', `standard SecureString parameters (${env.secrets.length}): free`, 'ssm.standardParameter', env.secrets.length))
+  const built = Object.values(env.services).filter((s) => s.build).length
+  if (built > 0) {
+    const perService = usage.get('ecrStorageGbPerService')
+    add(priceLine(book, 'ecr.storage', 'ECR', `image storage (${built} repositories x ${perService} GB)`, 'ecr.storage', built * perService, {usage: 'ecrStorageGbPerService'}))
+  }
+  add(priceLine(book, 'kms.keys', 'KMS', 'customer managed keys (none: AWS managed keys are free)', 'kms.key', 0))
+
+  // --- External services.
+  const atlas = env.mongodbAtlas
+  if (atlas.enabled) {
+    const priceId = `atlas.${atlas.tier}`
+    if (!book.prices[priceId]) {
+      throw new PlatformError(`The ${book.region} price book has no MongoDB Atlas tier ${atlas.tier}.`, {
+        code: 'PRICE_MISSING',
+        suggestions: [`Priced tiers: ${Object.keys(book.prices).filter((k) => k.startsWith('atlas.')).map((k) => k.slice(6)).join(', ')}.`],
+      })
+    }
+    add(priceLine(book, 'atlas.cluster', 'MongoDB Atlas', `${atlas.tier} (${atlas.nodes}-node replica set, ${atlas.diskSizeGb} GB) x ${H} h`, priceId, H))
+  }
+  const datadog = env.monitoring.datadog
+  if (datadog.enabled) {
+    add(priceLine(book, 'datadog.hosts', 'Datadog', `Infrastructure Pro (${datadog.hosts} hosts)`, 'datadog.infraHost', datadog.hosts, {
+      note: 'Hosts from monitoring.datadog.hosts; Datadog bills Fargate by task, and APM and logs separately.',
+    }))
+  }
+  const sentry = env.monitoring.sentry
+  if (sentry.enabled) add(priceLine(book, 'sentry.plan', 'Sentry', `${sentry.plan} plan`, `sentry.${sentry.plan}`, 1))
+
+  return {lines, credits}
+}
+
+/** GB kept at steady state: each GB is stored for `retentionDays` of a 730/24-day month. */
+export function storedLogGb(ingestGbPerMonth: number, retentionDays: number): number {
+  return (ingestGbPerMonth * retentionDays) / (HOURS_PER_MONTH / 24)
+}
+
+function credit(of: CostLine, id: string, item: string, quantity: number, source: string): CostLine {
+  return {...of, id, item, quantity: roundQuantity(quantity), monthly: -cents(quantity * of.unitPrice), source, usage: of.usage, note: undefined}
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 1000) / 1000)
+}

@@ -1,0 +1,34 @@
+import type {ResolvedEnvironment} from '../config/types.js'
+import {buildCostLines, cents} from './components.js'
+import {compareWithDesign} from './design.js'
+import {HOURS_PER_MONTH} from './price-book.js'
+import {evaluateSavings} from './savings.js'
+import type {EnvironmentEstimate, PriceBook} from './types.js'
+import {UsageReader} from './usage.js'
+
+/**
+ * Estimates one environment's monthly cost with the given price book (which decides the region:
+ * `--region` reprices by passing another region's book). `reference` is the us-east-1 book, used
+ * only to explain the design's figures, most of which are us-east-1 prices.
+ */
+export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook, reference: PriceBook = book): EnvironmentEstimate {
+  const usage = new UsageReader(env.cost?.usage ?? {})
+  const {lines, credits} = buildCostLines(env, book, usage)
+  const subtotal = cents(lines.reduce((n, l) => n + l.monthly, 0))
+  const total = cents(subtotal + credits.reduce((n, l) => n + l.monthly, 0))
+  const savings = evaluateSavings(env, book, lines, usage)
+  return {
+    environment: env.name,
+    region: book.region,
+    currency: 'USD',
+    hoursPerMonth: HOURS_PER_MONTH,
+    priceBook: {region: book.region, date: book.date, files: book.files, live: book.live},
+    lines,
+    subtotal,
+    credits,
+    total,
+    assumptions: usage.assumptions(),
+    savings,
+    designComparison: compareWithDesign(env, book, reference, lines, credits, total, savings),
+  }
+}

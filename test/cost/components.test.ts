@@ -1,0 +1,77 @@
+import {describe, expect, it} from 'vitest'
+
+import {estimateEnvironment} from '../../src/lib/cost/estimate.js'
+import {loadPriceBook} from '../../src/lib/cost/price-book.js'
+import {UsageReader} from '../../src/lib/cost/usage.js'
+import {designProd} from './fixtures.js'
+
+const tokyo = loadPriceBook('ap-northeast-1')
+const line = (e: ReturnType<typeof estimateEnvironment>, id: string) => e.lines.find((l) => l.id === id)
+
+describe('cost components from config', () => {
+  it('prices ARM services at the Graviton rate', () => {
+    const env = designProd()
+    env.services.api = {...env.services.api, architecture: 'arm64'}
+    const e = estimateEnvironment(env, tokyo)
+    expect(line(e, 'fargate.api.vcpu')).toMatchObject({unitPrice: 0.04045, quantity: 730, monthly: 29.53})
+    expect(line(e, 'fargate.api.memory')).toMatchObject({unitPrice: 0.00442, quantity: 1460, monthly: 6.45})
+    expect(e.savings.find((s) => s.id === 'graviton')?.measure).toBe('ARM (Graviton) Fargate for web')
+  })
+
+  it('drops NAT lines and its address with natGateways: 0, and endpoint lines without interface endpoints', () => {
+    const env = designProd({network: {...designProd().network, natGateways: 0, vpcEndpoints: ['s3']}})
+    const e = estimateEnvironment(env, tokyo)
+    expect(e.lines.map((l) => l.id)).not.toEqual(expect.arrayContaining(['nat.hours']))
+    expect(line(e, 'nat.hours')).toBeUndefined()
+    expect(line(e, 'ipv4.nat')).toBeUndefined()
+    expect(line(e, 'vpce.hours')).toBeUndefined()
+    // The saving now evaluates adding ECR + Logs endpoints: 3 x 2 AZ x 730 x 0.014.
+    expect(e.savings.find((s) => s.id === 'vpc-endpoints')).toMatchObject({applied: false, measure: 'Add interface endpoints for ECR and Logs (3 x 2 AZ)'})
+  })
+
+  it('counts ssm and secretsmanager endpoints and a third AZ', () => {
+    const env = designProd({network: {...designProd().network, availabilityZones: 3, vpcEndpoints: ['s3', 'ecr', 'logs', 'ssm', 'secretsmanager']}})
+    const e = estimateEnvironment(env, tokyo)
+    expect(line(e, 'vpce.hours')).toMatchObject({quantity: 5 * 3 * 730, monthly: 153.3})
+    expect(line(e, 'ipv4.alb')).toMatchObject({quantity: 3 * 730})
+  })
+
+  it('prices MongoDB Atlas per hour when enabled, and refuses a tier the book lacks', () => {
+    const env = designProd()
+    expect(line(estimateEnvironment(env, tokyo), 'atlas.cluster')).toMatchObject({quantity: 730, unitPrice: 0.1, monthly: 73})
+    const m5 = designProd({mongodbAtlas: {...env.mongodbAtlas, tier: 'M5'}})
+    expect(() => estimateEnvironment(m5, tokyo)).toThrow(/no MongoDB Atlas tier M5/)
+  })
+
+  it('takes usage from cost.usage and says so', () => {
+    const env = designProd({cost: {usage: {cloudfrontTransferGb: 5000, natTrafficGb: 10, auroraAverageAcu: 2}}})
+    const e = estimateEnvironment(env, tokyo)
+    expect(line(e, 'cloudfront.transfer')).toMatchObject({quantity: 5000, monthly: 570})
+    // The free tier credits only the first 1,024 GB.
+    expect(e.credits.find((c) => c.id === 'cloudfront.free.transfer')).toMatchObject({quantity: 1024, monthly: -116.74})
+    expect(line(e, 'nat.data')).toMatchObject({quantity: 10, monthly: 0.62})
+    expect(line(e, 'aurora.capacity')).toMatchObject({quantity: 2 * 2 * 730, monthly: 438})
+    expect(e.assumptions.find((a) => a.key === 'cloudfrontTransferGb')).toMatchObject({origin: 'config', value: 5000})
+  })
+
+  it('treats a value equal to the schema default as unset, so schedules still decide off-hours', () => {
+    const reader = new UsageReader({offHoursFraction: 0.5, natTrafficGb: 100}, {offHoursFraction: 0.5, natTrafficGb: 100})
+    expect(reader.isSet('offHoursFraction')).toBe(false)
+    expect(new UsageReader({offHoursFraction: 0.3}, {offHoursFraction: 0.5}).isSet('offHoursFraction')).toBe(true)
+  })
+
+  it('leaves out Route 53 without a domain, WAF when disabled, Aurora without a database', () => {
+    const env = designProd({domain: undefined, waf: {...designProd().waf, enabled: false}, database: undefined})
+    const services = new Set(estimateEnvironment(env, tokyo).lines.map((l) => l.service))
+    for (const s of ['Route 53', 'WAF', 'Aurora Serverless v2', 'Secrets Manager']) expect(services.has(s), s).toBe(false)
+    expect(line(estimateEnvironment(env, tokyo), 'cloudwatch.alarms')?.quantity).toBe(5) // 2 x 2 services + 5xx
+  })
+
+  it('shortens log storage, not ingestion, with retention', () => {
+    const short = estimateEnvironment(designProd({monitoring: {...designProd().monitoring, logRetentionDays: 7}}), tokyo)
+    const long = estimateEnvironment(designProd(), tokyo)
+    expect(line(short, 'logs.ingestion')?.monthly).toBe(line(long, 'logs.ingestion')?.monthly)
+    expect(line(short, 'logs.storage')?.quantity).toBeCloseTo((10 * 7) / (730 / 24), 5)
+    expect(short.savings.find((s) => s.id === 'log-retention')).toMatchObject({applied: true, measure: 'Log retention 7 days (against 30)'})
+  })
+})

@@ -149,7 +149,8 @@ export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: I
       case 'pattern': {
         const name = lastName(path)
         const meaning = PATTERN_MEANING[name]
-        sink.add({path, message: `${JSON.stringify(value)} is not ${meaning ? meaning.replace(/, e\.g\..*$/, '') : `a valid ${name}`}`, hint: meaning ? `use ${meaning}` : `must match ${String(params.pattern)}`})
+        const what = typeof path.at(-1) === 'number' ? `${name} item` : name
+        sink.add({path, message: `${JSON.stringify(value)} is not a valid ${what}`, hint: meaning ? `use ${meaning}` : `must match ${String(params.pattern)}`})
         break
       }
       case 'minimum':

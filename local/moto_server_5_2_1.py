@@ -618,6 +618,12 @@ def install_patches() -> None:
     def _stringify(params: dict[str, Any]) -> dict[str, str]:
         return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in (params or {}).items()}
 
+    def _effective_parameters(template_dict: dict[str, Any], parameters: dict[str, Any]) -> dict[str, str]:
+        # What AWS compares: every declared parameter's value, given or defaulted.
+        declared = (template_dict or {}).get("Parameters") or {}
+        values = {k: parameters[k] if k in parameters else (v or {}).get("Default") for k, v in declared.items()}
+        return _stringify({k: v for k, v in values.items() if v is not None})
+
     def _live_stack_named(backend: Any, name: str) -> Any:
         for stack in backend.stacks.values():
             if stack.name == name:
@@ -657,7 +663,7 @@ def install_patches() -> None:
         if change_set_type == "UPDATE":
             # moto compares raw parameter dicts; values from UsePreviousValue come back parsed
             # (numbers, lists), so compare as strings. And a change of tags alone is a change.
-            same_parameters = _stringify(stack.parameters) == _stringify(parameters)
+            same_parameters = _stringify(stack.resource_map.resolved_parameters) == _effective_parameters(change_set.template_dict, parameters)
             same_tags = not tags or dict(tags) == dict(stack.tags)
             unchanged = stack.has_template(template) and same_parameters and same_tags
             if unchanged:
@@ -678,8 +684,8 @@ def install_patches() -> None:
         resource_map = self.stack.resource_map
         by_action = resource_map.build_change_set_actions(self.template_dict)
         if self.change_set_type == "UPDATE" and self.parameters:
-            old = _stringify(resource_map.input_parameters)
-            changed = {k for k, v in _stringify(self.parameters).items() if old.get(k) != v}
+            old = _stringify(resource_map.resolved_parameters)
+            changed = {k for k, v in _effective_parameters(self.template_dict, self.parameters).items() if old.get(k) != v}
             if changed:
                 new_resources = self.template_dict.get("Resources", {})
                 for name, body in new_resources.items():

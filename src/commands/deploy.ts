@@ -56,7 +56,7 @@ ${EXIT_CODES_HELP}`
     return deployEnvironment({
       env,
       stacks,
-      aws: await createDeploySdkClients(flags),
+      aws: await createDeploySdkClients(flags, config.region),
       prompt: {canPrompt: () => canPromptHere(), confirm: (message) => confirmHere(message)},
       flags: {
         json: flags.json,

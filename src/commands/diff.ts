@@ -37,7 +37,7 @@ ${EXIT_CODES_HELP}`
     const {result, text} = await diffEnvironment({
       env,
       stacks,
-      aws: await createDeploySdkClients(flags),
+      aws: await createDeploySdkClients(flags, config.region),
       flags: {json: this.jsonEnabled(), stack: flags.stack, image: flags.image, force: flags.force},
     })
     if (!this.jsonEnabled()) this.log(text)

@@ -4,6 +4,7 @@ import {PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
 import {GetParametersCommand, type SSMClient} from '@aws-sdk/client-ssm'
 import {GetCallerIdentityCommand, type STSClient} from '@aws-sdk/client-sts'
 import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
+import {toAwsAuthError} from '../aws/clients.js'
 import {AwsAuthError} from '../errors.js'
 import type {DeployAws} from './types.js'
 
@@ -18,26 +19,11 @@ export interface DeploySdkClients {
   endpoint?: string
 }
 
-const AUTH_ERRORS = new Set([
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'CredentialsProviderError',
-  'AccessDenied',
-  'AccessDeniedException',
-  'AuthFailure',
-  'TokenRefreshRequired',
-])
-
 /** Turn credential and permission errors into AwsAuthError (exit 4, with the hint); leave the rest. */
-export function toAuthError(error: unknown): unknown {
-  const e = error as {name?: string; message?: string}
-  if (e && AUTH_ERRORS.has(e.name ?? '')) return new AwsAuthError(`AWS refused the credentials: ${e.message ?? e.name}`, {cause: error})
-  return error
-}
+export const toAuthError = toAwsAuthError
+
+/** Preflight's engine-version check gives up (with a warning) after this long. */
+const ENGINE_VERSION_TIMEOUT_MS = 5_000
 
 function guarded<T extends object>(target: T): T {
   return new Proxy(target, {
@@ -97,9 +83,10 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
         const out = await observe(clients.sts(), 'global').send(new GetCallerIdentityCommand({}))
         return out.Account ?? ''
       } catch (error) {
-        const e = error as {name?: string; message?: string}
-        if (e?.name === 'CredentialsProviderError' || /credential/i.test(e?.message ?? '')) throw new AwsAuthError(`No usable AWS credentials: ${e.message}`, {cause: error})
-        throw toAuthError(error)
+        const mapped = toAuthError(error)
+        // The SDK's credential chain ends in a plain Error ("Could not load credentials from any providers").
+        if (mapped === error && /credential/i.test((error as Error)?.message ?? '')) throw new AwsAuthError(`No usable AWS credentials: ${(error as Error).message}`, {cause: error})
+        throw mapped
       }
     },
     async engineVersions(region, engine, version) {
@@ -108,7 +95,9 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       try {
         if (version) {
           // One call answers the common case: the configured version is offered.
-          const exact = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}))
+          // Bounded: an endpoint that answers 5xx (moto does not implement this call) would
+          // otherwise hold the deploy through every retry; preflight then warns instead.
+          const exact = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}), {abortSignal: AbortSignal.timeout(ENGINE_VERSION_TIMEOUT_MS)})
           if ((exact.DBEngineVersions ?? []).some((v) => v.EngineVersion === version)) return [version]
         }
         do {

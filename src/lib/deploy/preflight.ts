@@ -55,8 +55,10 @@ export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, em
  * server error means "cannot check", which is a warning, not a failed deploy. Auth errors still fail.
  */
 function unverifiable(error: unknown, emit: EventSink, env: PreflightEnvironment): undefined {
-  const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode ?? 0
-  if (status < 500) throw error
-  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions answered HTTP ${status}.`})
+  const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+  const status = e.$metadata?.httpStatusCode ?? 0
+  const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError'
+  if (status < 500 && !timedOut) throw error
+  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions ${timedOut ? 'did not answer in time' : `answered HTTP ${status}`}.`})
   return undefined
 }

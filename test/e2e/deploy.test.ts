@@ -1,0 +1,204 @@
+/**
+ * `platform deploy` end to end: the BUILT CLI (bin/run.js → dist, built privately by
+ * buildPrivateCli) against the patched moto from startLocalAws, deploying the repository's own
+ * platform.yaml.
+ */
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
+import {CreateRepositoryCommand, DeleteRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
+import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {buildPrivateCli, repoRoot as root} from '../deploy/built-cli.js'
+
+const TOKYO = 'ap-northeast-1'
+const VIRGINIA = 'us-east-1'
+const PREFIX = 'bookmark-manager-prod-'
+const IMAGES = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/api:v1']
+const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
+
+interface Run {
+  code: number | null
+  stdout: string
+  lines: Array<Record<string, any>>
+  stderr: string
+  result?: Record<string, any>
+  error?: Record<string, any>
+}
+
+let local: LocalAws
+let lockDir: string
+let runJs: string
+
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [runJs, ...args], {
+      cwd: root,
+      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1', ...extraEnv},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => (stdout += c))
+    child.stderr.on('data', (c) => (stderr += c))
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, any>)
+      done({code, stdout, lines, stderr, result: lines.find((l) => l.type === 'result'), error: lines.find((l) => l.type === 'error')})
+    })
+  })
+}
+
+const deploy = (extra: string[] = [], config = join(root, 'platform.yaml')) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra])
+
+function cfn(region: string) {
+  return new CloudFormationClient({region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+}
+
+async function stacksIn(region: string): Promise<Record<string, string>> {
+  const out = await cfn(region).send(new DescribeStacksCommand({}))
+  return Object.fromEntries((out.Stacks ?? []).filter((s) => s.StackName?.startsWith(PREFIX)).map((s) => [s.StackName!.slice(PREFIX.length), s.StackStatus!]))
+}
+
+async function changeSetCount(): Promise<number> {
+  let n = 0
+  for (const region of [TOKYO, VIRGINIA]) {
+    for (const name of Object.keys(await stacksIn(region))) {
+      const out = await cfn(region).send(new ListChangeSetsCommand({StackName: `${PREFIX}${name}`}))
+      n += (out.Summaries ?? []).length
+    }
+  }
+  return n
+}
+
+/** A copy of platform.yaml with one edit, in a temp dir (the loader resolves build contexts against it, renderers do not read them). */
+function editedConfig(edit: (text: string) => string): string {
+  const text = readFileSync(join(root, 'platform.yaml'), 'utf8')
+  const changed = edit(text)
+  expect(changed).not.toBe(text)
+  const dir = mkdtempSync(join(tmpdir(), 'platform-e2e-'))
+  const file = join(dir, 'platform.yaml')
+  writeFileSync(file, changed)
+  return file
+}
+
+async function putSecrets() {
+  const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
+}
+
+beforeAll(async () => {
+  runJs = await buildPrivateCli()
+  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
+  local = await startLocalAws()
+}, 180_000)
+
+afterAll(async () => {
+  await local?.stop()
+})
+
+describe('platform deploy prod (built CLI, patched moto)', () => {
+  // One moto for the whole sequence: each step starts from the state the previous one left,
+  // as a user's successive deploys do.
+  it('first deploy creates every stack in both regions', async () => {
+    await local.reset()
+    await putSecrets()
+    // GIVEN an empty account WHEN deploying THEN every stack is created, edge in us-east-1.
+    const run = await deploy()
+    expect(run.error, run.stderr).toBeUndefined()
+    expect(run.code).toBe(0)
+    const outcomes = Object.fromEntries(run.result!.stacks.map((s: any) => [s.part, s.outcome]))
+    expect(Object.values(outcomes).every((o) => o === 'created'), JSON.stringify(outcomes)).toBe(true)
+    const tokyo = await stacksIn(TOKYO)
+    const virginia = await stacksIn(VIRGINIA)
+    expect(virginia).toEqual({edge: 'CREATE_COMPLETE'})
+    for (const part of ['bootstrap', 'network', 'storage', 'registry', 'data', 'zone', 'cluster', 'svc-web', 'svc-api', 'cdn', 'dns', 'monitoring']) {
+      expect(tokyo[part], part).toBe('CREATE_COMPLETE')
+    }
+    expect(Object.keys(outcomes).sort()).toEqual([...Object.keys(tokyo), 'edge'].sort())
+    // Progress came as one JSON object per line, per stack and per resource.
+    expect(run.lines.some((l) => l.type === 'resource' && l.stack === `${PREFIX}network` && l.status === 'CREATE_COMPLETE')).toBe(true)
+  }, 120_000)
+
+  it('a second deploy with no change creates no change set', async () => {
+    const before = await changeSetCount()
+    const started = Date.now()
+    const run = await deploy()
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.result!.changeSetsCreated).toBe(0)
+    expect(run.result!.stacks.every((s: any) => s.outcome === 'skipped')).toBe(true)
+    expect(run.lines.some((l) => l.type === 'change-set')).toBe(false)
+    expect(await changeSetCount()).toBe(before)
+    expect(Date.now() - started).toBeLessThan(10_000)
+  }, 60_000)
+
+  it('a changed desiredCount updates only its service stack', async () => {
+    const config = editedConfig((t) => t.replace(/(\n {6}web:\n {8}cpu: 512\n {8}memory: 1024\n {8}desiredCount:) 2/, '$1 3'))
+    const run = await deploy([], config)
+    expect(run.code, run.stderr).toBe(0)
+    const changed = run.result!.stacks.filter((s: any) => s.outcome !== 'skipped').map((s: any) => [s.part, s.outcome])
+    expect(changed).toEqual([['svc-web', 'updated']])
+  }, 60_000)
+
+  it('refuses to replace the database (exit 5, naming it), then allows it with --allow-replace', async () => {
+    const config = editedConfig((t) => t.replace('name: bookmarkdb', 'name: bookmarks2'))
+    const refused = await deploy([], config)
+    expect(refused.code).toBe(5)
+    expect(refused.error).toMatchObject({code: 'REPLACEMENT_REFUSED'})
+    const cluster = refused.error!.failures.find((f: any) => f.type === 'AWS::RDS::DBCluster')
+    expect(cluster).toMatchObject({stack: `${PREFIX}data`, status: 'WOULD_REPLACE', reason: expect.stringMatching(/DatabaseName/)})
+    expect(refused.stderr).toMatch(/--allow-replace/)
+    // Nothing ran: the data stack is as it was.
+    expect((await stacksIn(TOKYO)).data).toBe('CREATE_COMPLETE')
+
+    const allowed = await deploy(['--allow-replace', cluster.logicalId], config)
+    expect(allowed.code, allowed.stderr).toBe(0)
+    expect(allowed.result!.stacks.find((s: any) => s.part === 'data').outcome).toBe('updated')
+  }, 60_000)
+
+  it('reports a failing stack with its reason and exit 5; the next deploy recreates it from ROLLBACK_COMPLETE', async () => {
+    // GIVEN a fresh account where an ECR repository of the registry stack already exists.
+    await local.reset()
+    await putSecrets()
+    const ecr = new ECRClient({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+    await ecr.send(new CreateRepositoryCommand({repositoryName: 'bookmark-manager/prod/web'}))
+    const failed = await deploy(['--stack', 'registry'])
+    expect(failed.code).toBe(5)
+    expect(failed.error!.failures[0]).toMatchObject({stack: `${PREFIX}registry`, reason: expect.stringMatching(/already exists/i)})
+    expect(failed.stderr).toMatch(/registry/)
+    expect((await stacksIn(TOKYO)).registry).toBe('ROLLBACK_COMPLETE')
+
+    // WHEN the conflict is gone THEN the ROLLBACK_COMPLETE stack is deleted and created again.
+    await ecr.send(new DeleteRepositoryCommand({repositoryName: 'bookmark-manager/prod/web', force: true}))
+    const again = await deploy(['--stack', 'registry'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.result!.plans.find((p: any) => p.part === 'registry').action).toBe('recreate')
+    expect(again.result!.stacks.find((s: any) => s.part === 'registry').outcome).toBe('created')
+    expect((await stacksIn(TOKYO)).registry).toBe('CREATE_COMPLETE')
+  }, 60_000)
+
+  it('without a terminal and without --yes it changes nothing and names --yes', async () => {
+    const run = await cli(['deploy', 'prod', '--json', ...IMAGES, '--stack', 'network'])
+    expect(run.code).toBe(2)
+    expect(run.error).toMatchObject({code: 'NEEDS_FLAG'})
+    expect(run.stderr).toMatch(/--yes/)
+  }, 60_000)
+
+  it('platform diff shows a pending change from a change set and leaves none behind', async () => {
+    const config = editedConfig((t) => t.replace('logRetentionDays: 30', 'logRetentionDays: 14'))
+    const before = await changeSetCount()
+    const run = await cli(['diff', 'prod', '--json', '--config', config])
+    expect(run.code, run.stderr).toBe(0)
+    const diff = JSON.parse(run.stdout)
+    expect(diff.environment).toBe('prod')
+    expect(diff.summary.modify).toBeGreaterThan(0)
+    expect(diff.stacks.filter((p: any) => p.action !== 'skip').map((p: any) => p.part)).toContain('svc-web')
+    expect(await changeSetCount()).toBe(before)
+  }, 60_000)
+})

@@ -1,0 +1,193 @@
+import type {ResolvedEnvironment} from '../lib/config/types.js'
+import {fitName, stackName} from '../lib/naming.js'
+import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
+import {originHostname, viewerHostnames} from './dns.js'
+import {tlsOnlyPolicyFor} from './storage.js'
+import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+
+/** AWS managed CloudFront policies (fixed ids, the same in every account). */
+export const MANAGED_POLICIES = {
+  /** Cache policy: long TTLs, gzip/brotli, no cookies, headers or query strings in the key (default TTL 1 day). */
+  cachingOptimized: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+  /** Cache policy: never cache (server-rendered and API responses). */
+  cachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+  /** Origin request policy: forward every viewer header, cookie and query string except Host. */
+  allViewerExceptHostHeader: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+} as const
+
+/** CachingOptimized's default TTL; another `cdn.staticTtlSeconds` needs our own cache policy. */
+const MANAGED_STATIC_TTL = 86_400
+const ONE_YEAR = 31_536_000
+
+const ALB_ORIGIN = 'alb'
+const ASSETS_ORIGIN = 'assets'
+
+/**
+ * The CloudFront distribution: dynamic requests go to the ALB uncached, `cdn.staticPaths` come
+ * from the assets bucket through Origin Access Control, viewers are redirected to HTTPS. Also the
+ * assets bucket's one bucket policy (it needs this distribution's ARN), with the TLS-only rule.
+ */
+export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
+  const template = newTemplate(`${prefix(env)}: CloudFront distribution`)
+  template.Parameters = {
+    AssetsBucketName: {Type: 'String', Description: 'Static assets bucket'},
+    AssetsBucketRegionalDomainName: {Type: 'String', Description: 'Regional domain name of the assets bucket'},
+  }
+  const parameters: Record<string, ParameterSource> = {
+    AssetsBucketName: fromOutput(env, 'storage', 'AssetsBucketName'),
+    AssetsBucketRegionalDomainName: fromOutput(env, 'storage', 'AssetsBucketRegionalDomainName'),
+  }
+  const extraDependsOn: string[] = []
+
+  let albOrigin: Record<string, unknown>
+  if (env.domain) {
+    // The ALB's certificate names origin.<domain>, so CloudFront connects by that name over TLS.
+    // The dns stack creates the record; the origin only has to resolve once traffic flows.
+    albOrigin = {DomainName: originHostname(env.domain), CustomOriginConfig: customOrigin('https-only')}
+    extraDependsOn.push(stackName(env.project, env.name, 'cluster'))
+  } else {
+    // Without a domain the ALB has no certificate CloudFront would accept: HTTP to the origin only.
+    template.Parameters.LoadBalancerDnsName = {Type: 'String', Description: 'ALB DNS name (the dynamic origin)'}
+    parameters.LoadBalancerDnsName = fromOutput(env, 'cluster', 'LoadBalancerDnsName')
+    albOrigin = {DomainName: {Ref: 'LoadBalancerDnsName'}, CustomOriginConfig: customOrigin('http-only')}
+  }
+
+  const resources: Record<string, CfnResource> = {
+    OriginAccessControl: {
+      Type: 'AWS::CloudFront::OriginAccessControl',
+      Metadata: {'platform:description': 'CloudFront signs its requests to the assets bucket (OAC)'},
+      Properties: {
+        OriginAccessControlConfig: {
+          Name: fitName(`${prefix(env)}-assets`, 64),
+          Description: `${prefix(env)} assets bucket`,
+          OriginAccessControlOriginType: 's3',
+          SigningBehavior: 'always',
+          SigningProtocol: 'sigv4',
+        },
+      },
+    },
+  }
+
+  let staticCachePolicy: unknown = MANAGED_POLICIES.cachingOptimized
+  if (env.cdn.staticTtlSeconds !== MANAGED_STATIC_TTL) {
+    resources.StaticCachePolicy = {
+      Type: 'AWS::CloudFront::CachePolicy',
+      Metadata: {'platform:description': `Cache policy for static assets (default TTL ${env.cdn.staticTtlSeconds}s)`},
+      Properties: {
+        CachePolicyConfig: {
+          Name: fitName(`${prefix(env)}-static`, 128),
+          Comment: `${prefix(env)} static assets`,
+          DefaultTTL: env.cdn.staticTtlSeconds,
+          MinTTL: 1,
+          MaxTTL: Math.max(ONE_YEAR, env.cdn.staticTtlSeconds),
+          ParametersInCacheKeyAndForwardedToOrigin: {
+            EnableAcceptEncodingGzip: true,
+            EnableAcceptEncodingBrotli: true,
+            CookiesConfig: {CookieBehavior: 'none'},
+            HeadersConfig: {HeaderBehavior: 'none'},
+            QueryStringsConfig: {QueryStringBehavior: 'none'},
+          },
+        },
+      },
+    }
+    staticCachePolicy = {Ref: 'StaticCachePolicy'}
+  }
+
+  const aliases = viewerHostnames(env)
+  const distribution: Record<string, unknown> = {
+    Enabled: true,
+    Comment: fitName(`${prefix(env)} (managed by platform)`, 128),
+    HttpVersion: 'http2and3',
+    IPV6Enabled: true,
+    PriceClass: env.cdn.priceClass,
+    Origins: [
+      {Id: ALB_ORIGIN, ...albOrigin},
+      {
+        Id: ASSETS_ORIGIN,
+        DomainName: {Ref: 'AssetsBucketRegionalDomainName'},
+        // OAC replaces the legacy origin access identity, which must then be given as empty.
+        S3OriginConfig: {OriginAccessIdentity: ''},
+        OriginAccessControlId: {'Fn::GetAtt': ['OriginAccessControl', 'Id']},
+      },
+    ],
+    DefaultCacheBehavior: {
+      TargetOriginId: ALB_ORIGIN,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachedMethods: ['GET', 'HEAD'],
+      Compress: true,
+      CachePolicyId: MANAGED_POLICIES.cachingDisabled,
+      // Host stays CloudFront's origin name, so TLS to the ALB matches its certificate.
+      OriginRequestPolicyId: MANAGED_POLICIES.allViewerExceptHostHeader,
+    },
+    // CloudFront tries behaviours in this order: the config's order.
+    CacheBehaviors: env.cdn.staticPaths.map((PathPattern) => ({
+      PathPattern,
+      TargetOriginId: ASSETS_ORIGIN,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      CachedMethods: ['GET', 'HEAD'],
+      Compress: true,
+      CachePolicyId: staticCachePolicy,
+    })),
+    // Access logging is left off: standard logs need an ACL-enabled bucket, and the storage
+    // stack's buckets enforce bucket-owner ownership (ACLs disabled).
+  }
+  if (env.domain) {
+    template.Parameters.CertificateArn = {Type: 'String', Description: 'ACM certificate in us-east-1 for the aliases'}
+    parameters.CertificateArn = fromOutput(env, 'edge', 'CertificateArn')
+    distribution.Aliases = aliases
+    distribution.ViewerCertificate = {AcmCertificateArn: {Ref: 'CertificateArn'}, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021'}
+  } else {
+    // The *.cloudfront.net certificate: CloudFront ignores MinimumProtocolVersion with it (it
+    // always allows TLSv1), so none is set; a domain is the way to enforce TLS 1.2+.
+    distribution.ViewerCertificate = {CloudFrontDefaultCertificate: true}
+  }
+  if (env.waf.enabled) {
+    template.Parameters.WebAclArn = {Type: 'String', Description: 'CLOUDFRONT-scope WAF web ACL (us-east-1)'}
+    parameters.WebAclArn = fromOutput(env, 'edge', 'WebAclArn')
+    distribution.WebACLId = {Ref: 'WebAclArn'}
+  }
+  resources.Distribution = {
+    Type: 'AWS::CloudFront::Distribution',
+    Metadata: {'platform:description': `CloudFront distribution${aliases.length ? ` for ${aliases.join(', ')}` : ''}`},
+    Properties: {DistributionConfig: distribution, Tags: tagList(env)},
+  }
+
+  const bucketArn = {'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AssetsBucketName}'}
+  const objectsArn = {'Fn::Sub': 'arn:${AWS::Partition}:s3:::${AssetsBucketName}/*'}
+  resources.AssetsBucketPolicy = {
+    Type: 'AWS::S3::BucketPolicy',
+    Metadata: {'platform:description': 'Assets bucket: readable by this distribution only, TLS only'},
+    Properties: {
+      Bucket: {Ref: 'AssetsBucketName'},
+      PolicyDocument: tlsOnlyPolicyFor(bucketArn, objectsArn, [
+        {
+          Sid: 'CloudFrontReadsAssets',
+          Effect: 'Allow',
+          Principal: {Service: 'cloudfront.amazonaws.com'},
+          Action: 's3:GetObject',
+          Resource: objectsArn,
+          Condition: {StringEquals: {'AWS:SourceArn': {'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}'}}},
+        },
+      ]),
+    },
+  }
+  template.Resources = resources
+  template.Outputs = {
+    DistributionId: {Description: 'CloudFront distribution id', Value: {Ref: 'Distribution'}},
+    DistributionDomainName: {Description: 'CloudFront domain name (*.cloudfront.net)', Value: {'Fn::GetAtt': ['Distribution', 'DomainName']}},
+  }
+  return defineStack(env, 'cdn', template, {parameters, extraDependsOn})
+}
+
+function customOrigin(protocol: 'https-only' | 'http-only'): Record<string, unknown> {
+  return {
+    OriginProtocolPolicy: protocol,
+    HTTPPort: 80,
+    HTTPSPort: 443,
+    OriginSSLProtocols: ['TLSv1.2'],
+    OriginReadTimeout: 30,
+    OriginKeepaliveTimeout: 5,
+  }
+}

@@ -2,6 +2,7 @@ import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 
+import {PlatformError} from '../errors.js'
 import {listBookRegions, loadPriceBook} from './price-book.js'
 import type {PriceBook, PriceEntry, PriceFilter} from './types.js'
 
@@ -192,7 +193,13 @@ export async function loadLivePriceBook(options: LiveOptions): Promise<PriceBook
     await writeFile(file, JSON.stringify({fetchedAt: now.toISOString(), book} satisfies CacheFile, null, 2) + '\n')
     return book
   } catch (error) {
-    if (!hasBook) throw error
+    if (!hasBook) {
+      throw new PlatformError(`No offline price book for ${options.region}, and the AWS Price List API could not be reached: ${(error as Error).message}`, {
+        code: 'NO_PRICES',
+        suggestions: [`Offline books exist for: ${listBookRegions(options.pricesDir).join(', ')}.`, 'Check AWS credentials (the Price List API needs a signed request) and network access.'],
+        cause: error,
+      })
+    }
     options.warn(`Could not reach the AWS Price List API (${(error as Error).message}); using the offline price book of ${base.date}.`)
     return base
   }

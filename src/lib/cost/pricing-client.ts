@@ -1,17 +1,21 @@
+import {createAwsClients} from '../aws/clients.js'
 import type {PricingApi} from './live.js'
 
+/** Give up on one GetProducts call after this long; --live then falls back to the offline book. */
+const CALL_TIMEOUT_MS = 15_000
+
 /**
- * The Price List API client, loaded on demand so `cost estimate` without --live never imports the
- * AWS SDK. The API has endpoints only in us-east-1 (and a few others); us-east-1 serves every
- * region's prices.
- *
- * TODO(integrator): build this through `createAwsClients` in src/lib/aws/clients.ts once it has a
- * pricing client, so profile and endpoint handling are shared.
+ * The Price List API through the shared client factory (always us-east-1, which serves every
+ * region's prices). The SDK is imported here, on demand, so `cost estimate` without --live never
+ * loads it.
  */
 export async function createPricingApi(options: {profile?: string} = {}): Promise<PricingApi> {
-  const {PricingClient, GetProductsCommand} = await import('@aws-sdk/client-pricing')
-  const client = new PricingClient({region: 'us-east-1', maxAttempts: 2, ...(options.profile ? {profile: options.profile} : {})})
+  const client = await createAwsClients({profile: options.profile}).pricing()
+  const {GetProductsCommand} = await import('@aws-sdk/client-pricing')
   return {
-    getProducts: (input) => client.send(new GetProductsCommand(input)),
+    async getProducts(input) {
+      // The factory retries with backoff up to 8 times; offline that would stall --live for long.
+      return client.send(new GetProductsCommand(input), {abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS)})
+    },
   }
 }

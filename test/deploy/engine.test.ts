@@ -304,7 +304,13 @@ describe('preflight', () => {
   it('passes when the version is offered and the parameters exist', async () => {
     const aws = new FakeAws()
     aws.parameters.add('/app/prod/DATABASE_URL')
-    const result = await deploy(aws, {env: {...withDb, database: {engine: 'aurora-postgresql', version: '17.9'} as never}, stacks: stacks()}).promise
+    const good = {...withDb, database: {engine: 'aurora-postgresql', version: '17.9'} as never}
+    const result = await deploy(aws, {env: good, stacks: stacks()}).promise
     expect(result.stacks.every((s) => s.outcome === 'created')).toBe(true)
+    expect(aws.otherCalls.sort()).toEqual(['DescribeDBEngineVersions', 'GetCallerIdentity', 'GetParameters'])
+    // A no-op redeploy checks only the account: the data and service stacks do not change.
+    aws.otherCalls.length = 0
+    await deploy(aws, {env: good, stacks: stacks()}).promise
+    expect(aws.otherCalls).toEqual(['GetCallerIdentity'])
   })
 })

@@ -417,6 +417,8 @@ export class FakeAws implements DeployAws {
   versions: Record<string, string[]> = {'aurora-postgresql': ['16.6', '17.4', '17.9']}
   parameters = new Set<string>()
   readonly uploads: Array<{bucket: string; key: string; bytes: number}> = []
+  /** Calls of the non-CloudFormation APIs, by name. */
+  readonly otherCalls: string[] = []
   endpoint?: string
 
   constructor(private readonly options: {pageSize?: number} = {}) {}
@@ -436,14 +438,17 @@ export class FakeAws implements DeployAws {
   }
 
   async callerAccount(): Promise<string> {
+    this.otherCalls.push('GetCallerIdentity')
     return this.account
   }
 
   async engineVersions(_region: string, engine: string): Promise<string[]> {
+    this.otherCalls.push('DescribeDBEngineVersions')
     return this.versions[engine] ?? []
   }
 
   async missingParameters(_region: string, names: string[]): Promise<string[]> {
+    this.otherCalls.push('GetParameters')
     return names.filter((n) => !this.parameters.has(n))
   }
 }

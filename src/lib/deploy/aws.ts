@@ -23,7 +23,7 @@ export interface DeploySdkClients {
 export const toAuthError = toAwsAuthError
 
 /** Preflight's engine-version check gives up (with a warning) after this long. */
-const ENGINE_VERSION_TIMEOUT_MS = 5_000
+const ENGINE_VERSION_TIMEOUT_MS = 3_000
 
 function guarded<T extends object>(target: T): T {
   return new Proxy(target, {

@@ -180,10 +180,14 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   await accountCheck
   const outputs = new Map<string, Record<string, string>>()
   for (const p of prepared.values()) if (p.deployed) outputs.set(p.def.name, p.deployed.outputs)
+  // Engine version and secrets are checked while the change sets are made (making one changes
+  // nothing); the result is awaited before the review, the guard and any execution.
+  let checks: Promise<void> = Promise.resolve()
   if (preflight) {
     const changing = [...prepared.values()].filter((p) => p.selected && wouldChange(p)).map((p) => p.def.part)
     if (changing.includes('data') || changing.some((part) => part.startsWith('svc-'))) {
-      await runPreflight(options.env, options.aws, emit, {account: false, database: changing.includes('data'), services: changing.some((part) => part.startsWith('svc-'))})
+      checks = runPreflight(options.env, options.aws, emit, {account: false, database: changing.includes('data'), services: changing.some((part) => part.startsWith('svc-'))})
+      checks.catch(() => undefined)
     }
   }
 
@@ -381,6 +385,12 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     elapsedMs: elapsed(),
   })
 
+  try {
+    await checks
+  } catch (error) {
+    await cleanUpPlanned()
+    throw error
+  }
   const violations = [...prepared.values()].flatMap((p) => findGuardViolations(p.def.name, p.plan.changes, options.allowReplace ?? []))
   if (options.mode === 'diff') {
     await cleanUpPlanned()

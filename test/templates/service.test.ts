@@ -1,0 +1,388 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
+import type {ResolvedEnvironment, ServiceConfig} from '../../src/lib/config/types.js'
+import {ConfigError} from '../../src/lib/errors.js'
+import {formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
+import {serializeTemplate} from '../../src/templates/common.js'
+import {DEFAULT_ROUTE_PRIORITY, renderServiceStacks, rulePriorities} from '../../src/templates/service.js'
+import type {CfnResource, StackDefinition} from '../../src/templates/types.js'
+import {manyServicesEnv, minimalEnv, prodEnv, ROOT_CONFIG, stagingEnv} from '../helpers/env.js'
+
+async function lint(stacks: StackDefinition[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'platform-service-'))
+  const templates = stacks.map((stack, index) => {
+    const file = join(dir, `${index}-${stack.name}.template.json`)
+    writeFileSync(file, serializeTemplate(stack.template))
+    return {file, region: stack.region}
+  })
+  return formatFindings(await runCfnLint(templates))
+}
+
+function byPart(stacks: StackDefinition[], part: string): StackDefinition {
+  const stack = stacks.find((s) => s.part === part)
+  if (!stack) throw new Error(`no stack ${part} among ${stacks.map((s) => s.part).join(', ')}`)
+  return stack
+}
+
+function props(stack: StackDefinition, id: string): Record<string, any> {
+  return stack.template.Resources[id].Properties as Record<string, any>
+}
+
+function container(stack: StackDefinition): Record<string, any> {
+  return props(stack, 'TaskDefinition').ContainerDefinitions[0]
+}
+
+function statements(stack: StackDefinition, role: 'ExecutionRole' | 'TaskRole'): Array<Record<string, any>> {
+  return props(stack, role).Policies.flatMap((p: any) => p.PolicyDocument.Statement)
+}
+
+function withServices(services: Record<string, Partial<ServiceConfig>>): ResolvedEnvironment {
+  const base = prodEnv()
+  const template = base.services.api
+  return {...base, services: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {...template, ...s}]))}
+}
+
+describe('renderServiceStacks', () => {
+  let stacks: StackDefinition[]
+  let api: StackDefinition
+  let web: StackDefinition
+
+  beforeAll(async () => {
+    stacks = renderServiceStacks(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))
+    api = byPart(stacks, 'svc-api')
+    web = byPart(stacks, 'svc-web')
+  })
+
+  it('renders one stack per service, named <project>-<env>-svc-<service>, in the project region', () => {
+    expect(stacks.map((s) => s.name)).toEqual(['bookmark-manager-prod-svc-api', 'bookmark-manager-prod-svc-web'])
+    expect(stacks.map((s) => s.region)).toEqual(['ap-northeast-1', 'ap-northeast-1'])
+  })
+
+  describe('task definition', () => {
+    it('runs on Fargate in awsvpc mode with the design size as strings and the CPU architecture', () => {
+      expect(props(web, 'TaskDefinition')).toMatchObject({
+        Family: 'bookmark-manager-prod-web',
+        RequiresCompatibilities: ['FARGATE'],
+        NetworkMode: 'awsvpc',
+        Cpu: '512',
+        Memory: '1024',
+        RuntimePlatform: {OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64'},
+        ExecutionRoleArn: {'Fn::GetAtt': ['ExecutionRole', 'Arn']},
+        TaskRoleArn: {'Fn::GetAtt': ['TaskRole', 'Arn']},
+      })
+      const arm = renderServiceStacks(withServices({api: {architecture: 'arm64'}}))[0]
+      expect(props(arm, 'TaskDefinition').RuntimePlatform).toEqual({OperatingSystemFamily: 'LINUX', CpuArchitecture: 'ARM64'})
+    })
+
+    it('takes the image from the ImageUri parameter, which the image pipeline fills in', () => {
+      expect(container(web).Image).toEqual({Ref: 'ImageUri'})
+      expect(web.template.Parameters!.ImageUri.Type).toBe('String')
+      expect(web.parameters.ImageUri).toEqual({from: 'image', service: 'web'})
+    })
+
+    it('exposes the port and logs through awslogs to the service log group', () => {
+      expect(container(web).PortMappings).toEqual([{ContainerPort: 3000, Protocol: 'tcp'}])
+      expect(container(api).PortMappings).toEqual([{ContainerPort: 3001, Protocol: 'tcp'}])
+      expect(container(web).LogConfiguration).toEqual({
+        LogDriver: 'awslogs',
+        Options: {'awslogs-group': {Ref: 'LogGroup'}, 'awslogs-region': {Ref: 'AWS::Region'}, 'awslogs-stream-prefix': 'web'},
+      })
+      expect(props(web, 'LogGroup')).toMatchObject({LogGroupName: '/ecs/bookmark-manager-prod/web', RetentionInDays: 30})
+    })
+
+    it('sets the environment sorted by name, with PORT and the Datadog unified service tags', () => {
+      expect(container(api).Environment).toEqual([
+        {Name: 'DD_ENV', Value: 'prod'},
+        {Name: 'DD_SERVICE', Value: 'api'},
+        {Name: 'NODE_ENV', Value: 'production'},
+        {Name: 'PORT', Value: '3001'},
+      ])
+      const noDatadog = renderServiceStacks(stagingEnv())[0]
+      expect(container(noDatadog).Environment.map((e: any) => e.Name)).toEqual(['NODE_ENV', 'PORT'])
+    })
+
+    it('injects secrets by the full SSM parameter ARN, never by value', () => {
+      expect(container(api).Secrets).toEqual(
+        ['DATABASE_URL', 'DATADOG_API_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN'].map((name) => ({
+          Name: name,
+          ValueFrom: {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/bookmark-manager/prod/${name}`},
+        })),
+      )
+      // A secret is never a plain variable, and no stack creates a parameter (it would hold the value).
+      const plain = container(api).Environment.map((e: any) => e.Name)
+      for (const secret of ['DATABASE_URL', 'DATADOG_API_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN']) expect(plain).not.toContain(secret)
+      for (const stack of stacks) {
+        expect(Object.values(stack.template.Resources).map((r) => r.Type)).not.toContain('AWS::SSM::Parameter')
+        expect(serializeTemplate(stack.template)).not.toMatch(/SecureString|postgres(ql)?:\/\/|mongodb(\+srv)?:\/\//)
+      }
+    })
+
+    it('refuses a secret the environment does not declare', () => {
+      expect(() => renderServiceStacks(withServices({api: {secrets: ['NOT_DECLARED']}}))).toThrow(ConfigError)
+    })
+
+    it('leaves the root filesystem writable (Next.js writes .next/cache) and enables the init process for ECS Exec', () => {
+      expect(container(web).ReadonlyRootFilesystem).toBe(false)
+      expect(container(web).LinuxParameters).toEqual({InitProcessEnabled: true})
+    })
+  })
+
+  describe('ECS service', () => {
+    it('rolls back a failing deployment by itself and keeps full capacity during it', () => {
+      expect(props(web, 'Service').DeploymentConfiguration).toEqual({
+        DeploymentCircuitBreaker: {Enable: true, Rollback: true},
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+      })
+    })
+
+    it('runs Fargate tasks in the private subnets without public IPs, with ECS Exec and tag propagation', () => {
+      expect(props(web, 'Service')).toMatchObject({
+        ServiceName: 'bookmark-manager-prod-web',
+        Cluster: {Ref: 'ClusterName'},
+        LaunchType: 'FARGATE',
+        NetworkConfiguration: {AwsvpcConfiguration: {AssignPublicIp: 'DISABLED', Subnets: {Ref: 'PrivateSubnetIds'}, SecurityGroups: [{Ref: 'ServiceSecurityGroupId'}]}},
+        LoadBalancers: [{ContainerName: 'web', ContainerPort: 3000, TargetGroupArn: {Ref: 'TargetGroup'}}],
+        EnableExecuteCommand: true,
+        PropagateTags: 'SERVICE',
+        HealthCheckGracePeriodSeconds: 60,
+      })
+      expect(web.template.Resources.Service.DependsOn).toBe('ListenerRule')
+    })
+
+    it('leaves the task count to autoscaling when configured, and sets it otherwise', () => {
+      expect(props(web, 'Service').DesiredCount).toBeUndefined()
+      expect(props(renderServiceStacks(stagingEnv())[0], 'Service').DesiredCount).toBe(1)
+      expect(props(renderServiceStacks(withServices({api: {autoscaling: undefined, desiredCount: 2}}))[0], 'Service').DesiredCount).toBe(2)
+    })
+  })
+
+  describe('target group and routing', () => {
+    it("checks health with the design's values", () => {
+      expect(props(api, 'TargetGroup')).toMatchObject({
+        TargetType: 'ip',
+        Protocol: 'HTTP',
+        Port: 3001,
+        VpcId: {Ref: 'VpcId'},
+        HealthCheckPath: '/api/health',
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 3,
+        HealthCheckTimeoutSeconds: 5,
+        HealthCheckIntervalSeconds: 30,
+        Matcher: {HttpCode: '200'},
+      })
+    })
+
+    it('sets stickiness (lb_cookie) from config and a short deregistration delay', () => {
+      expect(props(web, 'TargetGroup').TargetGroupAttributes).toEqual([
+        {Key: 'deregistration_delay.timeout_seconds', Value: '30'},
+        {Key: 'stickiness.enabled', Value: 'true'},
+        {Key: 'stickiness.type', Value: 'lb_cookie'},
+        {Key: 'stickiness.lb_cookie.duration_seconds', Value: '86400'},
+      ])
+      const noSticky = renderServiceStacks(minimalEnv())[0]
+      expect(props(noSticky, 'TargetGroup').TargetGroupAttributes).toEqual([
+        {Key: 'deregistration_delay.timeout_seconds', Value: '30'},
+        {Key: 'stickiness.enabled', Value: 'false'},
+      ])
+    })
+
+    it('names target groups within 32 characters, distinct even when long names are shortened', () => {
+      const env = {...prodEnv({project: 'bookmark-manager', name: 'production'})}
+      const names = renderServiceStacks(env).map((s) => props(s, 'TargetGroup').Name as string)
+      for (const name of names) expect(name.length).toBeLessThanOrEqual(32)
+      expect(new Set(names).size).toBe(names.length)
+    })
+
+    it('routes /api/* before the catch-all, which / becomes with the lowest priority', () => {
+      expect(props(api, 'ListenerRule')).toMatchObject({
+        ListenerArn: {Ref: 'ListenerArn'},
+        Conditions: [{Field: 'path-pattern', PathPatternConfig: {Values: ['/api/*']}}],
+        Actions: [{Type: 'forward', TargetGroupArn: {Ref: 'TargetGroup'}}],
+      })
+      expect(props(web, 'ListenerRule').Conditions).toEqual([{Field: 'path-pattern', PathPatternConfig: {Values: ['/*']}}])
+      expect(props(web, 'ListenerRule').Priority).toBe(DEFAULT_ROUTE_PRIORITY)
+      expect(props(api, 'ListenerRule').Priority).toBeLessThan(DEFAULT_ROUTE_PRIORITY)
+    })
+
+    it('orders more specific paths first and honours an explicit priority', () => {
+      const priorities = rulePriorities(withServices({web: {path: '/'}, api: {path: '/api/*'}, v2: {path: '/api/v2/*'}, admin: {path: '/admin/*', priority: 7}}))
+      expect(priorities.v2).toBeLessThan(priorities.api)
+      expect(priorities.api).toBeLessThan(priorities.web)
+      expect(priorities.admin).toBe(7)
+    })
+
+    it("keeps a service's priority when other services come and go", () => {
+      const two = rulePriorities(withServices({web: {path: '/'}, api: {path: '/api/*'}}))
+      const more = rulePriorities(withServices({web: {path: '/'}, api: {path: '/api/*'}, admin: {path: '/admin/*'}, docs: {path: '/docs/*'}}))
+      expect(more.api).toBe(two.api)
+      expect(more.web).toBe(two.web)
+    })
+
+    it('gives 60 services 60 distinct valid priorities', () => {
+      const priorities = Object.values(rulePriorities(manyServicesEnv(60)))
+      expect(new Set(priorities).size).toBe(60)
+      for (const p of priorities) expect(p >= 1 && p <= 50_000).toBe(true)
+    })
+
+    it('refuses two services on one path, or on one explicit priority', () => {
+      expect(() => rulePriorities(withServices({a: {path: '/api/*'}, b: {path: '/api/*'}}))).toThrow(ConfigError)
+      expect(() => rulePriorities(withServices({a: {path: '/a/*', priority: 5}, b: {path: '/b/*', priority: 5}}))).toThrow(ConfigError)
+    })
+  })
+
+  describe('IAM', () => {
+    it('lets the execution role pull only its own repository, write its own log group and read the env secrets', () => {
+      const execution = statements(api, 'ExecutionRole')
+      expect(execution).toEqual([
+        {Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*'},
+        {
+          Sid: 'EcrPull',
+          Effect: 'Allow',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Resource: {'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/bookmark-manager/prod/api'},
+        },
+        {Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: {'Fn::GetAtt': ['LogGroup', 'Arn']}},
+        {
+          Sid: 'ReadSecrets',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameters',
+          Resource: {'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/bookmark-manager/prod/*'},
+        },
+        {
+          Sid: 'DecryptSecrets',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: {'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*'},
+          Condition: {StringEquals: {'kms:ViaService': {'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com'}}},
+        },
+      ])
+      expect(props(api, 'ExecutionRole').AssumeRolePolicyDocument.Statement[0].Principal).toEqual({Service: 'ecs-tasks.amazonaws.com'})
+    })
+
+    it('scopes ECR to a prebuilt private image, and grants no ECR at all for a public one', () => {
+      const privateImage = renderServiceStacks(withServices({api: {build: undefined, image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/shared/api:1.4.2', secrets: []}}))[0]
+      expect(statements(privateImage, 'ExecutionRole').find((s) => s.Sid === 'EcrPull')!.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:ecr:us-east-1:111122223333:repository/shared/api',
+      })
+      expect(privateImage.dependsOn).not.toContain('bookmark-manager-prod-registry')
+      const publicImage = renderServiceStacks(minimalEnv())[0]
+      expect(statements(publicImage, 'ExecutionRole').map((s) => s.Sid)).toEqual(['WriteLogs'])
+    })
+
+    it('lets the task role open ECS Exec channels and use the assets bucket only', () => {
+      expect(statements(web, 'TaskRole')).toEqual([
+        {
+          Sid: 'EcsExec',
+          Effect: 'Allow',
+          Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+          Resource: '*',
+        },
+        {Sid: 'ListAssets', Effect: 'Allow', Action: 's3:ListBucket', Resource: {Ref: 'AssetsBucketArn'}},
+        {Sid: 'ReadWriteAssets', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: {'Fn::Sub': '${AssetsBucketArn}/*'}},
+      ])
+      const noExec = renderServiceStacks(withServices({api: {execEnabled: false}}))[0]
+      expect(statements(noExec, 'TaskRole').map((s) => s.Sid)).toEqual(['ListAssets', 'ReadWriteAssets'])
+      expect(props(noExec, 'Service').EnableExecuteCommand).toBe(false)
+    })
+
+    it('uses a * resource only where IAM has nothing narrower', () => {
+      for (const stack of stacks) {
+        const wildcards = [...statements(stack, 'ExecutionRole'), ...statements(stack, 'TaskRole')].filter((s) => s.Resource === '*').map((s) => s.Sid)
+        expect(wildcards).toEqual(['EcrLogin', 'EcsExec'])
+      }
+    })
+  })
+
+  describe('autoscaling', () => {
+    it('scales between min 2 and max 10 through the service-linked role', () => {
+      expect(props(web, 'ScalableTarget')).toMatchObject({
+        ServiceNamespace: 'ecs',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ResourceId: {'Fn::Sub': 'service/${ClusterName}/${Service.Name}'},
+        MinCapacity: 2,
+        MaxCapacity: 10,
+      })
+      expect(props(web, 'ScalableTarget').RoleARN).toBeUndefined()
+    })
+
+    it('tracks 70% average CPU with the configured cooldowns', () => {
+      expect(props(web, 'CpuScalingPolicy')).toMatchObject({
+        PolicyType: 'TargetTrackingScaling',
+        ScalingTargetId: {Ref: 'ScalableTarget'},
+        TargetTrackingScalingPolicyConfiguration: {
+          PredefinedMetricSpecification: {PredefinedMetricType: 'ECSServiceAverageCPUUtilization'},
+          TargetValue: 70,
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 60,
+        },
+      })
+    })
+
+    it('scales down at night and back up in the morning on the configured schedules', () => {
+      expect(props(web, 'ScalableTarget').ScheduledActions).toEqual([
+        {ScheduledActionName: 'night', Schedule: 'cron(0 22 ? * MON-FRI *)', Timezone: 'Asia/Tokyo', ScalableTargetAction: {MinCapacity: 1, MaxCapacity: 2}},
+        {ScheduledActionName: 'morning', Schedule: 'cron(0 8 ? * MON-FRI *)', Timezone: 'Asia/Tokyo', ScalableTargetAction: {MinCapacity: 2, MaxCapacity: 10}},
+      ])
+    })
+
+    it('renders no scaling resources for a service without autoscaling', () => {
+      const fixed = renderServiceStacks(stagingEnv())[0].template.Resources
+      expect(fixed.ScalableTarget).toBeUndefined()
+      expect(fixed.CpuScalingPolicy).toBeUndefined()
+    })
+  })
+
+  describe('stack contract', () => {
+    it('declares the contract outputs', () => {
+      expect(Object.keys(web.template.Outputs!).sort()).toEqual(['LogGroupName', 'ServiceArn', 'ServiceName', 'TargetGroupArn', 'TargetGroupFullName', 'TaskDefinitionArn'])
+    })
+
+    it('takes typed parameters from cluster, network and storage, and deploys after the registry', () => {
+      const types = Object.fromEntries(Object.entries(web.template.Parameters!).map(([name, p]) => [name, p.Type]))
+      expect(types).toEqual({
+        ImageUri: 'String',
+        ClusterName: 'String',
+        ListenerArn: 'String',
+        VpcId: 'AWS::EC2::VPC::Id',
+        PrivateSubnetIds: 'List<AWS::EC2::Subnet::Id>',
+        ServiceSecurityGroupId: 'AWS::EC2::SecurityGroup::Id',
+        AssetsBucketArn: 'String',
+      })
+      expect(web.parameters.ListenerArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'ListenerArn'})
+      expect(web.parameters.AssetsBucketArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-storage', output: 'AssetsBucketArn'})
+      expect(web.dependsOn).toEqual([
+        'bookmark-manager-prod-cluster',
+        'bookmark-manager-prod-network',
+        'bookmark-manager-prod-registry',
+        'bookmark-manager-prod-storage',
+      ])
+    })
+
+    it('tags every taggable resource', () => {
+      const taggable = (r: CfnResource): boolean => ['AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ECS::Service'].includes(r.Type)
+      const resources = Object.entries(web.template.Resources).filter(([, r]) => taggable(r))
+      expect(resources).toHaveLength(6)
+      for (const [id, resource] of resources) {
+        expect(resource.Properties!.Tags, id).toEqual(expect.arrayContaining([{Key: 'project', Value: 'bookmark-manager'}, {Key: 'service', Value: 'web'}]))
+      }
+    })
+
+    it('renders 60 services as 60 small stacks', () => {
+      const many = renderServiceStacks(manyServicesEnv(60))
+      expect(many).toHaveLength(60)
+      for (const stack of many) expect(Object.keys(stack.template.Resources).length).toBeLessThan(20)
+    })
+  })
+
+  it('passes cfn-lint for arm64, a prebuilt ECR image, no autoscaling and no ECS Exec', async () => {
+    const variant = withServices({
+      api: {architecture: 'arm64', autoscaling: undefined, execEnabled: false},
+      worker: {path: '/jobs/*', build: undefined, image: '111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/worker:7', secrets: [], priority: 42},
+    })
+    expect(await lint([...renderServiceStacks(variant), api, web])).toBe('')
+  }, 120_000)
+})

@@ -8,6 +8,8 @@ export interface IssueInput {
   hint?: string
   /** Point at the key (unknown keys, missing children) or the value (wrong values). @default 'value' */
   target?: 'key' | 'value'
+  /** Where to point when not at `path` itself (a missing key points at its parent mapping). */
+  at?: YamlPath
   /** Environments the problem shows up in, when it comes from a value they share. */
   environments?: string[]
   /** Warnings do not make the file invalid. @default 'error' */
@@ -27,13 +29,14 @@ export class IssueCollector {
   ) {}
 
   add(input: IssueInput): void {
-    const {line, column} = this.positions?.locate(input.path, input.target ?? 'value') ?? {line: 1, column: 1}
+    const {line, column} = this.positions?.locate(input.at ?? input.path, input.target ?? 'value') ?? {line: 1, column: 1}
     this.addAt({line, column}, formatPath(input.path), input)
   }
 
   /** An issue whose position is already known (YAML syntax errors). */
   addAt(at: {line: number; column: number}, path: string, input: Omit<IssueInput, 'path'>): void {
-    const key = `${at.line}:${at.column}:${path}:${input.message}`
+    // Keyed by position and message: the same node reached through two paths (an alias, a merge key) is one problem.
+    const key = `${at.line}:${at.column}:${input.message}`
     const existing = this.byKey.get(key)
     if (existing) {
       for (const env of input.environments ?? []) if (!existing.environments.includes(env)) existing.environments.push(env)

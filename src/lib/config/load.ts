@@ -1,6 +1,6 @@
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
-import {LineCounter, parseDocument, type YAMLError} from 'yaml'
+import {LineCounter, parseDocument, visit, type Document, type YAMLError} from 'yaml'
 import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
@@ -34,7 +34,6 @@ const YAML_HINTS: Record<string, string> = {
   BLOCK_AS_IMPLICIT_KEY: 'check the indentation and the colon after each key',
   MULTILINE_IMPLICIT_KEY: 'a key must fit on one line: check for a missing colon or quote',
   UNEXPECTED_TOKEN: 'check the syntax near this position (a stray character, a missing colon or quote)',
-  BAD_ALIAS: 'define the anchor (`&name`) before using the alias (`*name`)',
 }
 
 /**
@@ -78,6 +77,7 @@ function parseUnchecked(text: string, file: string): ParseResult {
   if (doc.contents === null || (doc.contents as {value?: unknown}).value === null) {
     return single(file, 'the file is empty', 'run `platform init` to write a starting platform.yaml')
   }
+  if (reportUnresolvedAliases(doc, sink)) return {issues: sink.list('error'), warnings: []}
   let data: unknown
   try {
     data = doc.toJS({maxAliasCount: 1000})
@@ -122,6 +122,22 @@ function parseUnchecked(text: string, file: string): ParseResult {
     warnings,
   }
 }
+
+/** yaml only notices an alias without its anchor when converting; report it at the alias instead. */
+function reportUnresolvedAliases(doc: Document, sink: IssueCollector): boolean {
+  let found = false
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return
+      found = true
+      const at = sink.positions!.at(alias.range?.[0] ?? 0)
+      sink.addAt(at, '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
+    },
+  })
+  return found
+}
+
+const BAD_ALIAS_HINT = 'define the anchor (`key: &name value`) above the alias (`*name`), e.g. under a top-level `x-` key'
 
 function addYamlError(sink: IssueCollector, error: YAMLError): void {
   const position = error.linePos?.[0] ?? {line: 1, col: 1}

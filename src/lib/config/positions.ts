@@ -113,7 +113,8 @@ export class SourcePositions {
 }
 
 function keyText(node: unknown): string | undefined {
-  if (isScalar(node)) return String(node.value)
+  // With `merge: true`, yaml gives the `<<` key a symbol value.
+  if (isScalar(node)) return typeof node.value === 'symbol' ? (node.source ?? '<<') : String(node.value)
   return undefined
 }
 

@@ -108,6 +108,8 @@ export function resolveEnvironment(raw: RawConfig, name: string, sink: IssueColl
   origins.set([], envOrigin)
 
   const report = (envPath: YamlPath, issue: Omit<IssueInput, 'path' | 'environments'>): void => {
+    // A value that is not written (a default, a missing key) is reported at its would-be path
+    // and located at its nearest written ancestor.
     const {origin} = origins.resolve(envPath)
     const shared = origin[0] !== 'environments'
     sink.add({...issue, path: origin, environments: shared ? [name] : undefined})

@@ -61,7 +61,8 @@ function describeType(value: unknown): string {
 
 function typeWords(type: string | string[]): string {
   const words: Record<string, string> = {object: 'a mapping', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'empty (null)'}
-  return (Array.isArray(type) ? type : [type]).map((t) => words[t] ?? t).join(' or ')
+  // `null` is accepted only to remove an inherited value; naming it would confuse.
+  return (Array.isArray(type) ? type : [type]).filter((t) => t !== 'null').map((t) => words[t] ?? t).join(' or ')
 }
 
 function lastName(path: YamlPath): string {
@@ -123,15 +124,18 @@ export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: I
         const key = String(params.missingProperty)
         const property = schemaAt([...path, key], root)
         const example = property?.default === undefined ? '' : ` e.g. \`${key}: ${JSON.stringify(property.default)}\``
-        sink.add({path, target: 'key', message: `missing required key "${key}"`, hint: `add ${key}${example}${path.length === 0 ? ' at the top level' : ''}`})
+        sink.add({path: [...path, key], at: path, target: 'key', message: `missing required key "${key}"`, hint: `add ${key}${example}${path.length === 0 ? ' at the top level' : ''}`})
         break
       }
       case 'type': {
         const expected = params.type as string | string[]
-        const expectsString = expected === 'string' || (Array.isArray(expected) && expected.includes('string'))
-        let hint = `write ${typeWords(expected)} here`
-        if (expectsString && (typeof value === 'number' || typeof value === 'boolean')) hint = 'put the value in quotes: YAML reads it as a number or boolean otherwise (17.10 would become 17.1)'
-        else if (value === null) hint = `give a value after the colon, or remove the key`
+        const expectedTypes = (Array.isArray(expected) ? expected : [expected]).filter((t) => t !== 'null')
+        const expectsString = expectedTypes.length === 1 && expectedTypes[0] === 'string'
+        if (expectsString && (typeof value === 'number' || typeof value === 'boolean')) {
+          sink.add({path, message: `must be a string in quotes: YAML reads ${String(value)} as a ${typeof value}`, hint: `write "${String(value)}" (in quotes; unquoted 17.10 would even become 17.1)`})
+          break
+        }
+        const hint = value === null ? 'give a value after the colon, or remove the key' : `write ${typeWords(expected)} here`
         sink.add({path, message: `must be ${typeWords(expected)}, not ${describeType(value)}`, hint})
         break
       }
@@ -171,7 +175,10 @@ export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: I
         sink.add({path, target: 'key', message: `${lastName(path) || 'this mapping'} is empty`, hint: lastName(path) === 'environments' ? 'add an environment, e.g. `prod: {services: {web: {port: 3000, image: ...}}}`' : `add at least ${String(params.limit)} entry`})
         break
       case 'uniqueItems':
-        sink.add({path: [...path, Number(params.i)], message: `duplicate item ${JSON.stringify(valueAt(value, [Number(params.i)]))} in ${lastName(path)}`, hint: 'remove the repeated item'})
+      {
+        const later = Math.max(Number(params.i), Number(params.j))
+        sink.add({path: [...path, later], message: `duplicate item ${JSON.stringify(valueAt(value, [later]))} in ${lastName(path)}`, hint: 'remove the repeated item'})
+      }
         break
       case 'multipleOf':
         sink.add({path, message: `${String(value)} must be a multiple of ${String(params.multipleOf)}`})

@@ -1,0 +1,3 @@
+import {register} from 'node:module'
+
+register('./forbid-aws-sdk.mjs', import.meta.url)

@@ -264,6 +264,20 @@ export interface CostUsage {
   route53QueriesMillions?: number
   /** Fraction of month that off-hours schedules are in effect, when schedules are configured. */
   offHoursFraction?: number
+  /** GB/month through interface VPC endpoints (image pulls, log delivery, SSM). Cost default 30. */
+  vpcEndpointTrafficGb?: number
+  /** Aurora cluster volume, GB. Cost default 10. */
+  auroraStorageGb?: number
+  /** Aurora Standard I/O requests, millions/month. Cost default 20. */
+  auroraIoMillions?: number
+  /** Aurora backup storage beyond the free 100% of the volume, GB. Cost default 0. */
+  auroraBackupBeyondFreeGb?: number
+  /** Average ACU per Aurora instance. Cost default: database.minCapacity (a floor). */
+  auroraAverageAcu?: number
+  /** ECR storage per built service, GB. Cost default 2. */
+  ecrStorageGbPerService?: number
+  /** Alarm e-mails per month through SNS. Cost default 100. */
+  snsEmailNotifications?: number
   [key: string]: number | undefined
 }
 

@@ -77,9 +77,10 @@ export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage:
     const vcpu = svc.cpu / 1024
     const gb = svc.memory / 1024
     usage.note({key: `tasks.${name}`, value: profile.averageTasks, unit: 'tasks (average)', origin: 'derived', description: `${name}: ${profile.detail}; scale-out under load is not priced (a floor)`})
+    const tasks = `${fmt(profile.averageTasks)} ${profile.averageTasks === 1 ? 'task' : 'tasks'}`
     add(
-      priceLine(book, `fargate.${name}.vcpu`, 'ECS Fargate', `${name} vCPU (${svc.architecture}, ${vcpu} vCPU x ${fmt(profile.averageTasks)} tasks x ${H} h)`, `fargate.vcpu.${svc.architecture}`, vcpu * taskHours),
-      priceLine(book, `fargate.${name}.memory`, 'ECS Fargate', `${name} memory (${svc.architecture}, ${gb} GB x ${fmt(profile.averageTasks)} tasks x ${H} h)`, `fargate.memory.${svc.architecture}`, gb * taskHours),
+      priceLine(book, `fargate.${name}.vcpu`, 'ECS Fargate', `${name} vCPU (${svc.architecture}, ${vcpu} vCPU x ${tasks} x ${H} h)`, `fargate.vcpu.${svc.architecture}`, vcpu * taskHours),
+      priceLine(book, `fargate.${name}.memory`, 'ECS Fargate', `${name} memory (${svc.architecture}, ${gb} GB x ${tasks} x ${H} h)`, `fargate.memory.${svc.architecture}`, gb * taskHours),
     )
   }
 
@@ -231,8 +232,11 @@ export function storedLogGb(ingestGbPerMonth: number, retentionDays: number): nu
   return (ingestGbPerMonth * retentionDays) / (HOURS_PER_MONTH / 24)
 }
 
+/** Always-free tiers belong to the account, not the environment. */
+export const FREE_TIER_NOTE = 'Per AWS account and month: environments that share an account share it.'
+
 function credit(of: CostLine, id: string, item: string, quantity: number, source: string): CostLine {
-  return {...of, id, item, quantity: roundQuantity(quantity), monthly: -cents(quantity * of.unitPrice), source, usage: of.usage, note: undefined}
+  return {...of, id, item, quantity: roundQuantity(quantity), monthly: -cents(quantity * of.unitPrice), source, usage: of.usage, note: FREE_TIER_NOTE}
 }
 
 function fmt(n: number): string {

@@ -102,6 +102,7 @@ export function formatSideBySide(estimates: EnvironmentEstimate[]): string {
     renderTable(header, rows, ['left', ...estimates.map(() => 'right' as const)]),
     '',
     ...[...new Set(estimates.map(booksLine))],
+    'Free tiers are per AWS account: environments that share an account get them once, so their totals overlap by that much.',
     '',
     'Assumptions (unmarked values are the stated defaults; `platform cost estimate ENV` explains each)',
     renderTable(['USAGE', ...estimates.map((e) => e.environment)], assumptionRows, ['left', ...estimates.map(() => 'right' as const)]),

@@ -136,7 +136,7 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
   if (env.domain) {
     template.Parameters.CertificateArn = {Type: 'String', Description: 'ACM certificate in us-east-1 for the aliases'}
     parameters.CertificateArn = fromOutput(env, 'edge', 'CertificateArn')
-    distribution.Aliases = aliases
+    if (aliases.length > 0) distribution.Aliases = aliases
     distribution.ViewerCertificate = {AcmCertificateArn: {Ref: 'CertificateArn'}, SslSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021'}
   } else {
     // The *.cloudfront.net certificate: CloudFront ignores MinimumProtocolVersion with it (it

@@ -145,7 +145,7 @@ export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition
       Properties: {
         Name: `[${prefix(env)}] ${api} error rate`,
         Type: 'query alert',
-        Query: `sum(last_5m):100 * sum:trace.express.request.errors{${scope}}.as_count() / sum:trace.express.request.hits{${scope}}.as_count() > ${critical}`,
+        Query: `sum(last_5m):(sum:trace.express.request.errors{${scope}}.as_count() / sum:trace.express.request.hits{${scope}}.as_count()) * 100 > ${critical}`,
         Message: `${api} in ${env.name}: more than {{threshold}}% of requests fail (now {{value}}%).${notify}`,
         Options: {Thresholds: {Critical: critical, Warning: warning}, NotifyNoData: false, RequireFullWindow: false, IncludeTags: true},
         Tags: [`project:${env.project}`, `env:${env.name}`, 'managed-by:platform', `service:${api}`],

@@ -367,6 +367,12 @@ function taskStatements(service: ServiceConfig): PolicyStatement[] {
       Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
       Resource: '*',
     })
+    // ECS Exec records each session into the container's awslogs group (the cluster's DEFAULT
+    // exec logging); the agent inside the task writes there with the task role.
+    statements.push(
+      {Sid: 'ExecSessionLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Resource: {'Fn::GetAtt': ['LogGroup', 'Arn']}},
+      {Sid: 'ExecFindLogGroup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: {'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*'}},
+    )
   }
   statements.push(
     {Sid: 'ListAssets', Effect: 'Allow', Action: 's3:ListBucket', Resource: {Ref: 'AssetsBucketArn'}},

@@ -102,7 +102,7 @@ describe('renderMonitoringStack', () => {
     expect(monitor.Properties).toMatchObject({
       Type: 'query alert',
       Options: {Thresholds: {Critical: 5, Warning: 3}},
-      Query: expect.stringMatching(/service:api.*> 5$/),
+      Query: 'sum(last_5m):(sum:trace.express.request.errors{env:prod,service:api}.as_count() / sum:trace.express.request.hits{env:prod,service:api}.as_count()) * 100 > 5',
     })
     expect(renderMonitoringStack(stagingEnv()).template.Resources.ApiErrorRateMonitor).toBeUndefined()
   })

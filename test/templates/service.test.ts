@@ -273,13 +273,25 @@ describe('renderServiceStacks', () => {
       expect(statements(publicImage, 'ExecutionRole').map((s) => s.Sid)).toEqual(['WriteLogs'])
     })
 
-    it('lets the task role open ECS Exec channels and use the assets bucket only', () => {
+    it('lets the task role open ECS Exec channels, log its sessions and use the assets bucket only', () => {
       expect(statements(web, 'TaskRole')).toEqual([
         {
           Sid: 'EcsExec',
           Effect: 'Allow',
           Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
           Resource: '*',
+        },
+        {
+          Sid: 'ExecSessionLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+          Resource: {'Fn::GetAtt': ['LogGroup', 'Arn']},
+        },
+        {
+          Sid: 'ExecFindLogGroup',
+          Effect: 'Allow',
+          Action: 'logs:DescribeLogGroups',
+          Resource: {'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*'},
         },
         {Sid: 'ListAssets', Effect: 'Allow', Action: 's3:ListBucket', Resource: {Ref: 'AssetsBucketArn'}},
         {Sid: 'ReadWriteAssets', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: {'Fn::Sub': '${AssetsBucketArn}/*'}},

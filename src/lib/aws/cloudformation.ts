@@ -250,7 +250,7 @@ export interface RetryNotice {
  * lost, e.g. a dropped connection) from being applied a second time.
  */
 export function installRetryObserver(client: CloudFormationClient, onRetry: (notice: RetryNotice) => void): void {
-  const lastErrors = new Map<string, string>()
+  const lastErrors = new Map<string, {label: string; notAws: boolean}>()
   client.middlewareStack.add(
     (next, context) => async (args: any) => {
       const headers = args.request?.headers ?? {}
@@ -258,7 +258,16 @@ export function installRetryObserver(client: CloudFormationClient, onRetry: (not
       const invocation = headers['amz-sdk-invocation-id'] ?? ''
       const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '')
       if (attempt > 1) {
-        onRetry({operation, attempt, previousError: lastErrors.get(invocation) ?? 'unknown'})
+        const previous = lastErrors.get(invocation)
+        if (previous?.notAws) {
+          // An HTTP 500 that is not an AWS error body (moto's "action has not been implemented"
+          // HTML page): retrying cannot help, so stop instead of backing off 7 times.
+          const error = new Error(`${operation} is not implemented by this endpoint (HTTP 500 without an AWS error).`)
+          // No $metadata status on purpose: the SDK would classify a 500 as transient and retry it.
+          error.name = 'NotImplementedByEndpoint'
+          throw error
+        }
+        onRetry({operation, attempt, previousError: previous?.label ?? 'unknown'})
         if (operation === 'ExecuteChangeSet' || operation === 'CreateChangeSet') await guardRetry(client, operation, args.input)
       }
       try {
@@ -266,8 +275,10 @@ export function installRetryObserver(client: CloudFormationClient, onRetry: (not
         lastErrors.delete(invocation)
         return result
       } catch (error) {
-        const e = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}}
-        lastErrors.set(invocation, e.name && e.name !== 'Error' ? e.name : (e.code ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`))
+        const e = error as {name?: string; code?: string; message?: string; $metadata?: {httpStatusCode?: number}}
+        const awsName = e.name && e.name !== 'Error' ? e.name : undefined
+        const notAws = e.$metadata?.httpStatusCode === 500 && (!awsName || /Deserialization error|XML parse error|Unexpected token/.test(e.message ?? ''))
+        lastErrors.set(invocation, {label: awsName ?? e.code ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`, notAws})
         throw error
       }
     },

@@ -58,7 +58,7 @@ function unverifiable(error: unknown, emit: EventSink, env: PreflightEnvironment
   const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
   const status = e.$metadata?.httpStatusCode ?? 0
   const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError'
-  if (status < 500 && !timedOut) throw error
-  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions ${timedOut ? 'did not answer in time' : `answered HTTP ${status}`}.`})
+  if (status < 500 && !timedOut && e.name !== 'NotImplementedByEndpoint') throw error
+  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions ${timedOut ? 'did not answer in time' : `answered HTTP ${status || 500} (not implemented by this endpoint)`}.`})
   return undefined
 }

@@ -117,11 +117,24 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
               {Sid: 'Images', Effect: 'Allow', Action: 'ecr:*', Resource: sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${env.project}/${env.name}/*`)},
               {Sid: 'Buckets', Effect: 'Allow', Action: 's3:*', Resource: [sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*`), sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*/*`)]},
               {Sid: 'Secrets', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:DescribeParameters', 'ssm:AddTagsToResource'], Resource: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${env.project}/${env.name}/*`)},
-              {Sid: 'DatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:rds!*`)},
+              // ManageMasterUserPassword: RDS creates the `rds!cluster-…` secret with the caller's permissions.
+              {
+                Sid: 'DatabaseSecret',
+                Effect: 'Allow',
+                Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+                Resource: sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:rds!*`),
+              },
+              {
+                Sid: 'DatabaseSecretKey',
+                Effect: 'Allow',
+                Action: ['kms:DescribeKey', 'kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey'],
+                Resource: '*',
+                Condition: {StringEquals: {'kms:ViaService': sub('secretsmanager.${AWS::Region}.amazonaws.com')}},
+              },
               {
                 Sid: 'Roles',
                 Effect: 'Allow',
-                Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:PassRole', 'iam:TagRole', 'iam:UntagRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy'],
+                Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags', 'iam:PassRole', 'iam:TagRole', 'iam:UntagRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:GetRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:UpdateAssumeRolePolicy'],
                 Resource: sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${namePrefix}-*`),
               },
               {Sid: 'ServiceLinkedRoles', Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*')},

@@ -21,18 +21,32 @@ interface RawFinding {
 }
 
 /**
- * Lint templates with the `cfn-lint` program, grouped so that each region is one process
- * (cfn-lint takes about two seconds to start). Resolves with every finding; rejects when
- * cfn-lint is missing or crashes, so a missing tool fails loudly instead of passing.
+ * Lint templates with the `cfn-lint` program, batched: each region's files go to one process,
+ * or to `concurrency` processes splitting them when there are many (cfn-lint takes about two
+ * seconds to start, then a fraction of a second per template). Resolves with every finding;
+ * rejects when cfn-lint is missing or crashes, so a missing tool fails loudly instead of passing.
  *
  * @param templates file → region the template is deployed to
  */
-export async function runCfnLint(templates: Array<{file: string; region: string}>, options: {binary?: string; includeInformational?: boolean} = {}): Promise<CfnLintFinding[]> {
+export async function runCfnLint(
+  templates: Array<{file: string; region: string}>,
+  options: {binary?: string; includeInformational?: boolean; /** @default 2 */ concurrency?: number} = {},
+): Promise<CfnLintFinding[]> {
   const byRegion = new Map<string, string[]>()
   for (const {file, region} of templates) byRegion.set(region, [...(byRegion.get(region) ?? []), file])
-  const findings: CfnLintFinding[] = []
+  const concurrency = Math.max(1, options.concurrency ?? 2)
+  // Below this many files a second process costs more start-up than it saves.
+  const minFilesPerProcess = 8
+  const batches: Array<{region: string; files: string[]}> = []
   for (const [region, files] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
-    findings.push(...(await lintBatch(options.binary ?? 'cfn-lint', region, files, options.includeInformational ?? false)))
+    const parts = Math.min(concurrency, Math.max(1, Math.floor(files.length / minFilesPerProcess)))
+    const size = Math.ceil(files.length / parts)
+    for (let i = 0; i < files.length; i += size) batches.push({region, files: files.slice(i, i + size)})
+  }
+  const findings: CfnLintFinding[] = []
+  for (let i = 0; i < batches.length; i += concurrency) {
+    const running = batches.slice(i, i + concurrency).map((b) => lintBatch(options.binary ?? 'cfn-lint', b.region, b.files, options.includeInformational ?? false))
+    for (const result of await Promise.all(running)) findings.push(...result)
   }
   return findings
 }

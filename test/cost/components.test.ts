@@ -75,3 +75,10 @@ describe('cost components from config', () => {
     expect(short.savings.find((s) => s.id === 'log-retention')).toMatchObject({applied: true, measure: 'Log retention 7 days (against 30)'})
   })
 })
+
+describe('CloudFront price class', () => {
+  it('bills Japanese viewers at the US rate under PriceClass_100, which has no Japan edge', () => {
+    const e = estimateEnvironment(designProd({cdn: {...designProd().cdn, priceClass: 'PriceClass_100'}}), tokyo)
+    expect(line(e, 'cloudfront.transfer')).toMatchObject({priceId: 'cloudfront.transfer.us', unitPrice: 0.085, monthly: 87.04})
+  })
+})

@@ -128,8 +128,9 @@ export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage:
   if (nat > 0) add(priceLine(book, 'ipv4.nat', 'Public IPv4', `NAT Elastic IPs (${nat} x ${H} h)`, 'ipv4.hour', nat * H))
   add(priceLine(book, 'ipv4.alb', 'Public IPv4', `ALB addresses (one per AZ: ${azs} x ${H} h)`, 'ipv4.hour', azs * H))
 
-  // --- CloudFront: billed by where viewers are, not by the stack's region.
-  const edge = book.cloudfrontEdge
+  // --- CloudFront: billed by the edge that serves the viewer, not by the stack's region.
+  // PriceClass_100 serves only from North America, Europe and Israel edges, which bill the US rate.
+  const edge = env.cdn.priceClass === 'PriceClass_100' ? 'us' : book.cloudfrontEdge
   const transferGb = usage.get('cloudfrontTransferGb')
   const requestsM = usage.get('cloudfrontRequestsMillions')
   const transfer = priceLine(book, 'cloudfront.transfer', 'CloudFront', `data transfer out (${edge} edge)`, `cloudfront.transfer.${edge}`, transferGb, {usage: 'cloudfrontTransferGb'})

@@ -6,6 +6,14 @@ import {evaluateSavings} from './savings.js'
 import type {EnvironmentEstimate, PriceBook} from './types.js'
 import {UsageReader} from './usage.js'
 
+/** Charges the estimate does not model; printed under the assumptions. */
+export const NOT_PRICED = [
+  'ECS Container Insights metrics and performance logs (billed as CloudWatch custom metrics and log ingestion)',
+  'Cross-AZ traffic between tasks and Aurora ($0.01/GB each way); ALB-to-CloudFront and S3-to-CloudFront transfer is free',
+  'Scale-out above the autoscaling minimum and Aurora capacity above its floor',
+  'Taxes, support plans, and Datadog APM or log indexing',
+]
+
 /**
  * Estimates one environment's monthly cost with the given price book (which decides the region:
  * `--region` reprices by passing another region's book). `reference` is the us-east-1 book, used
@@ -28,6 +36,7 @@ export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook, r
     credits,
     total,
     assumptions: usage.assumptions(),
+    notPriced: NOT_PRICED,
     savings,
     designComparison: compareWithDesign(env, book, reference, lines, credits, total, savings),
   }

@@ -46,6 +46,8 @@ export function formatEstimate(e: EnvironmentEstimate, options: {compareDesign?:
     '',
     'Assumptions (set any of these under cost.usage in platform.yaml)',
     ...e.assumptions.map((a) => `  ${a.key} = ${formatQuantity(a.value)} ${a.unit} (${a.origin}): ${a.description}`),
+    'Not priced',
+    ...e.notPriced.map((n) => `  ${n}`),
     '',
     'Savings (change in the monthly total; negative saves; "in config" means already applied)',
     ...e.savings.flatMap((s) => [

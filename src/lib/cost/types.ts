@@ -148,6 +148,8 @@ export interface EnvironmentEstimate {
   /** subtotal + credits. */
   total: number
   assumptions: Assumption[]
+  /** What the estimate leaves out, so nobody mistakes it for the whole bill. */
+  notPriced: string[]
   savings: Saving[]
   designComparison: DesignComparison
 }

@@ -1,4 +1,5 @@
 import type {ResolvedEnvironment, VpcEndpointName} from '../lib/config/types.js'
+import {fitName, NameLimits} from '../lib/naming.js'
 import {carveSubnets} from './cidr.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import type {CfnResource, StackDefinition} from './types.js'
@@ -59,6 +60,10 @@ export function renderNetworkStack(env: ResolvedEnvironment): StackDefinition {
   const carved = carveSubnets(network.cidr, azCount)
   const publicCidrs = network.publicSubnets ?? carved.public
   const privateCidrs = network.privateSubnets ?? carved.private
+  if (publicCidrs.length !== azCount || privateCidrs.length !== azCount) {
+    // Config validation reports this to the user first; reaching here is a bug.
+    throw new Error(`network: ${azCount} AZs need ${azCount} public and ${azCount} private subnets, got ${publicCidrs.length} and ${privateCidrs.length}`)
+  }
   const letters = AZ_LETTERS.slice(0, azCount).split('')
   const template = newTemplate(`${name}: VPC ${network.cidr} over ${azCount} AZs, gateways, endpoints, flow logs, security groups`)
   const resources: Record<string, CfnResource> = {}
@@ -210,7 +215,7 @@ function renderFlowLogs(env: ResolvedEnvironment): Record<string, CfnResource> {
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
       Metadata: {'platform:description': 'VPC flow log group'},
-      Properties: {LogGroupName: `/vpc/${name}/flow-logs`, RetentionInDays: env.monitoring.logRetentionDays, Tags: tagList(env)},
+      Properties: {LogGroupName: fitName(`/vpc/${name}/flow-logs`, NameLimits.logGroupName), RetentionInDays: env.monitoring.logRetentionDays, Tags: tagList(env)},
     },
     FlowLogRole: {
       Type: 'AWS::IAM::Role',

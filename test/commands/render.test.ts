@@ -48,8 +48,9 @@ describe('platform render', () => {
     expect(first.stdout).toBe('')
     const before = readAll(out)
     writeFileSync(join(out, 'bookmark-manager-staging-svc-removed.template.json'), '{}')
+    writeFileSync(join(out, 'unrelated.template.json'), '{}')
     await render(['staging', '--config', rootConfig, '--out', out])
-    expect(readAll(out)).toEqual(before)
+    expect(readAll(out)).toEqual({...before, 'unrelated.template.json': '{}'})
   })
 
   it('fails with exit 3 for an unknown environment or a missing config', async () => {

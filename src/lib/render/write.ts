@@ -1,6 +1,7 @@
 import {mkdir, readdir, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {ResolvedEnvironment} from '../config/types.js'
+import {envPrefix} from '../naming.js'
 import {serializeTemplate} from '../../templates/common.js'
 import {renderEnvironment} from '../../templates/index.js'
 import type {StackDefinition} from '../../templates/types.js'
@@ -38,8 +39,8 @@ export function defaultOutDir(environment: string): string {
 
 /**
  * Render every stack of `env` and write `<outDir>/<stack>.template.json` plus `manifest.json`.
- * Templates left over from an earlier render (a removed service) are deleted, so the directory
- * always holds exactly what deploy would submit. Same config in, same bytes out.
+ * This environment's templates left over from an earlier render (a removed service) are deleted,
+ * so the directory holds exactly what deploy would submit. Same config in, same bytes out.
  */
 export async function renderToDirectory(env: ResolvedEnvironment, outDir: string): Promise<RenderResult> {
   const stacks = renderEnvironment(env)
@@ -50,8 +51,10 @@ export async function renderToDirectory(env: ResolvedEnvironment, outDir: string
 async function writeStacks(env: ResolvedEnvironment, stacks: StackDefinition[], outDir: string): Promise<void> {
   await mkdir(outDir, {recursive: true})
   const current = new Set(stacks.map((s) => templateFileName(s)))
+  // Only this environment's own stale templates: never someone else's files in a shared directory.
+  const ownPrefix = `${envPrefix(env.project, env.name)}-`
   for (const entry of await readdir(outDir)) {
-    if (entry.endsWith('.template.json') && !current.has(entry)) await rm(join(outDir, entry), {force: true})
+    if (entry.startsWith(ownPrefix) && entry.endsWith('.template.json') && !current.has(entry)) await rm(join(outDir, entry), {force: true})
   }
   await Promise.all(stacks.map((stack) => writeFile(join(outDir, templateFileName(stack)), serializeTemplate(stack.template))))
   const manifest = renderManifest(env.project, env.name, stacks)

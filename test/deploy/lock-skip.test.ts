@@ -3,7 +3,7 @@ import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {acquireDeployLock} from '../../src/lib/deploy/lock.js'
-import {decideSkip, isHealthyStatus} from '../../src/lib/deploy/skip.js'
+import {decideSkip, isHealthyStatus, listItems} from '../../src/lib/deploy/skip.js'
 import type {DeployedStack} from '../../src/lib/aws/cloudformation.js'
 import {stack} from './stacks.js'
 
@@ -66,5 +66,18 @@ describe('decideSkip', () => {
       expect(decideSkip(def, {...deployed, status}, template, params).skip).toBe(false)
     }
     for (const status of ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE']) expect(isHealthyStatus(status)).toBe(true)
+  })
+})
+
+describe('list parameters', () => {
+  it('compare as lists: comma-joined (AWS) and a Python list (moto 5.2.1) are the same value', () => {
+    expect(listItems("['subnet-1', 'subnet-2']")).toEqual(['subnet-1', 'subnet-2'])
+    expect(listItems('subnet-1, subnet-2')).toEqual(['subnet-1', 'subnet-2'])
+    const def = stack('data', {parameters: {PrivateSubnetIds: {from: 'value', value: 'subnet-1,subnet-2'}}})
+    def.template.Parameters!.PrivateSubnetIds.Type = 'List<AWS::EC2::Subnet::Id>'
+    const deployed = {stackId: 'id', stackName: def.name, status: 'CREATE_COMPLETE', parameters: {PrivateSubnetIds: "['subnet-1', 'subnet-2']"}, tags: def.tags, outputs: {}, terminationProtection: false}
+    const template = JSON.parse(JSON.stringify(def.template))
+    expect(decideSkip(def, deployed, template, {PrivateSubnetIds: {value: 'subnet-1,subnet-2'}}).skip).toBe(true)
+    expect(decideSkip(def, deployed, template, {PrivateSubnetIds: {value: 'subnet-1,subnet-3'}}).skip).toBe(false)
   })
 })

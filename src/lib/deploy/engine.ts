@@ -8,7 +8,7 @@ import {serializeTemplate} from '../../templates/common.js'
 import type {CfnTemplate, StackDefinition} from '../../templates/types.js'
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
 import {changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
-import {decideSkip, effectiveParameters, type ResolvedParameters} from './skip.js'
+import {decideSkip, effectiveParameters, listItems, type ResolvedParameters} from './skip.js'
 import {isStackEvent, isTerminalStatus, StackEventPoller} from './stack-events.js'
 import type {DeployAws, DeployEvent, EventSink, ParameterChange, StackAction, StackPhase, StackPlan} from './types.js'
 import {runWorkGraph, type WorkNode} from './work-graph.js'
@@ -253,7 +253,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       })
     }
     const effective = effectiveParameters(def.template, parameters, deployed)
-    p.plan.parameterChanges = parameterChanges(deployed?.parameters ?? {}, effective)
+    p.plan.parameterChanges = parameterChanges(deployed?.parameters ?? {}, effective, def.template)
     if (!deployed || status === 'REVIEW_IN_PROGRESS' || status === 'ROLLBACK_COMPLETE' || status === 'UPDATE_ROLLBACK_FAILED') {
       const action: StackAction = status === 'ROLLBACK_COMPLETE' ? 'recreate' : status === 'UPDATE_ROLLBACK_FAILED' ? 'recover' : 'create'
       const why =
@@ -272,7 +272,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       setAction(p, 'skip')
       return
     }
-    setAction(p, 'update')
+    setAction(p, 'update', skip.reason)
     p.plan.changes = predictChanges(p.deployedTemplate, def.template, deployed.parameters, effective)
     p.plan.source = 'template'
     if (skip.reason === 'termination protection differs') {
@@ -686,10 +686,12 @@ function isDeepEqualParameters(a: ResolvedParameters, b: ResolvedParameters): bo
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort())
 }
 
-function parameterChanges(before: Record<string, string>, after: Record<string, string | undefined>): ParameterChange[] {
+function parameterChanges(before: Record<string, string>, after: Record<string, string | undefined>, template: CfnTemplate): ParameterChange[] {
   const out: ParameterChange[] = []
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (before[name] !== after[name]) out.push({name, old: before[name], new: after[name]})
+    const isList = /^List<|^CommaDelimitedList$/.test(template.Parameters?.[name]?.Type ?? '')
+    const same = isList && before[name] !== undefined && after[name] !== undefined ? listItems(before[name]).join(',') === listItems(after[name]).join(',') : before[name] === after[name]
+    if (!same) out.push({name, old: before[name], new: after[name]})
   }
   return out.sort((a, b) => a.name.localeCompare(b.name))
 }

@@ -46,7 +46,9 @@ export function decideSkip(def: StackDefinition, deployed: DeployedStack | undef
   if (!isDeepStrictEqual(deployedTemplate, JSON.parse(JSON.stringify(def.template)))) return {skip: false, reason: 'template differs'}
   const wanted = effectiveParameters(def.template, resolved, deployed)
   for (const [name, value] of Object.entries(wanted)) {
-    if (deployed.parameters[name] !== value) return {skip: false, reason: `parameter ${name} differs`}
+    const isList = /^List<|^CommaDelimitedList$/.test(def.template.Parameters?.[name]?.Type ?? '')
+    const same = isList ? listItems(deployed.parameters[name]).join(',') === listItems(value).join(',') : deployed.parameters[name] === value
+    if (!same) return {skip: false, reason: `parameter ${name} differs`}
   }
   for (const name of Object.keys(deployed.parameters)) if (!(name in wanted)) return {skip: false, reason: `parameter ${name} removed`}
   if (!isDeepStrictEqual(sortedEntries(deployed.tags), sortedEntries(def.tags))) return {skip: false, reason: 'tags differ'}
@@ -56,4 +58,19 @@ export function decideSkip(def: StackDefinition, deployed: DeployedStack | undef
 
 function sortedEntries(record: Record<string, string>): Array<[string, string]> {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b))
+}
+
+/**
+ * The items of a list parameter. AWS reports `List<...>`/`CommaDelimitedList` values as submitted,
+ * comma-joined; moto 5.2.1 reports a Python list (`['a', 'b']`). Both mean the same list.
+ */
+export function listItems(value: string | undefined): string[] {
+  if (value === undefined) return []
+  const text = value.trim()
+  const python = /^\[(.*)\]$/.exec(text)
+  const body = python ? python[1] : text
+  return body
+    .split(',')
+    .map((item) => item.trim().replace(/^'(.*)'$/, '$1'))
+    .filter((item) => item !== '')
 }

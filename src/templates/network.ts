@@ -8,6 +8,15 @@ import type {CfnResource, StackDefinition} from './types.js'
 const AZ_LETTERS = 'ABCDEFGHIJKLMNOP'
 const POSTGRES_PORT = 5432
 const HTTPS_PORT = 443
+const MONGODB_PORT = 27017
+
+/**
+ * The services talk to MongoDB Atlas (the design's logs database) over the internet when Atlas is
+ * enabled or a `MONGODB_URI` secret is configured; Atlas restricts who connects by its own IP access list.
+ */
+function usesMongoAtlas(env: ResolvedEnvironment): boolean {
+  return env.mongodbAtlas.enabled || env.secrets.includes('MONGODB_URI')
+}
 
 /** Interface endpoints per configured name (`ecr` needs both the API and the Docker registry endpoint). */
 const INTERFACE_ENDPOINTS: Partial<Record<VpcEndpointName, Array<{id: string; service: string}>>> = {
@@ -293,7 +302,10 @@ function renderSecurityGroups(env: ResolvedEnvironment): Record<string, CfnResou
       Properties: {
         GroupDescription: `${name} ECS services: from the load balancer only`,
         VpcId: {Ref: 'Vpc'},
-        SecurityGroupEgress: [{IpProtocol: 'tcp', FromPort: HTTPS_PORT, ToPort: HTTPS_PORT, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the internet'}],
+        SecurityGroupEgress: [
+          {IpProtocol: 'tcp', FromPort: HTTPS_PORT, ToPort: HTTPS_PORT, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the internet'},
+          ...(usesMongoAtlas(env) ? [{IpProtocol: 'tcp', FromPort: MONGODB_PORT, ToPort: MONGODB_PORT, CidrIp: '0.0.0.0/0', Description: 'MongoDB Atlas'}] : []),
+        ],
         Tags: tagList(env, {Name: `${name}-service`}),
       },
     },

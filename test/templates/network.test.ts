@@ -93,13 +93,18 @@ describe('network stack (design row 4 VPC, row 15 security groups)', () => {
     ])
   })
 
-  it('lets the services in on 3000-3001 from the ALB SG only, and out on 443 and to the database on 5432', () => {
+  it('lets the services in on 3000-3001 from the ALB SG only, and out on 443, to Atlas on 27017 and to the database on 5432', () => {
     expect(resources.ServiceSecurityGroup.Properties!.SecurityGroupIngress).toBeUndefined()
     const ingress = Object.values(ofType(resources, 'AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
     expect(ingress).toEqual([
       expect.objectContaining({GroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}, FromPort: 3000, ToPort: 3001, SourceSecurityGroupId: {'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId']}}),
     ])
-    expect(resources.ServiceSecurityGroup.Properties!.SecurityGroupEgress).toEqual([expect.objectContaining({FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0'})])
+    expect(resources.ServiceSecurityGroup.Properties!.SecurityGroupEgress).toEqual([
+      expect.objectContaining({FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0'}),
+      expect.objectContaining({FromPort: 27017, ToPort: 27017, CidrIp: '0.0.0.0/0', Description: 'MongoDB Atlas'}),
+    ])
+    const noMongo = renderNetworkStack(minimalEnv()).template.Resources.ServiceSecurityGroup.Properties!
+    expect(noMongo.SecurityGroupEgress).toEqual([expect.objectContaining({FromPort: 443, ToPort: 443})])
     expect(resources.ServiceToDatabaseEgress.Properties).toMatchObject({FromPort: 5432, ToPort: 5432, DestinationSecurityGroupId: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']}})
   })
 

@@ -243,12 +243,40 @@ def install_patches() -> None:
             return None
 
     class Certificate(Placeholder):
+        # Also a real certificate in moto's ACM, under the same deterministic ARN: ELBv2 refuses
+        # an HTTPS listener whose certificate ACM does not know ("Supplied certificate was not
+        # found"). Issued at once; DNS validation is not emulated.
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return self.arn("acm", f"certificate/{_uuid_from(self.seed)}")
 
+        def register(self) -> None:
+            from moto.acm.models import CertBundle, acm_backends
+
+            backend = acm_backends[self.account_id][self.region_name]
+            if self._physical_id in backend._certificates:
+                return
+            sans = [str(name) for name in self.prop("SubjectAlternativeNames", [])]
+            cert = CertBundle.generate_cert(str(self.prop("DomainName", "example.com")), account_id=self.account_id, region=self.region_name, sans=sans)
+            cert.arn = self._physical_id
+            cert.status = "ISSUED"
+            backend._certificates[cert.arn] = cert
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Placeholder:
+            created = super().create_from_cloudformation_json(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+            created.register()  # type: ignore[attr-defined]
+            return created
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            from moto.acm.models import acm_backends
+
+            acm_backends[account_id][region_name]._certificates.pop(self._physical_id, None)
+
     class CloudFrontDistribution(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return "E" + _upper_id(self.seed, 13)
 
@@ -292,6 +320,7 @@ def install_patches() -> None:
 
     class CloudWatchAlarm(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return str(self.prop("AlarmName", self.name(255)))
 
@@ -300,6 +329,7 @@ def install_patches() -> None:
 
     class OidcProvider(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             url = str(self.prop("Url", "https://token.actions.githubusercontent.com")).replace("https://", "")
             return self.arn("iam", f"oidc-provider/{url}", region=False)
@@ -309,6 +339,7 @@ def install_patches() -> None:
 
     class Secret(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             name = str(self.prop("Name", self.name(256)))
             return self.arn("secretsmanager", f"secret:{name}-{_upper_id(self.seed, 6)}")
@@ -318,11 +349,13 @@ def install_patches() -> None:
 
     class ScalableTarget(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return f"{self.prop('ResourceId', self.logical_id)}|{self.prop('ScalableDimension', 'ecs:service:DesiredCount')}|{self.prop('ServiceNamespace', 'ecs')}"
 
     class ScalingPolicy(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             name = self.prop("PolicyName", self.logical_id)
             return self.arn("autoscaling", f"scalingPolicy:{_uuid_from(self.seed)}:resource/{self.prop('ResourceId', 'ecs/service')}:policyName/{name}")
@@ -332,11 +365,13 @@ def install_patches() -> None:
 
     class DBClusterParameterGroup(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return str(self.prop("DBClusterParameterGroupName", self.name(255).lower()))
 
     class DatadogMonitor(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return str(int(_digest(self.seed)[:8], 16) % 100_000_000)
 
@@ -345,6 +380,7 @@ def install_patches() -> None:
 
     class AtlasCluster(Placeholder):
         __module__ = MODEL_MODULE
+
         def make_physical_id(self) -> str:
             return f"{self.prop('Name', self.logical_id)}"
 
@@ -403,11 +439,77 @@ def install_patches() -> None:
         if model is not None and "physical_resource_id" not in model.__dict__:
             model.physical_resource_id = property(lambda self: self.name)
 
+    # Route53 hosted zones: Ref gave the Python object and Fn::GetAtt (Id, NameServers) crashed;
+    # on AWS, Ref and Id are the zone id ("Z..."), NameServers its four name servers.
+    from moto.route53 import models as route53_models
+
+    FakeZone = route53_models.FakeZone
+    if "physical_resource_id" not in FakeZone.__dict__:
+        FakeZone.physical_resource_id = property(lambda self: self.resource_id)
+
+    def zone_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name == "Id":
+            return self.resource_id
+        if attribute_name == "NameServers":
+            servers = getattr(self.delegation_set, "name_servers", None)
+            return list(servers or ["ns-2048.awsdns-64.com", "ns-2049.awsdns-65.net", "ns-2050.awsdns-66.org", "ns-2051.awsdns-67.co.uk"])
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
+
+    FakeZone.get_cfn_attribute = zone_attribute
+    FakeZone.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Id", "NameServers"))
+
+    # ELBv2 target groups have no Fn::GetAtt in moto ('FakeTargetGroup' object has no attribute
+    # 'get_cfn_attribute'); a service stack reads TargetGroupFullName for its alarms.
+    from moto.elbv2 import models as elbv2_models
+
+    def target_group_attribute(self: Any, attribute_name: str) -> Any:
+        attributes = {
+            "TargetGroupArn": self.arn,
+            "TargetGroupFullName": self.arn.split(":")[-1],
+            "TargetGroupName": self.name,
+            "LoadBalancerArns": list(getattr(self, "load_balancer_arns", []) or []),
+        }
+        if attribute_name in attributes:
+            return attributes[attribute_name]
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        raise UnformattedGetAttTemplateException()
+
+    if "get_cfn_attribute" not in elbv2_models.FakeTargetGroup.__dict__:
+        elbv2_models.FakeTargetGroup.get_cfn_attribute = target_group_attribute
+
+    # Load balancers: moto raises NotImplementedError for LoadBalancerFullName and
+    # CanonicalHostedZoneID, and clean_json then leaves the raw {"Fn::GetAtt": ...} dict as the
+    # value (an output read "{'Fn::GetAtt': [...]}"). ALB hosted zone ids are AWS's published ones.
+    alb_zone_ids = {
+        "us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2", "us-west-1": "Z368ELLRRE2KJ0", "us-west-2": "Z1H1FL5HABSF5",
+        "ap-northeast-1": "Z14GRHDCWA56QT", "ap-northeast-2": "ZWKZPGTI48KDX", "ap-northeast-3": "Z5LXEXXYW11ES", "ap-southeast-1": "Z1LMS91P8CMLE5",
+        "ap-southeast-2": "Z1GM3OXH4ZPM65", "ap-south-1": "ZP97RAFLXTNZK", "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8",
+        "eu-central-1": "Z215JYRZR1TBD5", "ca-central-1": "ZQSVJUPU6J1EY", "sa-east-1": "Z2P70J7HTTTPLU",
+    }
+    original_lb_attribute = elbv2_models.FakeLoadBalancer.get_cfn_attribute
+
+    def load_balancer_attribute(self: Any, attribute_name: str) -> Any:
+        if attribute_name == "LoadBalancerFullName":
+            return self.arn.split(":loadbalancer/", 1)[-1]
+        if attribute_name == "CanonicalHostedZoneID":
+            return alb_zone_ids.get(self.arn.split(":")[3], self.canonical_hosted_zone_id)
+        if attribute_name == "SecurityGroups":
+            return list(getattr(self, "security_groups", []) or [])
+        if attribute_name == "LoadBalancerArn":
+            return self.arn
+        return original_lb_attribute(self, attribute_name)
+
+    elbv2_models.FakeLoadBalancer.get_cfn_attribute = load_balancer_attribute
+
     def _rds_tags(properties: dict[str, Any]) -> list[dict[str, str]]:
         return [{"Key": t["Key"], "Value": str(t["Value"])} for t in properties.get("Tags") or []]
 
     class DBCluster(CloudFormationModel):
         __module__ = MODEL_MODULE
+
         def __init__(self, cluster: Any, account_id: str, region_name: str):
             self.cluster = cluster
             self.account_id = account_id
@@ -512,6 +614,7 @@ def install_patches() -> None:
 
     class DBInstance(CloudFormationModel):
         __module__ = MODEL_MODULE
+
         def __init__(self, instance: Any):
             self.instance = instance
 
@@ -752,7 +855,11 @@ def install_patches() -> None:
                 owner = self.exports.get(export.name)
                 if owner is not None and owner.exporting_stack_id != stack.stack_id:
                     raise ValidationError(stack.stack_id, message=f"Export with name {export.name} is already exported by stack {_stack_name_from_id(owner.exporting_stack_id)}")
-            list(output_map.values())  # resolve every output now, so a bad one fails the execution
+            # Resolve every output now, so a bad one fails the execution. moto leaves a GetAtt it
+            # cannot compute as the raw dict; fail loudly rather than hand that on as a value.
+            for output in output_map.values():
+                if output is not None and isinstance(output.value, (dict, list)) and "Fn::GetAtt" in json.dumps(output.value):
+                    raise ValidationError(message=f"Output {output.key}: the local emulator (moto {PATCHED_MOTO_VERSION}) cannot compute {json.dumps(output.value)}; add it to local/{os.path.basename(__file__)}")
         except Exception as error:
             reason = _error_text(error)
             failed = getattr(error, "platform_failed_resource", None)

@@ -1,5 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {assembleStacks} from '../lib/render/assemble.js'
+import {needsArtifactBucket} from '../lib/render/limits.js'
 import {renderBootstrapStack} from './bootstrap.js'
 import {renderCdnStack} from './cdn.js'
 import {renderClusterStack} from './cluster.js'
@@ -36,5 +37,16 @@ export function renderEnvironment(env: ResolvedEnvironment): StackDefinition[] {
     renderDnsStack(env),
     renderMonitoringStack(env),
   ]
-  return assembleStacks(stacks.filter((s): s is StackDefinition => s !== undefined), {services: Object.keys(env.services)})
+  const rendered = stacks.filter((s): s is StackDefinition => s !== undefined)
+  return assembleStacks(rendered.map((s) => withArtifactBucketDependency(s, rendered)), {services: Object.keys(env.services)})
+}
+
+/**
+ * A template over CloudFormation's inline limit is uploaded to the bootstrap stack's artifact
+ * bucket, so that stack has to exist first: make the order explicit in `dependsOn`.
+ */
+function withArtifactBucketDependency(stack: StackDefinition, all: StackDefinition[]): StackDefinition {
+  const bootstrap = all.find((s) => s.part === 'bootstrap')
+  if (!bootstrap || stack === bootstrap || stack.dependsOn.includes(bootstrap.name) || !needsArtifactBucket(stack.template)) return stack
+  return {...stack, dependsOn: [...stack.dependsOn, bootstrap.name].sort()}
 }

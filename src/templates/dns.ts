@@ -62,7 +62,8 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
   const resources: Record<string, CfnResource> = {}
   for (const record of [...new Set(env.dns.records)]) {
     const hostname = recordHostname(record, domain)
-    const id = record === '' ? 'Apex' : logicalId(record)
+    // `*` has no letters: spell it so that `*` and `*.app` get ids distinct from `app`.
+    const id = record === '' ? 'Apex' : logicalId(record.replaceAll('*', 'wildcard'))
     // AAAA too: the distribution has IPv6 enabled, and without it IPv6-only clients get nothing.
     for (const type of ['A', 'AAAA'] as const) {
       resources[`${id}${type}Record`] = {

@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment, WafManagedRule} from '../lib/config/types.js'
 import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import {hostedZoneSource} from './dns.js'
+import {hostedZoneSource, viewerHostnames} from './dns.js'
 import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
 
 /** CloudFront only accepts certificates and CLOUDFRONT-scope web ACLs from this region. */
@@ -38,13 +38,13 @@ export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition | und
   if (env.domain) {
     template.Parameters!.HostedZoneId = {Type: 'String', Description: `Hosted zone of ${env.domain} (ACM writes its validation records there)`}
     parameters.HostedZoneId = hostedZoneSource(env)
-    const names = [env.domain, `*.${env.domain}`]
+    const names = certificateNames(env)
     template.Resources.Certificate = {
       Type: 'AWS::CertificateManager::Certificate',
       Metadata: {'platform:description': `CloudFront certificate for ${names.join(', ')}`},
       Properties: {
         DomainName: env.domain,
-        SubjectAlternativeNames: [`*.${env.domain}`],
+        SubjectAlternativeNames: names.slice(1),
         ValidationMethod: 'DNS',
         // The wildcard validates with the same CNAME as the apex; listing both lets ACM find the zone for each.
         DomainValidationOptions: names.map((DomainName) => ({DomainName, HostedZoneId: {Ref: 'HostedZoneId'}})),
@@ -60,6 +60,20 @@ export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition | und
   }
 
   return defineStack(env, 'edge', template, {region: EDGE_REGION, parameters})
+}
+
+/**
+ * The names CloudFront's certificate must cover: the domain, `*.domain`, and any alias deeper than
+ * one label (`a.b.domain`, `*.app.domain`), which the one-label wildcard does not match.
+ */
+export function certificateNames(env: ResolvedEnvironment): string[] {
+  const domain = env.domain!
+  const names = [domain, `*.${domain}`]
+  for (const hostname of viewerHostnames(env)) {
+    const label = hostname === domain ? '' : hostname.slice(0, -(domain.length + 1))
+    if (label.includes('.') && !names.includes(hostname)) names.push(hostname)
+  }
+  return names
 }
 
 /** IP sets, when their lists are non-empty, and the web ACL. */

@@ -38,6 +38,13 @@ describe('renderDnsStack', () => {
     }
   })
 
+  it('gives wildcard records ids of their own', () => {
+    const resources = renderDnsStack(prodEnv({dns: {...prodEnv().dns, records: ['app', '*', '*.app']}}))!.template.Resources
+    const names = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet').map((r) => `${r.Properties!.Name} ${r.Properties!.Type}`)
+    expect(names).toHaveLength(7)
+    expect(names).toEqual(expect.arrayContaining(['*.bookmarks.example.com. A', '*.app.bookmarks.example.com. AAAA', 'app.bookmarks.example.com. A']))
+  })
+
   it('points origin.<domain> at the ALB for CloudFront', () => {
     expect(prod.template.Resources.OriginRecord.Properties).toEqual({
       HostedZoneId: {Ref: 'HostedZoneId'},

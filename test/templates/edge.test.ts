@@ -76,6 +76,16 @@ describe('renderEdgeStack', () => {
     expect(prod.dependsOn).toEqual(['bookmark-manager-prod-zone'])
   })
 
+  it('adds aliases deeper than one label, which *.domain does not cover, to the certificate', () => {
+    const deep = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, records: ['www', '', '*', 'a.b', '*.app']}}))!
+    expect(deep.template.Resources.Certificate.Properties!.SubjectAlternativeNames).toEqual([
+      '*.bookmarks.example.com',
+      'a.b.bookmarks.example.com',
+      '*.app.bookmarks.example.com',
+    ])
+    expect((deep.template.Resources.Certificate.Properties!.DomainValidationOptions as unknown[]).length).toBe(4)
+  })
+
   it('takes an existing zone id as a value, and refuses a domain with neither zone nor id', () => {
     const existing = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))!
     expect(existing.parameters.HostedZoneId).toEqual({from: 'value', value: 'Z0123456789ABC'})

@@ -20,7 +20,7 @@ import {
   type Stack,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation'
-import {DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
+import {DescribeDBClustersCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {launcherPath, pythonCommand} from '../../src/lib/local/processes.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
@@ -222,6 +222,20 @@ describe('placeholders for types moto does not model', () => {
     expect(clusters.DBClusters?.map((c) => [c.DBClusterIdentifier, c.Engine, c.DatabaseName])).toEqual([[out.ClusterId, 'aurora-postgresql', 'bookmarkdb']])
     const instances = await rds.send(new DescribeDBInstancesCommand({}))
     expect(instances.DBInstances?.[0]?.DBClusterIdentifier).toBe(out.ClusterId)
+  })
+})
+
+describe('RDS engine versions', () => {
+  it('answers DescribeDBEngineVersions from the same data cfn-lint checks templates with', async () => {
+    const offered = await rds.send(new DescribeDBEngineVersionsCommand({Engine: 'aurora-postgresql', EngineVersion: '17.9'}))
+    expect(offered.DBEngineVersions).toEqual([expect.objectContaining({Engine: 'aurora-postgresql', EngineVersion: '17.9', DBParameterGroupFamily: 'aurora-postgresql17'})])
+    // The design's original 17.2 is no longer offered (cfn-lint E3690 says the same).
+    const withdrawn = await rds.send(new DescribeDBEngineVersionsCommand({Engine: 'aurora-postgresql', EngineVersion: '17.2'}))
+    expect(withdrawn.DBEngineVersions).toEqual([])
+    const all = await rds.send(new DescribeDBEngineVersionsCommand({Engine: 'aurora-postgresql'}))
+    const versions = (all.DBEngineVersions ?? []).map((v) => v.EngineVersion)
+    expect(versions).toContain('16.6')
+    expect(versions.indexOf('17.4')).toBeLessThan(versions.indexOf('17.9'))
   })
 })
 

@@ -45,7 +45,9 @@ ${EXIT_CODES_HELP}`
       region: flags.region,
       live: flags.live,
       profile: flags.profile,
-      warn: (m) => this.logToStderr(`warning: ${m}`),
+      // Straight to stderr: oclif's own stderr helpers go quiet under --json, and a fallback to
+      // offline prices must never be silent.
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
     })
     if (!this.jsonEnabled()) this.log(formatDiff(diff).trimEnd())
     return diff

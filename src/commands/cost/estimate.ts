@@ -49,7 +49,9 @@ ${EXIT_CODES_HELP}`
       region: flags.region,
       live: flags.live,
       profile: flags.profile,
-      warn: (m) => this.logToStderr(`warning: ${m}`),
+      // Straight to stderr: oclif's own stderr helpers go quiet under --json, and a fallback to
+      // offline prices must never be silent.
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
     })
     if (!this.jsonEnabled()) {
       const text = args.env ? formatEstimate(environments[0], {compareDesign: flags['compare-design']}) : formatSideBySide(environments)

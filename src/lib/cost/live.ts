@@ -96,52 +96,62 @@ export interface RefreshResult {
 }
 
 /**
- * Refreshes every price that has a Price List filter. Prices without one (SaaS, free features)
- * and prices the API does not return are kept from the base book and reported.
- * The first call failing (no network, no credentials) throws: the caller falls back.
+ * Refreshes every price that has a Price List filter, a few requests at a time. Prices without
+ * one (SaaS, free features) and prices the API does not return are kept from the base book and
+ * reported. The first call failing (no network, no credentials) throws: the caller falls back.
  */
-export async function refreshPriceBook(base: PriceBook, region: string, api: PricingApi, today: string): Promise<RefreshResult> {
-  const prices: Record<string, PriceEntry> = {}
-  const refreshed: string[] = []
-  const kept: {id: string; reason: string}[] = []
-  let first = true
-  for (const [id, entry] of Object.entries(base.prices)) {
-    if (!entry.filter) {
-      prices[id] = entry
-      kept.push({id, reason: 'not in the AWS Price List'})
-      continue
-    }
+export async function refreshPriceBook(base: PriceBook, region: string, api: PricingApi, today: string, concurrency = 4): Promise<RefreshResult> {
+  type Outcome = {entry: PriceEntry; refreshed: boolean; reason?: string}
+  const fetchOne = async (entry: PriceEntry & {filter: PriceFilter}): Promise<Outcome> => {
     const filters = buildFilters(entry.filter, region)
     const list: string[] = []
     let token: string | undefined
     let pages = 0
-    try {
-      do {
-        const out = await api.getProducts({ServiceCode: entry.filter.serviceCode, Filters: filters, NextToken: token, MaxResults: 100})
-        list.push(...(out.PriceList ?? []))
-        token = out.NextToken
-        pages++
-      } while (token && pages < 5)
-    } catch (error) {
-      if (first) throw error
-      prices[id] = entry
-      kept.push({id, reason: `GetProducts failed: ${(error as Error).message}`})
-      continue
-    }
-    first = false
+    do {
+      const out = await api.getProducts({ServiceCode: entry.filter.serviceCode, Filters: filters, NextToken: token, MaxResults: 100})
+      list.push(...(out.PriceList ?? []))
+      token = out.NextToken
+      pages++
+    } while (token && pages < 5)
     const found = parseGetProducts(list, entry.filter)
-    if (!found) {
-      prices[id] = entry
-      kept.push({id, reason: `no ${entry.filter.usagetype} product in ${region}`})
-      continue
+    if (!found) return {entry, refreshed: false, reason: `no ${entry.filter.usagetype} product in ${region}`}
+    return {
+      refreshed: true,
+      entry: {
+        ...entry,
+        price: found.price * (entry.filter.scale ?? 1),
+        source: `AWS Price List API: GetProducts ${entry.filter.serviceCode} ${found.usagetype} (sku ${found.sku}${found.effectiveDate ? `, effective ${found.effectiveDate.slice(0, 10)}` : ''})`,
+        date: today,
+      },
     }
-    prices[id] = {
-      ...entry,
-      price: found.price * (entry.filter.scale ?? 1),
-      source: `AWS Price List API: GetProducts ${entry.filter.serviceCode} ${found.usagetype} (sku ${found.sku}${found.effectiveDate ? `, effective ${found.effectiveDate.slice(0, 10)}` : ''})`,
-      date: today,
+  }
+  const entries = Object.entries(base.prices)
+  const queryable = entries.filter((e): e is [string, PriceEntry & {filter: PriceFilter}] => Boolean(e[1].filter))
+  const outcomes = new Map<string, Outcome>()
+  // The first call alone: when it fails (no network, no credentials) the caller falls back at once.
+  if (queryable.length > 0) outcomes.set(queryable[0][0], await fetchOne(queryable[0][1]))
+  const rest = queryable.slice(1)
+  let next = 0
+  const worker = async () => {
+    while (next < rest.length) {
+      const [id, entry] = rest[next++]
+      try {
+        outcomes.set(id, await fetchOne(entry))
+      } catch (error) {
+        outcomes.set(id, {entry, refreshed: false, reason: `GetProducts failed: ${(error as Error).message}`})
+      }
     }
-    refreshed.push(id)
+  }
+  await Promise.all(Array.from({length: Math.min(concurrency, rest.length)}, worker))
+  // Assemble in the book's order, so output and cache are deterministic.
+  const prices: Record<string, PriceEntry> = {}
+  const refreshed: string[] = []
+  const kept: {id: string; reason: string}[] = []
+  for (const [id, entry] of entries) {
+    const outcome = outcomes.get(id)
+    prices[id] = outcome?.entry ?? entry
+    if (outcome?.refreshed) refreshed.push(id)
+    else kept.push({id, reason: outcome?.reason ?? 'not in the AWS Price List'})
   }
   return {book: {...base, region, prices, date: today, live: true}, refreshed, kept}
 }

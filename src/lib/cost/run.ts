@@ -60,7 +60,18 @@ export async function diffConfig(input: {
   const current = await input.load(input.configFile)
   const other = await loadAgainst(input.against, input.configFile, input.load)
   const after = input.getEnvironment(current, input.envName)
-  const before = input.getEnvironment(other.config, input.envName)
+  let before: ResolvedEnvironment
+  try {
+    before = input.getEnvironment(other.config, input.envName)
+  } catch (error) {
+    // The loader names a temporary file for a git revision; name the revision instead.
+    throw new PlatformError(`${other.label} has no environment "${input.envName}": nothing to compare with.`, {
+      code: 'UNKNOWN_ENVIRONMENT',
+      exit: 3,
+      suggestions: [`Environments there: ${Object.keys(other.config.environments).join(', ') || '(none)'}.`],
+      cause: error,
+    })
+  }
   // Price both with the current file's region so only the config change shows.
   const region = input.region ?? after.region
   const [b, a] = await estimateAll([before, after], {...input, region})

@@ -82,3 +82,21 @@ describe('platform cost diff', () => {
     expect(error?.oclif?.exit).toBe(2)
   })
 })
+
+describe('platform cost diff, a new environment', () => {
+  it('says the other version lacks the environment, naming the revision', async () => {
+    // GIVEN HEAD without a `qa` environment and a work tree that adds it
+    const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
+    git('init', '-q')
+    copyFileSync(rootConfig, join(repo, 'platform.yaml'))
+    git('add', 'platform.yaml')
+    git('commit', '-q', '-m', 'design')
+    writeFileSync(join(repo, 'platform.yaml'), readFileSync(rootConfig, 'utf8').replace('\n  staging:\n', '\n  qa:\n    network: {cidr: 10.2.0.0/16}\n\n  staging:\n'))
+    // WHEN diffing qa against HEAD
+    const {error} = await diff(['qa', '--config', join(repo, 'platform.yaml'), '--against', 'HEAD'])
+    // THEN the error names HEAD, not a temporary file
+    expect(error?.message).toBe('HEAD:platform.yaml has no environment "qa": nothing to compare with.')
+    expect(error?.oclif?.exit).toBe(3)
+  })
+})

@@ -24,6 +24,13 @@ interface Filter {
   Value: string
 }
 
+/** The caller's environment without anything that would steer the SDK elsewhere. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = {...process.env}
+  for (const key of Object.keys(env)) if (key === 'PLATFORM_LOCAL' || key === 'AWS_PROFILE' || key.startsWith('AWS_ENDPOINT_URL')) delete env[key]
+  return env
+}
+
 let server: Server
 let endpoint: string
 const targets: string[] = []
@@ -54,7 +61,7 @@ describe('platform cost estimate --live', () => {
   it('refreshes prices through GetProducts, caches them under PLATFORM_HOME, and says which it kept', async () => {
     // GIVEN an empty PLATFORM_HOME and the fake Price List endpoint
     const home = mkdtempSync(join(tmpdir(), 'platform-home-'))
-    const env = {...process.env, PLATFORM_HOME: home, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-northeast-1'}
+    const env = {...baseEnv(), PLATFORM_HOME: home, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-northeast-1'}
     // WHEN estimating prod with --live
     const {stdout, stderr} = await run(process.execPath, [join(root, 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
     // THEN the SDK called GetProducts, refreshed lines cite the API, and the cache holds the book
@@ -69,7 +76,7 @@ describe('platform cost estimate --live', () => {
 
   it('falls back to the offline book with a warning when the endpoint is unreachable', async () => {
     const home = mkdtempSync(join(tmpdir(), 'platform-home-'))
-    const env = {...process.env, PLATFORM_HOME: home, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '1'}
+    const env = {...baseEnv(), PLATFORM_HOME: home, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '1'}
     const {stdout, stderr} = await run(process.execPath, [join(root, 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
     expect((JSON.parse(stdout) as CostEstimateResult).environments[0].priceBook.live).toBe(false)
     expect(stderr).toMatch(/^warning: Could not reach the AWS Price List API \(.+\); using the offline price book of 2026-11-28\.$/m)

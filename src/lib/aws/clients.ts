@@ -14,7 +14,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import type {SSMClient} from '@aws-sdk/client-ssm'
 import type {STSClient} from '@aws-sdk/client-sts'
 import {AwsAuthError, PlatformError} from '../errors.js'
-import {isAlive} from '../local/processes.js'
+import {MOTO_MARKER, runsCommand} from '../local/processes.js'
 import {LOCAL_CREDENTIALS, type LocalState, readLocalStateSync, stateFile} from '../local/state.js'
 
 /** The Price List API answers only in us-east-1 (and ap-south-1, eu-central-1). */
@@ -163,7 +163,7 @@ export function wantsLocal(options: Pick<AwsClientOptions, 'local' | 'env'>): bo
 /** The running local AWS, or a PlatformError telling the user to start it. */
 export function requireLocalState(env: NodeJS.ProcessEnv = process.env): LocalState {
   const state = readLocalStateSync(env)
-  if (!state || !isAlive(state.moto.pid)) {
+  if (!state || !runsCommand(state.moto.pid, MOTO_MARKER)) {
     throw new PlatformError(
       state ? `The local AWS recorded in ${stateFile(env)} is not running (pid ${state.moto.pid} is gone).` : 'The local AWS is not running: --local (or PLATFORM_LOCAL=1) needs it.',
       {code: 'LOCAL_NOT_RUNNING', suggestions: ['Start it with `platform local start`, then run this command again.', 'Or drop --local / unset PLATFORM_LOCAL to use AWS itself.']},

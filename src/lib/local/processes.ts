@@ -64,6 +64,24 @@ export function isAlive(pid: number | undefined): boolean {
   }
 }
 
+/**
+ * True when `pid` still runs a command line containing `marker`: a recorded pid may have been
+ * reused by an unrelated process after ours died, and that one must never be signalled. Where
+ * /proc is missing (not Linux), liveness is all we can check.
+ */
+export function runsCommand(pid: number, marker: string): boolean {
+  if (!isAlive(pid)) return false
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(marker)
+  } catch {
+    return !existsSync('/proc/self')
+  }
+}
+
+/** What identifies our processes in their command lines. */
+export const MOTO_MARKER = LAUNCHER
+export const REGISTRY_MARKER = 'docker-registry'
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -217,13 +235,12 @@ export async function startMoto(options: StartMotoOptions): Promise<{state: Loca
   return {state: {endpoint: ready.endpoint, port: ready.port, pid: ready.pid, log: options.logFile}, process: owned(child)}
 }
 
-/** Which of the registry's tools are missing from PATH. */
-export async function missingRegistryTools(): Promise<string[]> {
-  const tools = ['docker-registry', 'htpasswd']
+/** Which of these commands are not on PATH. */
+export async function missingTools(tools: string[]): Promise<string[]> {
   const missing: string[] = []
   for (const tool of tools) {
     try {
-      await execFileAsync('sh', ['-c', `command -v ${tool}`])
+      await execFileAsync('sh', ['-c', 'command -v "$1"', 'sh', tool])
     } catch {
       missing.push(tool)
     }
@@ -247,7 +264,7 @@ export interface StartRegistryOptions {
  * password `123456789012-auth-token`), on loopback over plain HTTP.
  */
 export async function startRegistry(options: StartRegistryOptions): Promise<{state: LocalRegistryState; process: OwnedProcess}> {
-  const missing = await missingRegistryTools()
+  const missing = await missingTools(['docker-registry', 'htpasswd'])
   if (missing.length > 0) {
     throw new PlatformError(`The local registry needs ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed.`, {
       code: 'LOCAL_TOOLS_MISSING',

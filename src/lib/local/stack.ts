@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {PlatformError} from '../errors.js'
-import {APT_INSTALL, isAlive, killPid, missingTools, probe, startMoto, startRegistry} from './processes.js'
+import {APT_INSTALL, killPid, missingTools, MOTO_MARKER, probe, REGISTRY_MARKER, runsCommand, startMoto, startRegistry} from './processes.js'
 import {type LocalState, localDir, platformHome, readLocalState, removeLocalState, stateFile, writeLocalState} from './state.js'
 
 /** Tools `platform local start` needs beside python/moto: the registry, and buildah/skopeo for images. */
@@ -64,21 +64,21 @@ function toResult(state: LocalState, alreadyRunning: boolean, region: string | u
 
 /** Is the recorded moto alive and answering? */
 async function motoUp(state: LocalState): Promise<boolean> {
-  return isAlive(state.moto.pid) && (await probe(`${state.moto.endpoint}/moto-api/`, 2000)) !== undefined
+  return runsCommand(state.moto.pid, MOTO_MARKER) && (await probe(`${state.moto.endpoint}/moto-api/`, 2000)) !== undefined
 }
 
 async function registryUp(state: LocalState): Promise<boolean> {
-  return Boolean(state.registry && isAlive(state.registry.pid) && (await probe(`${state.registry.endpoint}/v2/`, 2000)) === 401)
+  return Boolean(state.registry && runsCommand(state.registry.pid, REGISTRY_MARKER) && (await probe(`${state.registry.endpoint}/v2/`, 2000)) === 401)
 }
 
-/** Kill whatever of a recorded stack still runs (only the pids we recorded). */
+/** Kill whatever of a recorded stack still runs: only the recorded pids, and only if they still run our programs. */
 async function killRecorded(state: LocalState): Promise<string[]> {
   const stopped: string[] = []
-  if (state.registry && isAlive(state.registry.pid)) {
+  if (state.registry && runsCommand(state.registry.pid, REGISTRY_MARKER)) {
     await killPid(state.registry.pid)
     stopped.push(`registry (pid ${state.registry.pid})`)
   }
-  if (isAlive(state.moto.pid)) {
+  if (runsCommand(state.moto.pid, MOTO_MARKER)) {
     await killPid(state.moto.pid)
     stopped.push(`moto (pid ${state.moto.pid})`)
   }

@@ -15,6 +15,7 @@
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {type AwsClients, createAwsClients} from '../../src/lib/aws/clients.js'
 import {type OwnedProcess, resetMoto, startMoto, startRegistry} from '../../src/lib/local/processes.js'
 import {LOCAL_ACCOUNT_ID, type LocalRegistryState, type LocalState, localAwsEnv, localDir, writeLocalState} from '../../src/lib/local/state.js'
 
@@ -38,6 +39,8 @@ export interface LocalAws {
   /** The PLATFORM_HOME written for this stack (a temp dir, removed by stop()). */
   home: string
   registry?: LocalRegistryState
+  /** The client factory pointed at this moto (`--local` semantics); call destroy() when done. */
+  clients(region?: string): AwsClients
   /** Empty moto (`POST /moto-api/reset`); the registry keeps its images. */
   reset(): Promise<void>
   /** Stop moto and the registry, and remove the temp home. */
@@ -73,6 +76,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       env: localAwsEnv(state, region),
       home,
       registry,
+      clients: (clientRegion = region) => createAwsClients({local: true, region: clientRegion, env: {...process.env, PLATFORM_HOME: home}}),
       reset: () => resetMoto(moto.state.endpoint),
       async stop() {
         if (stopped) return

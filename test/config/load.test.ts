@@ -138,3 +138,10 @@ describe('the generated schema validator', () => {
     expect(readFileSync(VALIDATOR_PATH, 'utf8')).toBe(generateValidatorSource())
   })
 })
+
+describe('docs/platform-yaml.md', () => {
+  it('is generated from the schema (run `npm run docs`)', async () => {
+    const {generateSchemaDocs, DOCS_PATH} = await import('../../scripts/gen-schema-docs.js')
+    expect(readFileSync(DOCS_PATH, 'utf8')).toBe(generateSchemaDocs())
+  })
+})

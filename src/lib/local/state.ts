@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -68,6 +69,21 @@ export async function readLocalState(env: NodeJS.ProcessEnv = process.env): Prom
   } catch {
     return undefined
   }
+  return parseState(text)
+}
+
+/** readLocalState for synchronous callers (the client factory: one small file). */
+export function readLocalStateSync(env: NodeJS.ProcessEnv = process.env): LocalState | undefined {
+  let text: string
+  try {
+    text = readFileSync(stateFile(env), 'utf8')
+  } catch {
+    return undefined
+  }
+  return parseState(text)
+}
+
+function parseState(text: string): LocalState | undefined {
   try {
     const state = JSON.parse(text) as LocalState
     return state && state.version === 1 && typeof state.moto?.endpoint === 'string' ? state : undefined

@@ -16,8 +16,12 @@ type Report = EnvironmentUnderCheck['report']
 export function checkEnvironment(subject: EnvironmentUnderCheck, _sink: IssueCollector): void {
   const {env, report, origins} = subject
   const written = (path: Array<string | number>): boolean => origins.resolve(path).written
+  const ownedByEnv = (path: Array<string | number>): boolean => {
+    const {origin, written: isWritten} = origins.resolve(path)
+    return isWritten && origin[0] === 'environments'
+  }
   checkNetwork(env, report, written)
-  checkServices(env, report, written)
+  checkServices(env, report, written, ownedByEnv)
   checkDatabase(env, report, written)
   checkNames(env, report)
   checkMisc(env, report)
@@ -159,14 +163,14 @@ function checkPrivateEgress(env: ResolvedEnvironment, report: Report): void {
 
 const SCHEDULE_PATTERN = /^(cron\(\s*\S+(\s+\S+){5}\s*\)|rate\(\s*\d+\s+(minute|minutes|hour|hours|day|days)\s*\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/
 
-function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Array<string | number>) => boolean): void {
+function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Array<string | number>) => boolean, ownedByEnv: (p: Array<string | number>) => boolean): void {
   const byPath = new Map<string, string>()
   const byPort = new Map<number, string>()
   const byPriority = new Map<number, string>()
   const declared = new Set(env.secrets)
   for (const [name, service] of Object.entries(env.services)) {
     const at = (...rest: Array<string | number>) => ['services', name, ...rest]
-    checkFargate(service, at, report, written)
+    checkFargate(service, at, report, written, ownedByEnv)
 
     const samePath = byPath.get(service.path)
     if (samePath) report(at('path'), {message: `services ${samePath} and ${name} both use ALB path ${service.path}`, hint: 'give each service its own path (e.g. /api/*); one service may keep /'})
@@ -215,12 +219,21 @@ function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Ar
   }
 }
 
-function checkFargate(service: ServiceConfig, at: (...rest: Array<string | number>) => Array<string | number>, report: Report, written: (p: Array<string | number>) => boolean): void {
+function checkFargate(
+  service: ServiceConfig,
+  at: (...rest: Array<string | number>) => Array<string | number>,
+  report: Report,
+  written: (p: Array<string | number>) => boolean,
+  ownedByEnv: (p: Array<string | number>) => boolean,
+): void {
   if (isFargatePair(service.cpu, service.memory)) return
   const memories = fargateMemoryFor(service.cpu)
   const cpus = fargateCpusFor(service.memory)
   const alternatives = cpus.length > 0 ? `, or cpu ${cpus.join('/')} for ${service.memory} MiB` : ''
-  const blameMemory = written(at('memory')) || !written(at('cpu'))
+  // Blame the value the environment itself overrides (fixing it there leaves other environments
+  // alone); otherwise memory when written, else cpu.
+  const [memoryHere, cpuHere] = [ownedByEnv(at('memory')), ownedByEnv(at('cpu'))]
+  const blameMemory = memoryHere !== cpuHere ? memoryHere : written(at('memory')) || !written(at('cpu'))
   report(at(blameMemory ? 'memory' : 'cpu'), {
     message: `Fargate does not run cpu ${service.cpu} with memory ${service.memory} MiB`,
     hint: `for cpu ${service.cpu} use memory ${describeFargateMemory(service.cpu)} (e.g. ${memories[0]})${alternatives}`,

@@ -6,9 +6,9 @@ import {platformSchema, schemaAt, type JsonSchema} from './schema.js'
 
 /** What a pattern means, in words, keyed by the property it applies to. */
 const PATTERN_MEANING: Record<string, string> = {
-  project: 'lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, e.g. `bookmark-manager`',
-  environments: 'lowercase letters, digits and hyphens, starting with a letter, at most 16 characters, e.g. `prod`',
-  services: 'lowercase letters, digits and hyphens, starting with a letter, at most 28 characters, e.g. `web`',
+  project: 'lowercase letters and digits with single hyphens between them, starting with a letter, at most 20 characters, e.g. `bookmark-manager`',
+  environments: 'lowercase letters and digits with single hyphens between them, starting with a letter, at most 16 characters, e.g. `prod`',
+  services: 'lowercase letters and digits with single hyphens between them, starting with a letter, at most 28 characters, e.g. `web-api`',
   cidr: 'an IPv4 CIDR like 10.0.0.0/16',
   publicSubnets: 'an IPv4 CIDR like 10.0.1.0/24',
   privateSubnets: 'an IPv4 CIDR like 10.0.11.0/24',

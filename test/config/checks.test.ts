@@ -1,0 +1,84 @@
+import {describe, expect, it} from 'vitest'
+import {checkAuroraPostgresVersion, supportsAutoPause, REGION_AZ_COUNT} from '../../src/lib/config/aws-facts.js'
+import {FARGATE_CPUS, fargateCpusFor, fargateMemoryFor, isFargatePair} from '../../src/lib/config/fargate.js'
+import {parseConfig} from '../../src/lib/config/load.js'
+
+describe('the Fargate CPU/memory table', () => {
+  it('matches the ECS developer guide, including 8 and 16 vCPU', () => {
+    expect(FARGATE_CPUS).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384])
+    expect(fargateMemoryFor(256)).toEqual([512, 1024, 2048])
+    expect(fargateMemoryFor(512)).toEqual([1024, 2048, 3072, 4096])
+    expect(fargateMemoryFor(1024)).toEqual([2048, 3072, 4096, 5120, 6144, 7168, 8192])
+    expect(fargateMemoryFor(2048)).toHaveLength(13)
+    expect(fargateMemoryFor(2048).at(-1)).toBe(16384)
+    expect(fargateMemoryFor(4096)).toHaveLength(23)
+    expect(fargateMemoryFor(4096).at(-1)).toBe(30720)
+    expect(fargateMemoryFor(8192)).toEqual([16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440])
+    expect(fargateMemoryFor(16384)).toEqual([32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112, 98304, 106496, 114688, 122880])
+    expect(isFargatePair(512, 1024)).toBe(true)
+    expect(isFargatePair(512, 512)).toBe(false)
+    expect(isFargatePair(8192, 18432)).toBe(false)
+    expect(fargateCpusFor(4096)).toEqual([512, 1024, 2048])
+    expect(fargateMemoryFor(300)).toEqual([])
+  })
+})
+
+describe('Aurora PostgreSQL versions', () => {
+  it('knows 17.9 and says 17.2 is retired, with the replacement', () => {
+    expect(checkAuroraPostgresVersion('17.9', 'ap-northeast-1')).toEqual({status: 'ok'})
+    expect(checkAuroraPostgresVersion('17.2', 'ap-northeast-1')).toEqual({status: 'retired', replacement: '17.9'})
+    expect(checkAuroraPostgresVersion('11.9', 'us-east-1')).toMatchObject({status: 'too-old'})
+    expect(checkAuroraPostgresVersion('17.12', 'us-east-1')).toEqual({status: 'unknown', latest: '17.9'})
+  })
+
+  it('allows 0 ACU (auto-pause) only where Aurora supports it', () => {
+    expect(supportsAutoPause('17.4')).toBe(true)
+    expect(supportsAutoPause('16.3')).toBe(true)
+    expect(supportsAutoPause('16.2')).toBe(false)
+    expect(supportsAutoPause('13.14')).toBe(false)
+  })
+
+  it('a newer version than the table knows is a warning, not an error', () => {
+    const text = 'version: 1\nproject: p\nregion: us-east-1\nenvironments:\n  prod:\n    services: {web: {image: nginx, port: 80}}\n    database: {version: "17.12"}\n'
+    const {config, issues, warnings} = parseConfig(text, 'p.yaml')
+    expect(issues).toEqual([])
+    expect(config).toBeDefined()
+    expect(warnings).toEqual([expect.objectContaining({line: 7, column: 25, path: 'environments.prod.database.version'})])
+  })
+})
+
+describe('regions', () => {
+  it('every region of the schema has an AZ count', async () => {
+    const {knownRegions} = await import('../../src/lib/init/answers.js')
+    for (const region of knownRegions()) expect(REGION_AZ_COUNT[region], region).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('positions through anchors and defaults', () => {
+  it('a value written once under an anchor and used by two services is one issue at the anchor', () => {
+    const text = [
+      'version: 1',
+      'project: p',
+      'region: us-east-1',
+      'x-small: &small {cpu: 1024, memory: 1024}',
+      'environments:',
+      '  prod:',
+      '    services:',
+      '      web: {<<: *small, image: nginx, port: 80}',
+      '      api: {<<: *small, image: nginx, port: 81, path: /api/*}',
+      '',
+    ].join('\n')
+    const {issues} = parseConfig(text, 'p.yaml')
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({line: 4, column: 37, message: 'Fargate does not run cpu 1024 with memory 1024 MiB'})
+    expect(issues[0].hint).toContain('2048 to 8192 in steps of 1024')
+  })
+
+  it('an environment override is blamed on the environment, not on defaults', () => {
+    const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  services: {web: {image: nginx, port: 80, cpu: 256, memory: 512}}\nenvironments:\n  prod:\n    services: {web: {cpu: 1024}}\n'
+    const {issues} = parseConfig(text, 'p.yaml')
+    expect(issues).toEqual([expect.objectContaining({line: 8, column: 27, path: 'environments.prod.services.web.cpu'})])
+    expect(issues[0].message).toBe('Fargate does not run cpu 1024 with memory 512 MiB')
+    expect(issues[0].hint).toContain('or cpu 256 for 512 MiB')
+  })
+})

@@ -147,6 +147,10 @@ def install_patches() -> None:
                 error.platform_failed_resource = (logical_id, resource_type, "UPDATE_FAILED")  # type: ignore[attr-defined]
                 _add_resource_event(stack, logical_id, "", resource_type, "UPDATE_FAILED", _error_text(error))
             raise
+        if resource is None:
+            # moto has no update for this type and answered None, which dropped the resource from
+            # the stack (Ref then resolved to nothing). Keep the existing one, unchanged.
+            resource = resources_map._parsed_resources.get(logical_id)
         physical_id = getattr(resource, "physical_resource_id", "") if resource is not None else ""
         _add_resource_event(stack, logical_id, str(physical_id or ""), resource_type, "UPDATE_COMPLETE")
         return resource
@@ -824,6 +828,54 @@ def install_patches() -> None:
 
     cfn_models.ChangeSet.diff = change_set_diff
 
+    def _getatt_references(body: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(body, dict):
+            for key, value in body.items():
+                if key == "Fn::GetAtt":
+                    target = value.split(".", 1)[0] if isinstance(value, str) else value[0]
+                    if isinstance(target, str):
+                        found.add(target)
+                else:
+                    found |= _getatt_references(value)
+        elif isinstance(body, list):
+            for item in body:
+                found |= _getatt_references(item)
+        return found
+
+    original_resource_map_update = parsing.ResourceMap.update
+
+    def resource_map_update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+        # AWS updates a resource whose property resolves to a new value because a resource it
+        # references was replaced (a service whose task definition got a new revision); moto only
+        # updated resources whose own template text changed, so the service stayed on revision 1.
+        def physical_ids() -> dict[str, Any]:
+            return {name: getattr(res, "physical_resource_id", None) for name, res in self._parsed_resources.items() if hasattr(res, "physical_resource_id")}
+
+        before = physical_ids()
+        original_resource_map_update(self, template, parameters)
+        after = physical_ids()
+        changed = {name for name, old in before.items() if name in after and after[name] != old}
+        done: set[str] = set()
+        while changed:
+            next_changed: set[str] = set()
+            for name, body in self._resource_json_map.items():
+                if name in done or name in changed or name not in self._parsed_resources:
+                    continue
+                refs = set(parsing.get_references_from_template(body)) | _getatt_references(body) | _sub_references(body)
+                if not refs & changed:
+                    continue
+                old_id = getattr(self._parsed_resources.get(name), "physical_resource_id", None)
+                updated = parsing.parse_and_update_resource(name, body, self, account_id=self._account_id, region_name=self._region_name)
+                if updated is not None:
+                    self._parsed_resources[name] = updated
+                done.add(name)
+                if getattr(updated, "physical_resource_id", None) != old_id:
+                    next_changed.add(name)
+            changed = next_changed
+
+    parsing.ResourceMap.update = resource_map_update
+
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
         change_set = self.change_sets.get(change_set_name)
         if change_set is None:
@@ -1040,6 +1092,108 @@ def install_engine_versions() -> None:
         rds_responses.RDSResponse.describe_db_engine_versions = describe_db_engine_versions
 
 
+def install_ecs_steady_state() -> None:
+    """ECS for rollouts. Stock moto never starts tasks (runningCount 0, rolloutState IN_PROGRESS
+    forever, so the services-stable waiter never returns), keeps UpdateService's taskDefinition as
+    the string passed, and re-registers an updated CloudFormation task definition without
+    converting its keys (container definitions come out empty) and without cpu, memory, roles or
+    network mode. Here a service reaches its steady state at once (runningCount = desiredCount,
+    one PRIMARY deployment COMPLETED on the task definition's ARN), and a CloudFormation update
+    registers the new revision as a create does."""
+    from moto.core.utils import pascal_to_camelcase, remap_nested_keys, utcnow
+    from moto.ecs import models as ecs_models
+    from moto.moto_api._internal import mock_random
+
+    Backend = ecs_models.EC2ContainerServiceBackend
+
+    def settle(service: Any, new_deployment: bool) -> None:
+        desired = int(service.desired_count or 0)
+        service.running_count = desired
+        service.pending_count = 0
+        if service.deployment_controller.get("type", "ECS") != "ECS":
+            return
+        previous = service.deployments[0] if service.deployments else {}
+        deployment_id = previous.get("id") if previous and not new_deployment else f"ecs-svc/{mock_random.randint(0, 32**12)}"
+        now = utcnow()
+        service.deployments = [
+            {
+                **previous,
+                "id": deployment_id,
+                "status": "PRIMARY",
+                "taskDefinition": service.task_definition,
+                "desiredCount": desired,
+                "pendingCount": 0,
+                "runningCount": desired,
+                "failedTasks": 0,
+                "rolloutState": "COMPLETED",
+                "rolloutStateReason": f"ECS deployment {deployment_id} completed.",
+                "createdAt": previous.get("createdAt", now) if not new_deployment else now,
+                "updatedAt": now,
+            }
+        ]
+
+    original_create_service = Backend.create_service
+
+    def create_service(self: Any, *args: Any, **kwargs: Any) -> Any:
+        service = original_create_service(self, *args, **kwargs)
+        settle(service, new_deployment=False)
+        return service
+
+    original_update_service = Backend.update_service
+
+    def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
+        task_definition = service_properties.get("task_definition")
+        before = None
+        try:
+            before = self._get_service(service_properties.get("cluster", "default"), service_properties["service"].split("/")[-1]).task_definition
+        except Exception:
+            pass
+        service = original_update_service(self, service_properties)
+        if task_definition:
+            # AWS reports the full ARN whatever form (family, family:revision, ARN) was passed.
+            service.task_definition = self.describe_task_definition(task_definition).arn
+        changed = bool(task_definition) and service.task_definition != before
+        settle(service, new_deployment=changed or bool(service_properties.get("force_new_deployment")))
+        return service
+
+    Backend.create_service = create_service
+    Backend.update_service = update_service
+
+    def register_from_properties(properties: dict[str, Any], account_id: str, region_name: str) -> Any:
+        family = properties.get("Family", f"task-definition-{int(mock_random.random() * 10**6)}")
+        camel = lambda value: remap_nested_keys(value, pascal_to_camelcase) if value else value  # noqa: E731
+        backend = ecs_models.ecs_backends[account_id][region_name]
+        return backend.register_task_definition(
+            family=family,
+            container_definitions=camel(properties.get("ContainerDefinitions", [])),
+            volumes=camel(properties.get("Volumes", [])),
+            network_mode=properties.get("NetworkMode"),
+            tags=camel(properties.get("Tags")),
+            requires_compatibilities=properties.get("RequiresCompatibilities"),
+            cpu=str(properties["Cpu"]) if properties.get("Cpu") is not None else None,
+            memory=str(properties["Memory"]) if properties.get("Memory") is not None else None,
+            task_role_arn=properties.get("TaskRoleArn"),
+            execution_role_arn=properties.get("ExecutionRoleArn"),
+            runtime_platform=camel(properties.get("RuntimePlatform")),
+            ephemeral_storage=camel(properties.get("EphemeralStorage")),
+        )
+
+    def td_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        return register_from_properties(cloudformation_json.get("Properties") or {}, account_id, region_name)
+
+    def td_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        # A task definition is immutable: any change is a new revision, the old one deregistered.
+        created = register_from_properties(cloudformation_json.get("Properties") or {}, account_id, region_name)
+        try:
+            ecs_models.ecs_backends[account_id][region_name].deregister_task_definition(original_resource.arn)
+        except Exception:
+            pass
+        return created
+
+    ecs_models.TaskDefinition.create_from_cloudformation_json = classmethod(td_create)
+    ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(td_update)
+
+
 def serve(host: str, port: int, ready_file: str | None) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
@@ -1077,6 +1231,7 @@ def main(argv: list[str] | None = None) -> None:
     check_moto_version()
     install_patches()
     install_engine_versions()
+    install_ecs_steady_state()
     if args.check:
         sys.stdout.write(json.dumps({"moto": PATCHED_MOTO_VERSION, "ok": True}) + "\n")
         return

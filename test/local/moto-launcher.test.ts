@@ -21,6 +21,7 @@ import {
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation'
 import {DescribeDBClustersCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
+import {DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, UpdateServiceCommand, waitUntilServicesStable} from '@aws-sdk/client-ecs'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {launcherPath, pythonCommand} from '../../src/lib/local/processes.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
@@ -31,16 +32,19 @@ const region = 'ap-northeast-1'
 let aws: LocalAws
 let cfn: CloudFormationClient
 let rds: RDSClient
+let ecs: ECSClient
 
 beforeAll(async () => {
   aws = await startLocalAws()
   const config = {region, endpoint: aws.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1}
   cfn = new CloudFormationClient(config)
   rds = new RDSClient(config)
+  ecs = new ECSClient(config)
 })
 afterAll(async () => {
   cfn?.destroy()
   rds?.destroy()
+  ecs?.destroy()
   await aws?.stop()
 })
 beforeEach(() => aws.reset())
@@ -222,6 +226,49 @@ describe('placeholders for types moto does not model', () => {
     expect(clusters.DBClusters?.map((c) => [c.DBClusterIdentifier, c.Engine, c.DatabaseName])).toEqual([[out.ClusterId, 'aurora-postgresql', 'bookmarkdb']])
     const instances = await rds.send(new DescribeDBInstancesCommand({}))
     expect(instances.DBInstances?.[0]?.DBClusterIdentifier).toBe(out.ClusterId)
+  })
+})
+
+describe('ECS rollouts', () => {
+  const serviceTemplate = JSON.stringify({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Parameters: {Image: {Type: 'String'}},
+    Resources: {
+      Cluster: {Type: 'AWS::ECS::Cluster', Properties: {ClusterName: 'apps'}},
+      Task: {
+        Type: 'AWS::ECS::TaskDefinition',
+        Properties: {
+          Family: 'web',
+          Cpu: '512',
+          Memory: '1024',
+          NetworkMode: 'awsvpc',
+          RequiresCompatibilities: ['FARGATE'],
+          ContainerDefinitions: [{Name: 'web', Image: {Ref: 'Image'}, Essential: true, PortMappings: [{ContainerPort: 3000}]}],
+        },
+      },
+      Service: {Type: 'AWS::ECS::Service', Properties: {Cluster: {Ref: 'Cluster'}, ServiceName: 'web', TaskDefinition: {Ref: 'Task'}, DesiredCount: 2, LaunchType: 'FARGATE'}},
+    },
+    Outputs: {TaskDefinitionArn: {Value: {Ref: 'Task'}}},
+  })
+
+  it('repoints the service at the new task definition revision, which keeps its containers, and reaches steady state', async () => {
+    await deploy('web', 'CREATE', serviceTemplate, {Image: 'app:1'})
+    // WHEN only the image changes
+    const updated = outputs(await deploy('web', 'UPDATE', serviceTemplate, {Image: 'app:2'}))
+    // THEN revision 2 carries the image, cpu and memory (stock moto registered empty containers)
+    expect(updated.TaskDefinitionArn).toMatch(/task-definition\/web:2$/)
+    const task = (await ecs.send(new DescribeTaskDefinitionCommand({taskDefinition: updated.TaskDefinitionArn}))).taskDefinition!
+    expect({cpu: task.cpu, memory: task.memory, images: task.containerDefinitions?.map((c) => c.image)}).toEqual({cpu: '512', memory: '1024', images: ['app:2']})
+    // AND the service runs it, steady (stock moto: still revision 1, runningCount 0, IN_PROGRESS)
+    const service = (await ecs.send(new DescribeServicesCommand({cluster: 'apps', services: ['web']}))).services![0]
+    expect(service.taskDefinition).toBe(updated.TaskDefinitionArn)
+    expect(service.runningCount).toBe(2)
+    expect(service.deployments?.map((d) => [d.status, d.rolloutState, d.taskDefinition])).toEqual([['PRIMARY', 'COMPLETED', updated.TaskDefinitionArn]])
+    await waitUntilServicesStable({client: ecs, maxWaitTime: 10, minDelay: 1}, {cluster: 'apps', services: ['web']})
+
+    // AND UpdateService by family:revision reports the full ARN, as AWS does
+    const rolledBack = await ecs.send(new UpdateServiceCommand({cluster: 'apps', service: 'web', taskDefinition: 'web:1'}))
+    expect(rolledBack.service?.taskDefinition).toBe('arn:aws:ecs:ap-northeast-1:123456789012:task-definition/web:1')
   })
 })
 

@@ -987,6 +987,14 @@ def install_patches() -> None:
     Response._validate_different_update = _validate_different_update
     Response.create_change_set = create_change_set_response
 
+    def list_change_sets(self: Any) -> Any:
+        # AWS lists the change sets of StackName (required); moto listed the whole region's.
+        wanted = self._get_param("StackName")
+        change_sets = [cs for cs in self.cloudformation_backend.list_change_sets() if not wanted or wanted in (cs.stack_name, cs.stack_id)]
+        return ActionResult({"Summaries": change_sets})
+
+    Response.list_change_sets = list_change_sets
+
     # ----------------------------------------------------------------------------------------
     # Termination protection: moto has no UpdateTerminationProtection (HTTP 500) and DeleteStack
     # ignores the flag. Store it, report it, and refuse to delete a protected stack, as AWS does.

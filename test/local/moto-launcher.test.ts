@@ -16,6 +16,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   ListExportsCommand,
   type Stack,
   UpdateTerminationProtectionCommand,
@@ -137,6 +138,16 @@ describe('change sets: create, update, no-op with parameters and outputs', () =>
     await expect(
       changeSet({StackName: 'app', ChangeSetType: 'CREATE', TemplateBody: topicTemplate(), Parameters: [{ParameterKey: 'Env', ParameterValue: 'x'}, {ParameterKey: 'Nope', ParameterValue: 'y'}]}),
     ).rejects.toThrow('Parameters: [Nope] do not exist in the template')
+  })
+
+  it('lists only the named stack\'s change sets, and drops the others once one is executed', async () => {
+    await deploy('one', 'CREATE', topicTemplate(), {Env: 'a'})
+    await deploy('two', 'CREATE', topicTemplate(), {Env: 'b'})
+    const pending = await changeSet({StackName: 'one', ChangeSetType: 'UPDATE', TemplateBody: topicTemplate(), Parameters: [{ParameterKey: 'Env', ParameterValue: 'c'}]})
+    const listed = await cfn.send(new ListChangeSetsCommand({StackName: 'one'}))
+    expect(listed.Summaries?.map((c) => c.StackName)).toEqual(['one', 'one'])
+    await cfn.send(new ExecuteChangeSetCommand({ChangeSetName: pending.id}))
+    expect((await cfn.send(new ListChangeSetsCommand({StackName: 'one'}))).Summaries?.map((c) => c.ChangeSetId)).toEqual([pending.id])
   })
 
   it('refuses a CREATE change set for a stack that exists', async () => {

@@ -82,3 +82,14 @@ describe('positions through anchors and defaults', () => {
     expect(issues[0].hint).toContain('or cpu 256 for 512 MiB')
   })
 })
+
+describe('scale', () => {
+  it('60 services validate; 101 warn about the ALB listener rule quota', async () => {
+    const {manyServicesYaml} = await import('../fixtures/generate-many.js')
+    expect(parseConfig(manyServicesYaml(60), 'many.yaml').issues).toEqual([])
+    const {issues, warnings} = parseConfig(manyServicesYaml(101), 'many.yaml')
+    expect(issues).toEqual([])
+    expect(warnings).toEqual([expect.objectContaining({line: 11, column: 5, path: 'environments.prod.services'})])
+    expect(warnings[0].message).toContain('101 services exceed')
+  })
+})

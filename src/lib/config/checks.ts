@@ -161,6 +161,8 @@ function checkPrivateEgress(env: ResolvedEnvironment, report: Report): void {
 
 // ---------------------------------------------------------------- services
 
+const ALB_RULES_PER_LISTENER = 100
+
 const SCHEDULE_PATTERN = /^(cron\(\s*\S+(\s+\S+){5}\s*\)|rate\(\s*\d+\s+(minute|minutes|hour|hours|day|days)\s*\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/
 
 function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Array<string | number>) => boolean, ownedByEnv: (p: Array<string | number>) => boolean): void {
@@ -168,6 +170,12 @@ function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Ar
   const byPort = new Map<number, string>()
   const byPriority = new Map<number, string>()
   const declared = new Set(env.secrets)
+  // One listener rule and one target group per service; ALB quotas are 100 of each by default
+  // (adjustable, hence a warning).
+  const serviceCount = Object.keys(env.services).length
+  if (serviceCount > ALB_RULES_PER_LISTENER) {
+    report(['services'], {target: 'key', severity: 'warning', message: `${serviceCount} services exceed the ALB's default quota of ${ALB_RULES_PER_LISTENER} listener rules and target groups`, hint: 'request a quota increase (Service Quotas, Elastic Load Balancing) before deploying, or split the services over two environments'})
+  }
   for (const [name, service] of Object.entries(env.services)) {
     const at = (...rest: Array<string | number>) => ['services', name, ...rest]
     checkFargate(service, at, report, written, ownedByEnv)

@@ -95,7 +95,7 @@ function parseUnchecked(text: string, file: string): ParseResult {
 
   const raw = data as RawConfig
   const environments: Record<string, ResolvedEnvironment> = {}
-  if (isPlainObject(raw.environments) && (raw.defaults === undefined || isPlainObject(raw.defaults))) {
+  if (isPlainObject(raw.environments) && (raw.defaults === undefined || raw.defaults === null || isPlainObject(raw.defaults))) {
     const sharedBroken = schemaErrors.some((e) => /^\/(defaults|cost)(\/|$)/.test(e.instancePath))
     const checked = []
     for (const [name, value] of Object.entries(raw.environments)) {

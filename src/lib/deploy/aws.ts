@@ -1,20 +1,24 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
-import {DescribeDBEngineVersionsCommand, type RDSClient} from '@aws-sdk/client-rds'
-import {PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
-import {GetParametersCommand, type SSMClient} from '@aws-sdk/client-ssm'
-import {GetCallerIdentityCommand, type STSClient} from '@aws-sdk/client-sts'
+import type {RDSClient} from '@aws-sdk/client-rds'
+import type {S3Client} from '@aws-sdk/client-s3'
+import type {SSMClient} from '@aws-sdk/client-ssm'
+import type {STSClient} from '@aws-sdk/client-sts'
 import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import {AwsAuthError} from '../errors.js'
 import type {DeployAws} from './types.js'
 
-/** The SDK clients deploy needs, per region: what the client factory hands out. */
+/**
+ * The SDK clients deploy needs, per region: what the client factory hands out. Only
+ * CloudFormation is needed on every run; the others load on first use (a no-op deploy never
+ * loads RDS, SSM or S3: start-up time is most of a no-op's budget).
+ */
 export interface DeploySdkClients {
   cloudFormation(region: string): CloudFormationClient
-  s3(region: string): S3Client
-  sts(): STSClient
-  rds(region: string): RDSClient
-  ssm(region: string): SSMClient
+  s3(region: string): Promise<S3Client>
+  sts(): Promise<STSClient>
+  rds(region: string): Promise<RDSClient>
+  ssm(region: string): Promise<SSMClient>
   /** The endpoint override in use (AWS_ENDPOINT_URL / --local), if any. */
   endpoint?: string
 }
@@ -71,16 +75,18 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       return api
     },
     async putTemplate(region, bucket, key, body) {
+      const {PutObjectCommand} = await import('@aws-sdk/client-s3')
       try {
-        await observe(clients.s3(region), region).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json'}))
+        await observe(await clients.s3(region), region).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json'}))
       } catch (error) {
         throw toAuthError(error)
       }
       return `https://${bucket}.s3.${region}.amazonaws.com/${key}`
     },
     async callerAccount() {
+      const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
       try {
-        const out = await observe(clients.sts(), 'global').send(new GetCallerIdentityCommand({}))
+        const out = await observe(await clients.sts(), 'global').send(new GetCallerIdentityCommand({}))
         return out.Account ?? ''
       } catch (error) {
         const mapped = toAuthError(error)
@@ -92,16 +98,18 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
     async engineVersions(region, engine, version) {
       const versions: string[] = []
       let marker: string | undefined
+      const {DescribeDBEngineVersionsCommand} = await import('@aws-sdk/client-rds')
+      const rds = observe(await clients.rds(region), region)
       try {
         if (version) {
           // One call answers the common case: the configured version is offered.
           // Bounded: an endpoint that answers 5xx (moto does not implement this call) would
           // otherwise hold the deploy through every retry; preflight then warns instead.
-          const exact = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}), {abortSignal: AbortSignal.timeout(ENGINE_VERSION_TIMEOUT_MS)})
+          const exact = await rds.send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}), {abortSignal: AbortSignal.timeout(ENGINE_VERSION_TIMEOUT_MS)})
           if ((exact.DBEngineVersions ?? []).some((v) => v.EngineVersion === version)) return [version]
         }
         do {
-          const out = await observe(clients.rds(region), region).send(new DescribeDBEngineVersionsCommand({Engine: engine, Marker: marker}))
+          const out = await rds.send(new DescribeDBEngineVersionsCommand({Engine: engine, Marker: marker}))
           for (const v of out.DBEngineVersions ?? []) if (v.EngineVersion) versions.push(v.EngineVersion)
           marker = out.Marker
         } while (marker)
@@ -112,9 +120,11 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
     },
     async missingParameters(region, names) {
       const missing: string[] = []
+      const {GetParametersCommand} = await import('@aws-sdk/client-ssm')
+      const ssm = observe(await clients.ssm(region), region)
       try {
         for (let i = 0; i < names.length; i += 10) {
-          const out = await observe(clients.ssm(region), region).send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
+          const out = await ssm.send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
           missing.push(...(out.InvalidParameters ?? []))
         }
       } catch (error) {

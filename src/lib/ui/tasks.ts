@@ -1,4 +1,4 @@
-import {Listr, type ListrTaskWrapper} from 'listr2'
+import type {ListrTaskWrapper} from 'listr2'
 import type {DeployEvent, StackPlan} from '../deploy/types.js'
 import type {ResourceChange} from '../deploy/replacement.js'
 
@@ -90,7 +90,8 @@ function createListrReporter(stderr: NodeJS.WritableStream): ProgressReporter {
 
   const start = () => {
     if (listr) return
-    const list = new Listr(
+    // Loaded only on a terminal: CI and --json runs never pay for it.
+    listr = import('listr2').then(({Listr}) => new Listr(
       [...tasks.entries()].map(([, t]) => ({
         title: t.title,
         task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
@@ -100,8 +101,7 @@ function createListrReporter(stderr: NodeJS.WritableStream): ProgressReporter {
         rendererOptions: {persistentOutput: true, outputBar: 6},
       })),
       {concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: {collapseSubtasks: false}, registerSignalListeners: false},
-    )
-    listr = list.run().catch(() => undefined)
+    ).run()).catch(() => undefined)
   }
 
   return {

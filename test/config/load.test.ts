@@ -145,3 +145,26 @@ describe('docs/platform-yaml.md', () => {
     expect(readFileSync(DOCS_PATH, 'utf8')).toBe(generateSchemaDocs())
   })
 })
+
+describe('resolved environments', () => {
+  it('carry every field the hand-built prod environment of the renderer tests has, from a minimal file', async () => {
+    const {prodEnv} = await import('../helpers/env.js')
+    const {config} = parseConfig(readFileSync(fixture('minimal.yaml'), 'utf8'), 'minimal.yaml')
+    const resolved = config!.environments.dev as unknown as Record<string, unknown>
+    const reference = prodEnv() as unknown as Record<string, unknown>
+    // Optional in the contract: absent unless the file sets them.
+    const optional = new Set(['domain', 'account', 'database', 'alarmEmail', 'githubRepository', 'zoneId', 'projectId', 'autoscaling', 'build', 'image', 'priority', 'publicSubnets', 'privateSubnets'])
+    const missing: string[] = []
+    const compare = (want: Record<string, unknown>, got: Record<string, unknown>, path: string) => {
+      for (const [key, value] of Object.entries(want)) {
+        if (optional.has(key)) continue
+        if (got[key] === undefined) missing.push(`${path}${key}`)
+        else if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'services' && key !== 'usage' && key !== 'tags' && key !== 'environment' && key !== 'args') compare(value as Record<string, unknown>, got[key] as Record<string, unknown>, `${path}${key}.`)
+      }
+    }
+    compare(reference, resolved, '')
+    const services = reference.services as Record<string, Record<string, unknown>>
+    compare(services.web, (resolved.services as Record<string, Record<string, unknown>>).app, 'services.app.')
+    expect(missing).toEqual([])
+  })
+})

@@ -46,7 +46,7 @@ export function mergeLayers(layers: Layer[], at: YamlPath, origins: OriginMap): 
   if (top.value === null) return undefined
   if (!isPlainObject(top.value)) {
     recordOrigins(top.value, at, top.origin, origins)
-    return structuredClone(top.value)
+    return cloneData(top.value)
   }
   const objects: Layer[] = []
   for (let i = present.length - 1; i >= 0 && isPlainObject(present[i].value); i--) objects.unshift(present[i])
@@ -62,6 +62,11 @@ export function mergeLayers(layers: Layer[], at: YamlPath, origins: OriginMap): 
     if (merged !== undefined) result[key] = merged
   }
   return result
+}
+
+/** Plain data from YAML: primitives are immutable, and JSON round-trips are much cheaper than structuredClone. */
+export function cloneData<T>(value: T): T {
+  return value !== null && typeof value === 'object' ? (JSON.parse(JSON.stringify(value)) as T) : value
 }
 
 function recordOrigins(value: unknown, at: YamlPath, origin: YamlPath, origins: OriginMap): void {

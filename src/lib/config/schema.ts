@@ -78,7 +78,8 @@ export function fillDefaults(value: unknown, schema: JsonSchema | undefined, roo
   for (const [key, propertySchema] of Object.entries(resolved.properties ?? {})) {
     const property = deref(propertySchema, root)
     if (value[key] === undefined && property?.default !== undefined && property.default !== null) {
-      value[key] = structuredClone(property.default)
+      const fallback = property.default
+      value[key] = typeof fallback === 'object' ? JSON.parse(JSON.stringify(fallback)) : fallback
     }
     if (value[key] !== undefined) fillDefaults(value[key], property, root)
   }

@@ -141,9 +141,17 @@ describe('platform local', () => {
     expect(missing.stderr).toContain('apt-get install -y buildah skopeo docker-registry apache2-utils')
     expect(await readLocalState({PLATFORM_HOME: home})).toBeUndefined()
 
-    const alone = await platform(['local', 'start', '--no-registry', '--json'], {PATH: '/nonexistent'})
+    // Two starts at once: one starts moto, the other waits for it and finds it running.
+    const [alone, twin] = await Promise.all([
+      platform(['local', 'start', '--no-registry', '--json'], {PATH: '/nonexistent'}),
+      platform(['local', 'start', '--no-registry', '--json'], {PATH: '/nonexistent'}),
+    ])
     expect(alone.code, alone.stderr).toBe(0)
+    expect(twin.code, twin.stderr).toBe(0)
     const start = JSON.parse(alone.stdout) as LocalStartResult
+    const other = JSON.parse(twin.stdout) as LocalStartResult
+    expect(other.moto.pid).toBe(start.moto.pid)
+    expect([start.alreadyRunning, other.alreadyRunning].sort()).toEqual([false, true])
     expect(start.registry).toBeUndefined()
     const status = JSON.parse((await platform(['local', 'status', '--json'])).stdout) as LocalStatusResult
     expect(status.running).toBe(true)

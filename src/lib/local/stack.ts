@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs'
+import {mkdir, open, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import {PlatformError} from '../errors.js'
 import {APT_INSTALL, killPid, missingTools, MOTO_MARKER, probe, REGISTRY_MARKER, runsCommand, startMoto, startRegistry} from './processes.js'
@@ -92,6 +93,36 @@ async function killRecorded(state: LocalState): Promise<string[]> {
  */
 export async function startLocalStack(options: StartLocalOptions = {}): Promise<LocalStartResult> {
   const env = options.env ?? process.env
+  return withStartLock(localDir(env), () => startUnlocked(options, env))
+}
+
+/**
+ * Two `platform local start` at once would both see nothing running and start two stacks; the
+ * second waits for the first here, then finds it running. A lock older than a minute is stale.
+ */
+async function withStartLock<T>(dir: string, run: () => Promise<T>): Promise<T> {
+  await mkdir(dir, {recursive: true})
+  const lock = join(dir, 'start.lock')
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    try {
+      await (await open(lock, 'wx')).close()
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0)
+      if (age > 60_000 || Date.now() > deadline) await rm(lock, {force: true})
+      else await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  try {
+    return await run()
+  } finally {
+    await rm(lock, {force: true})
+  }
+}
+
+async function startUnlocked(options: StartLocalOptions, env: NodeJS.ProcessEnv): Promise<LocalStartResult> {
   const withRegistry = options.registry ?? true
   const existing = await readLocalState(env)
   if (existing && (await motoUp(existing)) && (!withRegistry || (await registryUp(existing)))) {

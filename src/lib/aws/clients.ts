@@ -32,7 +32,7 @@ export interface AwsClientOptions {
   profile?: string
   /** `--local`: use the local AWS from `platform local start` (PLATFORM_LOCAL=1 does the same). */
   local?: boolean
-  /** An explicit endpoint (tests); beats `--local` and AWS_ENDPOINT_URL. */
+  /** An explicit emulator endpoint (tests), used with the test credentials; beats `--local` and AWS_ENDPOINT_URL. */
   endpoint?: string
   /** The region from platform.yaml, used when flag, environment and profile name none. */
   configRegion?: string

@@ -4,7 +4,7 @@ import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/command.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
 import {EXIT_CODES_HELP} from '../lib/errors.js'
-import {canPromptHere, confirmHere} from '../lib/deploy/confirm.js'
+import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
 export default class Deploy extends Command {
@@ -57,7 +57,7 @@ ${EXIT_CODES_HELP}`
       env,
       stacks,
       aws: await createDeploySdkClients(flags, config.region),
-      prompt: {canPrompt: () => canPromptHere(), confirm: (message) => confirmHere(message)},
+      prompt: {canPrompt: () => canPrompt(), confirm: (message) => confirm(message)},
       flags: {
         json: flags.json,
         yes: flags.yes,

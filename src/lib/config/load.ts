@@ -1,6 +1,6 @@
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
-import {LineCounter, parseDocument, visit, type Document, type YAMLError} from 'yaml'
+import {LineCounter, isCollection, parseDocument, visit, type Document, type YAMLError} from 'yaml'
 import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
@@ -69,7 +69,8 @@ function parseUnchecked(text: string, file: string): ParseResult {
   }
 
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: true, merge: true, uniqueKeys: true})
+  // logLevel 'error': yaml would otherwise print its warnings through process.emitWarning; we report them as issues.
+  const doc = parseDocument(text, {lineCounter, prettyErrors: true, merge: true, uniqueKeys: true, logLevel: 'error'})
   const sink = new IssueCollector(file, new SourcePositions(doc, lineCounter))
   for (const error of doc.errors) addYamlError(sink, error)
   if (doc.errors.length > 0) return {issues: sink.list('error'), warnings: sink.list('warning')}
@@ -77,7 +78,7 @@ function parseUnchecked(text: string, file: string): ParseResult {
   if (doc.contents === null || (doc.contents as {value?: unknown}).value === null) {
     return single(file, 'the file is empty', 'run `platform init` to write a starting platform.yaml')
   }
-  if (reportUnresolvedAliases(doc, sink)) return {issues: sink.list('error'), warnings: []}
+  if (reportUnresolvedAliases(doc, sink) || reportComplexKeys(doc, sink)) return {issues: sink.list('error'), warnings: []}
   let data: unknown
   try {
     data = doc.toJS({maxAliasCount: 1000})
@@ -132,6 +133,21 @@ function reportUnresolvedAliases(doc: Document, sink: IssueCollector): boolean {
       found = true
       const at = sink.positions!.at(alias.range?.[0] ?? 0)
       sink.addAt(at, '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
+    },
+  })
+  return found
+}
+
+/** `? [a, b]: value` is valid YAML but no platform.yaml key is a list or mapping. */
+function reportComplexKeys(doc: Document, sink: IssueCollector): boolean {
+  let found = false
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as {range?: [number, number, number]} | null
+      if (isCollection(pair.key)) {
+        found = true
+        sink.addAt(sink.positions!.at(key?.range?.[0] ?? 0), '', {message: 'YAML syntax: a key must be a plain name, not a list or mapping', hint: 'write the key as text, e.g. `web:`'})
+      }
     },
   })
   return found

@@ -104,8 +104,8 @@ export function resolveEnvironment(raw: RawConfig, name: string, sink: IssueColl
   const merged = (mergeLayers(
     [
       {value: raw.cost === undefined ? undefined : {cost: raw.cost}, origin: []},
-      {value: isPlainObject(raw.defaults) ? raw.defaults : undefined, origin: ['defaults']},
-      {value: raw.environments?.[name] ?? {}, origin: envOrigin},
+      {value: isPlainObject(raw.defaults) ? expandShorthands(raw.defaults) : undefined, origin: ['defaults']},
+      {value: expandShorthands(raw.environments?.[name] ?? {}), origin: envOrigin},
     ],
     [],
     origins,
@@ -122,11 +122,24 @@ export function resolveEnvironment(raw: RawConfig, name: string, sink: IssueColl
 
   applyComputedDefaults(merged, name, raw.region ?? 'ap-northeast-1')
   fillDefaults(merged, environmentSchema())
-  merged.name = name
-  merged.project = raw.project ?? ''
-  const env = merged as ResolvedEnvironment
+  // Identity first, then the file's order: easier to read in --json output and debug dumps.
+  const {region, ...rest} = merged
+  const env = {name, project: raw.project ?? '', region, ...rest} as ResolvedEnvironment
   checkRequiredAfterMerge(env, report)
   return {env, origins, report}
+}
+
+/**
+ * `healthCheck: /path` becomes `{path: /path}` before merging, so that an environment can change
+ * one field (`healthCheck: {intervalSeconds: 10}`) and keep the path from `defaults`.
+ */
+function expandShorthands(layer: Record<string, unknown>): Record<string, unknown> {
+  if (!isPlainObject(layer.services)) return layer
+  const services: Record<string, unknown> = {}
+  for (const [name, service] of Object.entries(layer.services)) {
+    services[name] = isPlainObject(service) && typeof service.healthCheck === 'string' ? {...service, healthCheck: {path: service.healthCheck}} : service
+  }
+  return {...layer, services}
 }
 
 function applyComputedDefaults(env: Record<string, any>, name: string, region: string): void {

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
 import {CreateRepositoryCommand, DeleteRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
+import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 import {buildPrivateCli, repoRoot as root} from '../deploy/built-cli.js'
@@ -130,6 +130,9 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
       expect(tokyo[part], part).toBe('CREATE_COMPLETE')
     }
     expect(Object.keys(outcomes).sort()).toEqual([...Object.keys(tokyo), 'edge'].sort())
+    // prod is protected: every stack got termination protection.
+    const described = (await cfn(TOKYO).send(new DescribeStacksCommand({}))).Stacks ?? []
+    expect(described.filter((s) => s.StackName?.startsWith(PREFIX)).every((s) => s.EnableTerminationProtection === true)).toBe(true)
     // Progress came as one JSON object per line, per stack and per resource.
     expect(run.lines.some((l) => l.type === 'resource' && l.stack === `${PREFIX}network` && l.status === 'CREATE_COMPLETE')).toBe(true)
   }, 120_000)
@@ -213,5 +216,20 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(run.code).toBe(2)
     expect(run.error).toMatchObject({code: 'NEEDS_FLAG'})
     expect(run.stderr).toMatch(/--yes/)
+  }, 60_000)
+
+  it('preflight stops before any change when a secret the services read is missing', async () => {
+    // (An engine version the region does not offer is caught by `validate` from the same data
+    // moto's RDS answers with, so the live DescribeDBEngineVersions refusal is a fake-client test.)
+    const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+    await ssm.send(new DeleteParameterCommand({Name: '/bookmark-manager/prod/JWT_SECRET'}))
+    const before = await stacksIn(TOKYO)
+    const run = await deploy()
+    expect(run.code).toBe(5)
+    expect(run.error).toMatchObject({code: 'PREFLIGHT_FAILED'})
+    expect(run.error!.message).toMatch(/Missing SSM parameters.*\/bookmark-manager\/prod\/JWT_SECRET/)
+    expect(run.lines.some((l) => l.type === 'stack' && l.phase === 'executing')).toBe(false)
+    expect(await stacksIn(TOKYO)).toEqual(before)
+    await putSecrets()
   }, 60_000)
 })

@@ -1,10 +1,12 @@
 /**
  * A private build of the CLI for tests that run it as users do (`node bin/run.js ...`).
- * Built into a temporary package (package.json, bin/, schema/, dist/, node_modules symlink), so
- * that other tests running `npm run build` (which empties the shared dist/) cannot break it.
+ * Built into a temporary package (package.json, bin/, schema/, dist/, an oclif manifest, a
+ * node_modules symlink), so that other tests running `npm run build` (which empties the shared
+ * dist/) cannot break it. Keyed by a hash of the sources: test files and reruns share one build.
  */
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, symlinkSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -12,20 +14,43 @@ export const repoRoot = new URL('../../', import.meta.url).pathname
 
 let built: string | undefined
 
-/** Build once per test file; returns the package directory. */
+function sourceHash(): string {
+  const hash = createHash('sha256')
+  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', ...['bin', 'schema', 'src'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
+  for (const file of files) {
+    const path = join(repoRoot, file)
+    try {
+      hash.update(file).update(readFileSync(path))
+    } catch {
+      // a directory
+    }
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+/** Build once per source version; returns the package directory. */
 export function buildCli(): string {
   if (built) return built
-  const dir = mkdtempSync(join(tmpdir(), 'platform-cli-build-'))
-  for (const entry of ['package.json', 'bin', 'schema']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  // tsc emits even when files other engineers are editing have type errors; ours are checked by `npm run typecheck`.
-  spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {cwd: repoRoot, stdio: 'ignore'})
-  if (!existsSync(join(dir, 'dist/commands/validate.js'))) throw new Error(`the CLI did not build into ${dir}`)
-  // As `npm pack` does: without a manifest oclif imports every command (and the AWS SDK) on each run.
-  spawnSync(process.execPath, [join(repoRoot, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'ignore'})
-  if (!existsSync(join(dir, 'oclif.manifest.json'))) throw new Error(`oclif manifest failed in ${dir}`)
-  built = dir
-  return dir
+  const target = join(tmpdir(), `platform-cli-build-${sourceHash()}`)
+  if (!existsSync(join(target, 'oclif.manifest.json'))) {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-cli-building-'))
+    for (const entry of ['package.json', 'bin', 'schema']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
+    // tsc emits even when files other engineers are editing have type errors; ours are checked by `npm run typecheck`.
+    spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {cwd: repoRoot, stdio: 'ignore'})
+    if (!existsSync(join(dir, 'dist/commands/validate.js'))) throw new Error(`the CLI did not build into ${dir}`)
+    // As `npm pack` does: without a manifest oclif imports every command (and the AWS SDK) on each run.
+    spawnSync(process.execPath, [join(repoRoot, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'ignore'})
+    if (!existsSync(join(dir, 'oclif.manifest.json'))) throw new Error(`oclif manifest failed in ${dir}`)
+    try {
+      renameSync(dir, target)
+    } catch {
+      // Another test file finished the same build first: use that one.
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
+  built = target
+  return target
 }
 
 /** Run the built CLI with `args`; colour off, CI set (no prompts), in `cwd`. */

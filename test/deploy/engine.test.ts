@@ -86,7 +86,8 @@ describe('runDeploy against the fake CloudFormation', () => {
   it('deletes a ROLLBACK_COMPLETE stack and creates it again', async () => {
     // Why the fake: moto cannot produce ROLLBACK_COMPLETE (it never rolls back).
     const aws = new FakeAws()
-    const oldId = tokyo(aws).seedStack({name: 'app-prod-network', status: 'ROLLBACK_COMPLETE', template: stack('network').template})
+    // Protected (someone set it by hand): the fake, like AWS, refuses to delete it unless it is lifted.
+    const oldId = tokyo(aws).seedStack({name: 'app-prod-network', status: 'ROLLBACK_COMPLETE', template: stack('network').template, terminationProtection: true})
     const {promise, events} = deploy(aws)
     const result = await promise
     expect(result.plans.find((p) => p.part === 'network')?.action).toBe('recreate')
@@ -206,10 +207,16 @@ describe('runDeploy against the fake CloudFormation', () => {
     const aws = new FakeAws()
     await deploy(aws).promise
     const stale = tokyo(aws).seedChangeSet('app-prod-network', 'platform-left-behind')
+    const young = tokyo(aws).seedChangeSet('app-prod-network', 'platform-someone-reviewing', 60_000)
+    const foreign = tokyo(aws).seedChangeSet('app-prod-network', 'console-made')
     const stacks = sampleStacks()
     stacks[0].template.Resources.Queue = {Type: 'AWS::SQS::Queue'}
-    await deploy(aws, {stacks}).promise
-    expect(tokyo(aws).calls.some((c) => c.op === 'DeleteChangeSet' && c.arg === stale)).toBe(true)
+    await deploy(aws, {stacks, now: () => Date.now()}).promise
+    const deleted = tokyo(aws).calls.filter((c) => c.op === 'DeleteChangeSet').map((c) => c.arg)
+    expect(deleted).toContain(stale)
+    // A minute-old one may be another runner's review; a change set not made by platform is not ours.
+    expect(deleted).not.toContain(young)
+    expect(deleted).not.toContain(foreign)
   })
 
   it('on Ctrl-C during an update cancels it; the next run attaches to the rollback and deploys', async () => {

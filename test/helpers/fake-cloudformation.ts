@@ -43,6 +43,7 @@ interface FakeChangeSet {
   parameters: Record<string, string>
   tags: Record<string, string>
   changes: Change[]
+  creationTime: Date
   /** describeChangeSet calls left before the status settles (CREATE_IN_PROGRESS → final). */
   settleAfter: number
   finalStatus: string
@@ -172,6 +173,7 @@ export class FakeCloudFormation implements CloudFormationApi {
       parameters,
       tags: input.tags,
       changes,
+      creationTime: new Date(),
       settleAfter: 1,
       finalStatus: empty ? 'FAILED' : 'CREATE_COMPLETE',
       finalReason: empty ? "The submitted information didn't contain changes. Submit different information to create a change set." : undefined,
@@ -198,14 +200,14 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   async listChangeSets(_stackName: string, stackId: string): Promise<ChangeSetSummary[]> {
     this.calls.push({op: 'ListChangeSets', arg: stackId})
-    return [...this.changeSets.values()].filter((c) => c.stackId === stackId).map((c) => ({id: c.id, name: c.name, stackId: c.stackId, status: c.status, executionStatus: c.executionStatus}))
+    return [...this.changeSets.values()].filter((c) => c.stackId === stackId).map((c) => ({id: c.id, name: c.name, stackId: c.stackId, status: c.status, executionStatus: c.executionStatus, creationTime: c.creationTime}))
   }
 
-  /** Seed a change set left behind by an interrupted run. */
-  seedChangeSet(stackName: string, name: string): string {
+  /** Seed a change set left behind by an interrupted run (`ageMs` ago). */
+  seedChangeSet(stackName: string, name: string, ageMs = 60 * 60 * 1000): string {
     const stack = this.mustGet(stackName)
     const id = `arn:aws:cloudformation:${this.region}:123456789012:changeSet/${name}/${++counter}`
-    this.changeSets.set(id, {id, name, stackId: stack.stackId, type: 'UPDATE', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, changes: [], settleAfter: 0, finalStatus: 'CREATE_COMPLETE'})
+    this.changeSets.set(id, {id, name, stackId: stack.stackId, type: 'UPDATE', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, changes: [], creationTime: new Date(Date.now() - ageMs), settleAfter: 0, finalStatus: 'CREATE_COMPLETE'})
     return id
   }
 

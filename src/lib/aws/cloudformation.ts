@@ -60,6 +60,7 @@ export interface ChangeSetSummary {
   stackId: string
   status?: string
   executionStatus?: string
+  creationTime?: Date
 }
 
 /**
@@ -200,7 +201,7 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
       do {
         const page = await client.send(new ListChangeSetsCommand({StackName: stackName, NextToken: nextToken}))
         for (const s of page.Summaries ?? []) {
-          if (s.StackId === stackId) out.push({id: s.ChangeSetId ?? '', name: s.ChangeSetName ?? '', stackId: s.StackId ?? '', status: s.Status, executionStatus: s.ExecutionStatus})
+          if (s.StackId === stackId) out.push({id: s.ChangeSetId ?? '', name: s.ChangeSetName ?? '', stackId: s.StackId ?? '', status: s.Status, executionStatus: s.ExecutionStatus, creationTime: s.CreationTime})
         }
         nextToken = page.NextToken
       } while (nextToken)

@@ -19,6 +19,9 @@ export const TEMPLATE_BODY_LIMIT = 51_200
 /** The prefix of every change set this tool creates (stale ones with it are cleaned up). */
 export const CHANGE_SET_PREFIX = 'platform-'
 
+/** A platform change set older than this, never executed, is left over from an interrupted run. */
+export const STALE_CHANGE_SET_MS = 15 * 60 * 1000
+
 export interface DeployEngineOptions {
   env: PreflightEnvironment
   stacks: StackDefinition[]
@@ -343,7 +346,9 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     const stale = await p.cfn.listChangeSets(p.def.name, p.deployed.stackId)
     await Promise.all(
       stale
+        // Young ones may belong to a `diff` or review running right now elsewhere: leave those.
         .filter((c) => c.name.startsWith(CHANGE_SET_PREFIX) && c.executionStatus !== 'EXECUTE_IN_PROGRESS' && c.id !== p.planned?.changeSetId)
+        .filter((c) => !c.creationTime || now() - c.creationTime.getTime() > STALE_CHANGE_SET_MS)
         .map(async (c) => {
           await p.cfn.deleteChangeSet(c.id)
           emit({type: 'change-set', stack: p.def.name, changeSetId: c.id, action: 'deleted'})
@@ -491,6 +496,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       emit(stackEvent(p, 'deleting', 'ROLLBACK_COMPLETE after a failed create: deleting it to create it again'))
       const poller = new StackEventPoller(cfn, deployed.stackId)
       await poller.prime()
+      // It holds nothing (the create rolled back), so protection, if someone set it, only blocks the cleanup.
+      if (deployed.terminationProtection) await cfn.updateTerminationProtection(def.name, false)
       await cfn.deleteStack(deployed.stackId, `${token}-d`)
       const after = await waitForStack(p, poller, deployed.stackId, 'delete')
       if (after) throw new DeployFailedError(`Deleting ${def.name} (ROLLBACK_COMPLETE) ended in ${after.status}.`, [], {code: 'STACK_BLOCKED'})

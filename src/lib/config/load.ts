@@ -98,14 +98,14 @@ function parseUnchecked(text: string, file: string): ParseResult {
   const environments: Record<string, ResolvedEnvironment> = {}
   if (isPlainObject(raw.environments) && (raw.defaults === undefined || raw.defaults === null || isPlainObject(raw.defaults))) {
     const sharedBroken = schemaErrors.some((e) => /^\/(defaults|cost)(\/|$)/.test(e.instancePath))
-    const checked = []
+    const checked: ReturnType<typeof resolveEnvironment>[] = []
     for (const [name, value] of Object.entries(raw.environments)) {
       if (value !== null && !isPlainObject(value)) continue
       const underCheck = resolveEnvironment(raw, name, sink)
       environments[name] = underCheck.env
       // Semantic checks assume the types the schema guarantees.
       const broken = sharedBroken || schemaErrors.some((e) => e.instancePath === '/environments' || e.instancePath.startsWith(`/environments/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/`))
-      if (!broken && schemaValid !== undefined) {
+      if (!broken) {
         checkEnvironment(underCheck, sink)
         checked.push(underCheck)
       }

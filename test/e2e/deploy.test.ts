@@ -232,4 +232,22 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(await stacksIn(TOKYO)).toEqual(before)
     await putSecrets()
   }, 60_000)
+
+  it('two deploys at once: the second is refused, naming the one that holds the lock', async () => {
+    await putSecrets()
+    // GIVEN a slow deploy (--force makes a change set per stack, one stack at a time) holding the lock
+    const first = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--force', '--concurrency', '1', '--config', join(root, 'platform.yaml'), ...IMAGES], {
+      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const firstDone = new Promise<number | null>((done) => first.on('close', done))
+    // The lock is taken before the plan is printed.
+    await new Promise<void>((ready) => first.stdout.on('data', (c) => String(c).includes('"type":"plan"') && ready()))
+    // WHEN a second deploy starts THEN it stops at once, saying who holds the lock.
+    const second = await deploy()
+    expect(second.code).toBe(5)
+    expect(second.error).toMatchObject({code: 'DEPLOY_LOCKED'})
+    expect(second.error!.message).toMatch(new RegExp(`pid ${first.pid} on .* \\(platform deploy prod\\)`))
+    expect(await firstDone).toBe(0)
+  }, 120_000)
 })

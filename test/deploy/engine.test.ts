@@ -308,6 +308,19 @@ describe('preflight', () => {
     expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'GetTemplate'].includes(c.op))).toEqual([])
   })
 
+  it('does not ask for the secrets of a service stack that --infra-only defers', async () => {
+    // The quickstart's first `deploy --infra-only` runs before any secret is set.
+    const aws = new FakeAws()
+    const good = {...withDb, database: {engine: 'aurora-postgresql', version: '17.9'} as never}
+    const withService = [...sampleStacks(), stack('svc-web', {parameters: {ImageUri: {from: 'image', service: 'web'}}})]
+    const result = await deploy(aws, {env: good, stacks: withService, infraOnly: true}).promise
+    expect(result.stacks.find((s) => s.part === 'svc-web')?.outcome).toBe('deferred')
+    expect(aws.otherCalls).not.toContain('GetParameters')
+    // With an image the service deploys, so the missing secret stops it before any change.
+    const error = await deploy(aws, {env: good, stacks: withService, images: {web: 'repo@sha256:abc'}}).promise.catch((e) => e)
+    expect(error.message).toMatch(/Missing SSM parameters.*\/app\/prod\/DATABASE_URL/)
+  })
+
   it('passes when the version is offered and the parameters exist', async () => {
     const aws = new FakeAws()
     aws.parameters.add('/app/prod/DATABASE_URL')

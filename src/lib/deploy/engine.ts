@@ -196,7 +196,9 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
 
   function wouldChange(p: Prepared): boolean {
     const resolved = resolveParameters(p, options.images ?? {}, outputs)
-    if (resolved.unresolved.length > 0 || resolved.imageMissing.length > 0) return true
+    // With --infra-only a stack without an image is deferred, so its secrets are not needed yet.
+    if (resolved.imageMissing.length > 0) return !options.infraOnly
+    if (resolved.unresolved.length > 0) return true
     return !decideSkip(p.def, p.deployed, p.deployedTemplate, resolved.parameters, options.force).skip
   }
 

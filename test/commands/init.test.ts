@@ -7,7 +7,7 @@ import {NonInteractiveError, PlatformError} from '../../src/lib/errors.js'
 import {DESIGN_ANSWERS} from '../../src/lib/init/answers.js'
 import {initPlatformYaml, schemaReference} from '../../src/lib/init/init.js'
 import {setPromptImplementation, type PromptImplementation} from '../../src/lib/ui/prompt.js'
-import {buildCli, repoRoot, runCli} from '../config/built-cli.js'
+import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'platform-init-'))
 

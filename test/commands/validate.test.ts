@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, repoRoot, runCli} from '../config/built-cli.js'
+import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
 
 describe('platform validate', () => {
   beforeAll(() => {

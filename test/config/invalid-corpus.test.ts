@@ -6,7 +6,7 @@ import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {parseConfig} from '../../src/lib/config/load.js'
-import {buildCli, runCli} from './built-cli.js'
+import {buildCli, runCli} from '../helpers/built-cli.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const dir = join(root, 'test/fixtures/invalid')

@@ -1,6 +1,6 @@
 /**
  * A private build of the CLI for tests that run it as users do (`node bin/run.js ...`).
- * Built into a temporary package (package.json, bin/, schema/, dist/, an oclif manifest, a
+ * Built into a temporary package (package.json, bin/, schema/, local/, prices/, dist/, an oclif manifest, a
  * node_modules symlink), so that other tests running `npm run build` (which empties the shared
  * dist/) cannot break it. Keyed by a hash of the sources: test files and reruns share one build.
  */
@@ -16,7 +16,7 @@ let built: string | undefined
 
 function sourceHash(): string {
   const hash = createHash('sha256')
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', ...['bin', 'schema', 'src'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
+  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', ...['bin', 'schema', 'src', 'local', 'prices'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
   for (const file of files) {
     const path = join(repoRoot, file)
     try {
@@ -34,7 +34,7 @@ export function buildCli(): string {
   const target = join(tmpdir(), `platform-cli-build-${sourceHash()}`)
   if (!existsSync(join(target, 'oclif.manifest.json'))) {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cli-building-'))
-    for (const entry of ['package.json', 'bin', 'schema']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
+    for (const entry of ['package.json', 'bin', 'schema', 'local', 'prices']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
     // tsc emits even when files other engineers are editing have type errors; ours are checked by `npm run typecheck`.
     spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {cwd: repoRoot, stdio: 'ignore'})

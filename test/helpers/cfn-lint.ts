@@ -2,11 +2,13 @@
  * Render environments to temporary directories and lint every template with the real cfn-lint
  * (batched: one process per region for all of them). A missing cfn-lint rejects, failing the test.
  */
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
-import {type CfnLintFinding, runCfnLint} from '../../src/lib/render/cfn-lint.js'
+import {type CfnLintFinding, formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
+import {serializeTemplate} from '../../src/templates/common.js'
+import type {StackDefinition} from '../../src/templates/types.js'
 import {renderToDirectory, type RenderResult} from '../../src/lib/render/write.js'
 
 export interface LintRun {
@@ -22,4 +24,15 @@ export async function renderAndLint(environments: Array<{label: string; env: Res
   }
   const templates = renders.flatMap(({result}) => result.stacks.map((s) => ({file: s.file, region: s.region})))
   return {renders, findings: await runCfnLint(templates)}
+}
+
+/** Lint already-rendered stacks, each in its own region; returns the formatted findings ('' when clean). */
+export async function lintStacks(stacks: StackDefinition[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'platform-lint-'))
+  const templates = stacks.map((stack, index) => {
+    const file = join(dir, `${index}-${stack.name}.template.json`)
+    writeFileSync(file, serializeTemplate(stack.template))
+    return {file, region: stack.region}
+  })
+  return formatFindings(await runCfnLint(templates))
 }

@@ -1,24 +1,10 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {ConfigError} from '../../src/lib/errors.js'
-import {formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
-import {serializeTemplate} from '../../src/templates/common.js'
 import {CLOUDFRONT_HOSTED_ZONE_ID, renderDnsStack} from '../../src/templates/dns.js'
 import type {StackDefinition} from '../../src/templates/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
-
-async function lint(stacks: StackDefinition[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'platform-dns-'))
-  const templates = stacks.map((stack, index) => {
-    const file = join(dir, `${index}-${stack.name}.template.json`)
-    writeFileSync(file, serializeTemplate(stack.template))
-    return {file, region: stack.region}
-  })
-  return formatFindings(await runCfnLint(templates))
-}
 
 describe('renderDnsStack', () => {
   let prod: StackDefinition

@@ -1,12 +1,8 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {ConfigError} from '../../src/lib/errors.js'
-import {formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
-import {serializeTemplate} from '../../src/templates/common.js'
 import {renderEdgeStack} from '../../src/templates/edge.js'
 import type {StackDefinition} from '../../src/templates/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
@@ -32,16 +28,6 @@ function fullWafEnv(): ResolvedEnvironment {
 }
 
 /** cfn-lint findings (errors and warnings) over the stacks, each linted in its own region; '' when clean. */
-async function lint(stacks: StackDefinition[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'platform-edge-'))
-  const templates = stacks.map((stack, index) => {
-    const file = join(dir, `${index}-${stack.name}.template.json`)
-    writeFileSync(file, serializeTemplate(stack.template))
-    return {file, region: stack.region}
-  })
-  return formatFindings(await runCfnLint(templates))
-}
-
 function rules(stack: StackDefinition): Array<Record<string, any>> {
   return (stack.template.Resources.WebAcl.Properties as any).Rules
 }

@@ -54,10 +54,17 @@ describe('cost components from config', () => {
     expect(e.assumptions.find((a) => a.key === 'cloudfrontTransferGb')).toMatchObject({origin: 'config', value: 5000})
   })
 
-  it('treats a value equal to the schema default as unset, so schedules still decide off-hours', () => {
-    const reader = new UsageReader({offHoursFraction: 0.5, natTrafficGb: 100}, {offHoursFraction: 0.5, natTrafficGb: 100})
-    expect(reader.isSet('offHoursFraction')).toBe(false)
-    expect(new UsageReader({offHoursFraction: 0.3}, {offHoursFraction: 0.5}).isSet('offHoursFraction')).toBe(true)
+  it('sees only the usage the file writes: the loader fills in no usage defaults', async () => {
+    const {parseConfig} = await import('../../src/lib/config/load.js')
+    const text = 'version: 1\nproject: app\nregion: ap-northeast-1\ncost:\n  usage: {offHoursFraction: 0.5, auroraStorageGb: 40}\nenvironments:\n  prod:\n    services:\n      web: {image: public.ecr.aws/nginx/nginx:1.27, port: 80, path: /}\n'
+    const {config, issues} = parseConfig(text, 'platform.yaml')
+    expect(issues).toEqual([])
+    const reader = new UsageReader(config!.environments.prod.cost.usage)
+    // Written, even where it equals a stated default: the schedules no longer decide off-hours.
+    expect(reader.isSet('offHoursFraction')).toBe(true)
+    expect(reader.get('auroraStorageGb')).toBe(40)
+    expect(reader.isSet('natTrafficGb')).toBe(false)
+    expect(reader.get('natTrafficGb')).toBe(100)
   })
 
   it('leaves out Route 53 without a domain, WAF when disabled, Aurora without a database', () => {

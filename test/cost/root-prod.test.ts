@@ -166,10 +166,12 @@ describe('root platform.yaml prod, every line by hand', () => {
     }
   })
 
-  it('states every usage default it used', () => {
+  it('states every usage figure it used, and whether platform.yaml or a default gave it', () => {
     const estimate = estimateEnvironment(prod, loadPriceBook('ap-northeast-1'))
     const byKey = Object.fromEntries(estimate.assumptions.map((a) => [a.key, a]))
-    expect(byKey.cloudfrontTransferGb).toMatchObject({value: 1024, origin: 'default'})
+    // prod's cost.usage writes the design's 1 TB, 100 GB and 10 GB.
+    expect(byKey.cloudfrontTransferGb).toMatchObject({value: 1024, origin: 'config'})
+    expect(byKey.s3StorageGb).toMatchObject({value: 100, origin: 'config'})
     expect(byKey.natTrafficGb).toMatchObject({value: 100, origin: 'default'})
     expect(byKey.vpcEndpointTrafficGb).toMatchObject({value: 30, origin: 'default'})
     expect(byKey.auroraAverageAcu).toMatchObject({value: 0.5, origin: 'derived'})

@@ -1,7 +1,3 @@
-import {readFileSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
-
 import type {CostUsage} from '../config/types.js'
 import type {Assumption} from './types.js'
 
@@ -35,47 +31,15 @@ export const USAGE_DEFAULTS: Record<string, UsageDefault> = {
   offHoursFraction: {value: 98 / 168, unit: 'of the week', description: 'Off-hours when no schedule is configured: weekday nights 22:00-08:00 and weekends (98 of 168 hours)'},
 }
 
-let schemaDefaults: Record<string, number> | undefined
-
-/**
- * The `default`s the JSON Schema gives cost.usage keys. The loader applies them, so a resolved
- * environment cannot tell "set to the default" from "not set"; a value equal to the schema default
- * is treated as not set, which keeps the schedules' own off-hours fraction in charge.
- */
-export function schemaUsageDefaults(): Record<string, number> {
-  if (schemaDefaults) return schemaDefaults
-  schemaDefaults = {}
-  try {
-    const file = resolve(dirname(fileURLToPath(import.meta.url)), '../../../schema/platform.schema.json')
-    const found = findUsageProperties(JSON.parse(readFileSync(file, 'utf8')))
-    for (const [key, spec] of Object.entries(found ?? {})) if (typeof spec.default === 'number') schemaDefaults[key] = spec.default
-  } catch {
-    // No schema beside us: every value present counts as set.
-  }
-  return schemaDefaults
-}
-
-type UsageProps = Record<string, {default?: unknown}>
-
-function findUsageProperties(node: unknown): UsageProps | undefined {
-  if (!node || typeof node !== 'object') return undefined
-  const n = node as {properties?: {usage?: {properties?: UsageProps}}}
-  if (n.properties?.usage?.properties?.cloudfrontTransferGb) return n.properties.usage.properties
-  for (const child of Object.values(node)) {
-    const found = findUsageProperties(child)
-    if (found) return found
-  }
-  return undefined
-}
-
 /** Reads cost.usage, falls back to the stated default, and records what it used. */
 export class UsageReader {
   private readonly used = new Map<string, Assumption>()
   private readonly usage: CostUsage
 
-  constructor(usage: CostUsage, defaults: Record<string, number> = schemaUsageDefaults()) {
+  /** The schema gives cost.usage keys no `default`, so a key present here was written by the user. */
+  constructor(usage: CostUsage) {
     const set: CostUsage = {}
-    for (const [k, v] of Object.entries(usage)) if (v !== undefined && v !== defaults[k]) set[k] = v
+    for (const [k, v] of Object.entries(usage)) if (v !== undefined) set[k] = v
     this.usage = set
   }
 

@@ -6,16 +6,7 @@
 # `platform` binary globally, and starts the local AWS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DEBIAN_FRONTEND=noninteractive
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-need=()
-for cmd in buildah:buildah skopeo:skopeo docker-registry:docker-registry htpasswd:apache2-utils; do
-  command -v "${cmd%%:*}" >/dev/null 2>&1 || need+=("${cmd##*:}")
-done
-if [ "${#need[@]}" -gt 0 ]; then
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bash scripts/install-system-packages.sh
 command -v moto_server >/dev/null || echo "warning: moto_server not found: the local AWS needs moto 5.2.1 in python3" >&2
 npm ci --no-audit --no-fund
 npm run build

@@ -20,6 +20,8 @@ function service(port: number, path: string, dockerfile: string): ServiceConfig 
     secrets: ['DATABASE_URL'],
     stickiness: {enabled: false, durationSeconds: 86400},
     execEnabled: true,
+    assets: [],
+    deployment: {strategy: 'rolling', bakeMinutes: 5, minimumHealthyPercent: 100, maximumPercent: 200, deregistrationDelaySeconds: 30, circuitBreaker: true},
   }
 }
 

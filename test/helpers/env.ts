@@ -45,6 +45,8 @@ async function loadLabelled(label: string, file: string): Promise<LabelledEnviro
 
 const healthCheck = {path: '/api/health', healthyThreshold: 2, unhealthyThreshold: 3, timeoutSeconds: 5, intervalSeconds: 30, matcher: '200'}
 
+const deployment = {strategy: 'rolling', bakeMinutes: 5, minimumHealthyPercent: 100, maximumPercent: 200, deregistrationDelaySeconds: 30, circuitBreaker: true} as const
+
 function designService(port: number, path: string, context: string): ServiceConfig {
   return {
     build: {context, dockerfile: `${context}/Dockerfile`, args: {}},
@@ -70,6 +72,8 @@ function designService(port: number, path: string, context: string): ServiceConf
     secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET'],
     stickiness: {enabled: true, durationSeconds: 86400},
     execEnabled: true,
+    assets: [],
+    deployment: {...deployment},
   }
 }
 

@@ -169,6 +169,7 @@ function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Ar
   const byPath = new Map<string, string>()
   const byPort = new Map<number, string>()
   const byPriority = new Map<number, string>()
+  const byAssetPrefix = new Map<string, string>()
   const declared = new Set(env.secrets)
   // One listener rule and one target group per service; ALB quotas are 100 of each by default
   // (adjustable, hence a warning).
@@ -197,6 +198,18 @@ function checkServices(env: ResolvedEnvironment, report: Report, written: (p: Ar
       const guess = nearest(secret, [...declared])
       report(at('secrets', i), {message: `secret ${secret} is not declared in the environment's secrets`, hint: guess ? `did you mean ${guess}? Otherwise add ${secret} to secrets: [...]` : `add ${secret} to the environment's secrets: [...] (declared: ${[...declared].join(', ') || 'none'})`})
     })
+
+    // One bucket holds every service's assets: two services uploading under one prefix would
+    // overwrite each other's files, and CloudFront can route a prefix to one place only.
+    service.assets.forEach((asset, i) => {
+      const other = byAssetPrefix.get(asset.prefix)
+      if (other) report(at('assets', i, 'prefix'), {message: `asset prefix ${asset.prefix} is used twice (${other === name ? `in service ${name}` : `by services ${other} and ${name}`})`, hint: 'give each assets entry its own prefix'})
+      else byAssetPrefix.set(asset.prefix, name)
+    })
+    const rollout = service.deployment
+    if (rollout.strategy === 'rolling' && rollout.maximumPercent <= rollout.minimumHealthyPercent) {
+      report(at('deployment', written(at('deployment', 'maximumPercent')) ? 'maximumPercent' : 'minimumHealthyPercent'), {message: `deployment maximumPercent ${rollout.maximumPercent} must exceed minimumHealthyPercent ${rollout.minimumHealthyPercent}, or ECS can start no new task`, hint: 'e.g. minimumHealthyPercent: 100 with maximumPercent: 200'})
+    }
 
     const hc = service.healthCheck
     if (hc.timeoutSeconds >= hc.intervalSeconds) {

@@ -25,6 +25,8 @@ const PATTERN_MEANING: Record<string, string> = {
   healthCheck: 'a path starting with /, e.g. /api/health',
   healthCheckPath: 'a path starting with /, e.g. /api/health',
   staticPaths: 'a path pattern starting with /, e.g. /static/*',
+  'assets.path': 'an absolute directory inside the image, e.g. /app/.next/static',
+  'assets.prefix': 'a URL path starting with /, without a trailing slash or wildcard, e.g. /_next/static',
   records: 'a record name like www, or "" for the apex',
   matcher: 'HTTP codes like 200, 200,204 or 200-299',
   version: 'a version in quotes, e.g. "17.9"',
@@ -152,7 +154,7 @@ export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: I
         break
       case 'pattern': {
         const name = lastName(path)
-        const meaning = PATTERN_MEANING[name]
+        const meaning = PATTERN_MEANING[`${lastName(path.slice(0, path.lastIndexOf(name)))}.${name}`] ?? PATTERN_MEANING[name]
         const what = typeof path.at(-1) === 'number' ? `${name} item` : name
         sink.add({path, message: `${JSON.stringify(value)} is not a valid ${what}`, hint: meaning ? `use ${meaning}` : `must match ${String(params.pattern)}`})
         break

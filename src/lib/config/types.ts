@@ -108,6 +108,32 @@ export interface BuildConfig {
   args: Record<string, string>
 }
 
+/** A directory of the image served by CloudFront from the assets bucket rather than by the service. */
+export interface StaticAssets {
+  /** Absolute directory inside the image, e.g. `/app/.next/static`. */
+  path: string
+  /** URL path it is served at, no trailing slash, e.g. `/_next/static`; CloudFront routes `<prefix>/*` to the bucket. */
+  prefix: string
+}
+
+export type DeploymentStrategy = 'rolling' | 'blue-green'
+
+/** How a new image rolls out; the defaults are chosen for speed (docs/rollout.md). */
+export interface DeploymentConfig {
+  /** @default 'rolling' */
+  strategy: DeploymentStrategy
+  /** Blue/green only: minutes the old set stays ready after the traffic shift. @default 5 */
+  bakeMinutes: number
+  /** @default 100 */
+  minimumHealthyPercent: number
+  /** @default 200 */
+  maximumPercent: number
+  /** Target group deregistration delay. @default 30 */
+  deregistrationDelaySeconds: number
+  /** ECS deployment circuit breaker with rollback. @default true */
+  circuitBreaker: boolean
+}
+
 export interface ServiceConfig {
   /** Either a build (platform builds and pushes to ECR) or a prebuilt image reference. */
   build?: BuildConfig
@@ -133,6 +159,9 @@ export interface ServiceConfig {
   execEnabled: boolean
   /** Rule priority on the ALB listener; derived from path specificity when absent. */
   priority?: number
+  /** Static files the release uploads to the assets bucket. @default [] */
+  assets: StaticAssets[]
+  deployment: DeploymentConfig
 }
 
 export interface DatabaseConfig {

@@ -6,6 +6,8 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {ECRClient} from '@aws-sdk/client-ecr'
 import type {ECSClient} from '@aws-sdk/client-ecs'
 import type {PricingClient} from '@aws-sdk/client-pricing'
@@ -50,6 +52,8 @@ export interface AwsClientTypes {
   ssm: SSMClient
   sts: STSClient
   pricing: PricingClient
+  logs: CloudWatchLogsClient
+  cloudWatch: CloudWatchClient
 }
 export type AwsServiceName = keyof AwsClientTypes
 
@@ -86,6 +90,10 @@ export interface AwsClients {
   sts(region?: string): Promise<STSClient>
   /** Always us-east-1, whatever the region. */
   pricing(): Promise<PricingClient>
+  /** CloudWatch Logs (`platform logs`). */
+  logs(region?: string): Promise<CloudWatchLogsClient>
+  /** CloudWatch metrics and alarms (`platform status`). */
+  cloudWatch(region?: string): Promise<CloudWatchClient>
   /** Load these SDK packages once and get synchronous getters (for code that asks per region). */
   load<S extends AwsServiceName>(...services: S[]): Promise<LoadedAwsClients<S>>
   /** The account of the caller's credentials (STS GetCallerIdentity). Throws AwsAuthError. */
@@ -213,6 +221,8 @@ const PACKAGES: Record<AwsServiceName, () => Promise<ClientConstructor>> = {
   ssm: async () => (await import('@aws-sdk/client-ssm')).SSMClient as unknown as ClientConstructor,
   sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientConstructor,
   pricing: async () => (await import('@aws-sdk/client-pricing')).PricingClient as unknown as ClientConstructor,
+  logs: async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient as unknown as ClientConstructor,
+  cloudWatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient as unknown as ClientConstructor,
 }
 
 /**
@@ -312,6 +322,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ssm: (region) => get('ssm', region),
     sts: (region) => get('sts', region),
     pricing: () => get('pricing'),
+    logs: (region) => get('logs', region),
+    cloudWatch: (region) => get('cloudWatch', region),
     async load<S extends AwsServiceName>(...services: S[]): Promise<LoadedAwsClients<S>> {
       await Promise.all(services.map((s) => constructorFor(s)))
       const out: Record<string, unknown> = {endpoint: settings.endpoint}

@@ -20,6 +20,8 @@ export interface PromptImplementation {
   input(options: {message: string; default?: string; validate?: (value: string) => true | string}): Promise<string>
   select<T>(options: {message: string; choices: Array<Choice<T>>; default?: T}): Promise<T>
   checkbox<T>(options: {message: string; choices: Array<Choice<T>>; validate?: (values: readonly T[]) => true | string}): Promise<T[]>
+  /** Masked input (secrets): the answer is never echoed. Optional so existing test doubles stay valid. */
+  password?(options: {message: string; mask: string}): Promise<string>
 }
 
 let override: PromptImplementation | undefined
@@ -49,6 +51,7 @@ async function inquirer(): Promise<PromptImplementation> {
     select: (options) => prompts.select(options, context),
     checkbox: <T>(options: {message: string; choices: Array<Choice<T>>; validate?: (values: readonly T[]) => true | string}) =>
       prompts.checkbox<T>({message: options.message, choices: options.choices, validate: options.validate ? (picked) => options.validate!(picked.map((c) => c.value)) : undefined}, context),
+    password: (options) => prompts.password(options, context),
   }
 }
 
@@ -84,4 +87,11 @@ export async function select<T>(message: string, choices: Array<Choice<T>>, defa
 export async function checkbox<T>(message: string, choices: Array<Choice<T>>, validate?: (values: readonly T[]) => true | string): Promise<T[]> {
   const prompts = await inquirer()
   return asked(() => prompts.checkbox({message, choices, validate}))
+}
+
+/** A secret typed on the terminal, shown as `*`; never echoed, never in a history. */
+export async function password(message: string): Promise<string> {
+  const prompts = await inquirer()
+  if (!prompts.password) throw new Error('The prompt implementation in use has no password prompt.')
+  return asked(() => prompts.password!({message, mask: '*'}))
 }

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {mkdir, stat, writeFile} from 'node:fs/promises'
 import {join, relative, resolve, sep} from 'node:path'
 import {pathToFileURL, fileURLToPath} from 'node:url'
+import {writeInitialWorkflow} from '../ci/init.js'
 import {parseConfig} from '../config/load.js'
 import {SCHEMA_URL} from '../config/schema.js'
 import {ExitCode, NonInteractiveError, PlatformError, formatConfigIssue} from '../errors.js'
@@ -26,6 +27,8 @@ export interface InitResult {
   answers: InitAnswers
   schema: string
   environments: string[]
+  /** The CI workflow written beside it (`.github/workflows/deploy.yml`), unless one existed. */
+  workflow?: string
 }
 
 /**
@@ -98,5 +101,6 @@ export async function initPlatformYaml(options: InitOptions): Promise<InitResult
   await mkdir(dir, {recursive: true})
   if (existsSync(file) && (await stat(file)).isDirectory()) throw new PlatformError(`${file} is a directory.`, {exit: ExitCode.usage})
   await writeFile(file, text, {flag: options.force ? 'w' : 'wx'})
-  return {file, answers, schema: reference.value, environments: Object.keys(config.environments)}
+  const workflow = await writeInitialWorkflow({...config, file, dir}, options.force)
+  return {file, answers, schema: reference.value, environments: Object.keys(config.environments), workflow}
 }

@@ -1202,6 +1202,20 @@ def install_ecs_steady_state() -> None:
     ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(td_update)
 
 
+# Patches kept one per module in local/patches/, each with install(); applied in this order.
+PATCH_MODULES = [
+    "ecs_deployments",
+]
+
+
+def install_patch_modules() -> None:
+    import importlib
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    for name in PATCH_MODULES:
+        importlib.import_module(f"patches.{name}").install()
+
+
 def serve(host: str, port: int, ready_file: str | None) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
@@ -1240,6 +1254,7 @@ def main(argv: list[str] | None = None) -> None:
     install_patches()
     install_engine_versions()
     install_ecs_steady_state()
+    install_patch_modules()
     if args.check:
         sys.stdout.write(json.dumps({"moto": PATCHED_MOTO_VERSION, "ok": True}) + "\n")
         return

@@ -24,7 +24,7 @@ if (!existsSync(join(root, 'dist/commands/deploy.js'))) {
 const {startLocalAws} = await import('../test/helpers/local-aws.ts')
 const {getEnvironment, loadConfig} = await import('../src/lib/config/load.ts')
 const {renderEnvironment} = await import('../src/templates/index.ts')
-const {serializeTemplate} = await import('../src/templates/common.ts')
+const {serializeTemplate} = await import('../src/lib/stacks/serialize.ts')
 
 const IMAGES = {web: 'public.ecr.aws/docker/library/nginx:stable', api: 'public.ecr.aws/docker/library/nginx:stable'}
 const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']

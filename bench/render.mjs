@@ -53,7 +53,7 @@ function median(values) {
 async function timeInProcess(config) {
   const {loadConfig, getEnvironment} = await import(path.join(root, 'dist/lib/config/load.js'))
   const {renderEnvironment} = await import(path.join(root, 'dist/templates/index.js'))
-  const {serializeTemplate} = await import(path.join(root, 'dist/templates/common.js'))
+  const {serializeTemplate} = await import(path.join(root, 'dist/lib/stacks/serialize.js'))
   const times = []
   for (let i = 0; i <= runs; i++) {
     const start = process.hrtime.bigint()

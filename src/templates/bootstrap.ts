@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {tlsOnlyPolicy} from './storage.js'
-import type {CfnResource, StackDefinition} from './types.js'
+import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com'
 /** GitHub's published intermediate thumbprints; IAM no longer checks them for GitHub, but older partitions still require a value. */

@@ -3,7 +3,7 @@ import {fitName, stackName} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {originHostname, viewerHostnames} from './dns.js'
 import {tlsOnlyPolicyFor} from './storage.js'
-import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** AWS managed CloudFront policies (fixed ids, the same in every account). */
 export const MANAGED_POLICIES = {

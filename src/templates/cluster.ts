@@ -2,7 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {hostedZoneSource, originHostname} from './dns.js'
-import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** `<project>-<env>-cluster`: the deterministic ECS cluster name services and alarms refer to. */
 export function clusterName(env: ResolvedEnvironment): string {

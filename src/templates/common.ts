@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {envPrefix, stackName} from '../lib/naming.js'
-import type {CfnTemplate, ParameterSource, StackDefinition} from './types.js'
+import type {CfnTemplate, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** Tags on every stack and every taggable resource. Sorted so output is byte-stable. */
 export function standardTags(env: ResolvedEnvironment): Record<string, string> {
@@ -74,9 +74,4 @@ function sortTemplate(template: CfnTemplate): CfnTemplate {
   const out: Record<string, unknown> = {}
   for (const key of order) if (template[key] !== undefined) out[key] = sortObject(template[key])
   return out as unknown as CfnTemplate
-}
-
-/** Serialize a template the one way render, diff and deploy all use. */
-export function serializeTemplate(template: CfnTemplate): string {
-  return `${JSON.stringify(template, null, 2)}\n`
 }

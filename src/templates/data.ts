@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
-import type {CfnResource, StackDefinition} from './types.js'
+import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const POSTGRES_PORT = 5432
 

@@ -2,7 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {ConfigError} from '../lib/errors.js'
 import {logicalId} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
-import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** The fixed hosted zone id of every CloudFront distribution, for alias records. */
 export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2'

@@ -2,7 +2,7 @@ import type {ResolvedEnvironment, WafManagedRule} from '../lib/config/types.js'
 import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {hostedZoneSource, viewerHostnames} from './dns.js'
-import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** CloudFront only accepts certificates and CLOUDFRONT-scope web ACLs from this region. */
 export const EDGE_REGION = 'us-east-1'

@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {assembleStacks} from '../lib/render/assemble.js'
-import {needsArtifactBucket} from '../lib/render/limits.js'
+import {assembleStacks} from '../lib/stacks/assemble.js'
+import {needsArtifactBucket} from '../lib/stacks/limits.js'
 import {renderBootstrapStack} from './bootstrap.js'
 import {renderCdnStack} from './cdn.js'
 import {renderClusterStack} from './cluster.js'
@@ -12,10 +12,10 @@ import {renderNetworkStack} from './network.js'
 import {renderRegistryStack} from './registry.js'
 import {renderServiceStacks} from './service.js'
 import {renderStorageStack} from './storage.js'
-import type {StackDefinition} from './types.js'
+import type {StackDefinition} from '../lib/stacks/types.js'
 import {renderZoneStack} from './zone.js'
 
-export {renderManifest, templateFileName} from '../lib/render/manifest.js'
+export {renderManifest, templateFileName} from '../lib/stacks/manifest.js'
 
 /**
  * Every stack of one environment, checked to fit together (each parameter read from another

@@ -3,7 +3,7 @@ import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {clusterName} from './cluster.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {serviceName} from './service.js'
-import type {CfnResource, ParameterSource, StackDefinition} from './types.js'
+import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /**
  * cfn-lint ships AWS's own resource schemas only; third-party registry types (activated per account)

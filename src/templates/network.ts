@@ -1,8 +1,8 @@
 import type {ResolvedEnvironment, VpcEndpointName} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
-import {carveSubnets} from './cidr.js'
+import {carveSubnets} from '../lib/cidr.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import type {CfnResource, StackDefinition} from './types.js'
+import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 /** AZ slot names: subnet logical ids read `PublicSubnetA`, like the design's `public_a`. */
 const AZ_LETTERS = 'ABCDEFGHIJKLMNOP'

@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import type {StackDefinition} from './types.js'
+import type {StackDefinition} from '../lib/stacks/types.js'
 
 /** Images kept per repository; older ones expire (rollback reaches back this far). */
 export const KEEP_IMAGES = 30

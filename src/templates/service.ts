@@ -13,7 +13,7 @@ import {
   secretPathArn,
 } from './iam.js'
 import {repositoryName} from './registry.js'
-import type {CfnResource, CfnTemplate, StackDefinition} from './types.js'
+import type {CfnResource, CfnTemplate, StackDefinition} from '../lib/stacks/types.js'
 
 /** The catch-all route (`/` in config, `/*` on the ALB) is evaluated last. */
 export const DEFAULT_ROUTE_PRIORITY = 50_000

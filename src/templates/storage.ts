@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import type {CfnResource, StackDefinition} from './types.js'
+import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 /**
  * Elastic Load Balancing's log-delivery accounts for regions opened before August 2022. Newer

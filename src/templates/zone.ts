@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import type {StackDefinition} from './types.js'
+import type {StackDefinition} from '../lib/stacks/types.js'
 
 /**
  * The Route53 hosted zone, only when a domain is set and `dns.createZone` asks for one (otherwise

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import Render from '../../src/commands/render.js'
-import type {RenderManifest} from '../../src/templates/types.js'
+import type {RenderManifest} from '../../src/lib/stacks/types.js'
 import type {RenderResult} from '../../src/lib/render/write.js'
 
 const root = resolve(import.meta.dirname, '../..')

@@ -1,5 +1,5 @@
 import type {PreflightEnvironment} from '../../src/lib/deploy/preflight.js'
-import type {CfnTemplate, ParameterSource, StackDefinition} from '../../src/templates/types.js'
+import type {CfnTemplate, ParameterSource, StackDefinition} from '../../src/lib/stacks/types.js'
 
 /** Hand-written stack definitions in the renderers' shape, for engine tests. */
 export function stack(

@@ -7,8 +7,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {type CfnLintFinding, formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
-import {serializeTemplate} from '../../src/templates/common.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {renderToDirectory, type RenderResult} from '../../src/lib/render/write.js'
 
 export interface LintRun {

@@ -14,10 +14,10 @@ import {
 } from '@aws-sdk/client-cloudformation'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
-import {renderManifest} from '../../src/lib/render/manifest.js'
-import {serializeTemplate} from '../../src/templates/common.js'
+import {renderManifest} from '../../src/lib/stacks/manifest.js'
+import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
 import {renderEnvironment} from '../../src/templates/index.js'
-import type {RenderManifest, StackDefinition} from '../../src/templates/types.js'
+import type {RenderManifest, StackDefinition} from '../../src/lib/stacks/types.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 let aws: LocalAws

@@ -2,7 +2,7 @@ import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {MANAGED_POLICIES, renderCdnStack} from '../../src/templates/cdn.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {prodEnv, ROOT_CONFIG} from '../helpers/env.js'
 
 function config(stack: StackDefinition): Record<string, any> {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {carveSubnets, cidrContains, formatCidr, parseCidr} from '../../src/templates/cidr.js'
+import {carveSubnets, cidrContains, formatCidr, parseCidr} from '../../src/lib/cidr.js'
 
 describe('carveSubnets', () => {
   it('carves the design layout from a /16: public .1/.2, private .11/.12', () => {

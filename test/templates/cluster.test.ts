@@ -2,7 +2,7 @@ import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {renderClusterStack} from '../../src/templates/cluster.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
 
 function attributes(stack: StackDefinition): Record<string, unknown> {

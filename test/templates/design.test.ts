@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import type {CfnResource, StackDefinition} from '../../src/templates/types.js'
+import type {CfnResource, StackDefinition} from '../../src/lib/stacks/types.js'
 import {renderEnvironment} from '../../src/templates/index.js'
 import {rootEnvironments} from '../helpers/env.js'
 

@@ -3,7 +3,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {ConfigError} from '../../src/lib/errors.js'
 import {CLOUDFRONT_HOSTED_ZONE_ID, renderDnsStack} from '../../src/templates/dns.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
 
 describe('renderDnsStack', () => {

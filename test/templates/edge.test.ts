@@ -4,7 +4,7 @@ import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {ConfigError} from '../../src/lib/errors.js'
 import {renderEdgeStack} from '../../src/templates/edge.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
 
 const STANDARD_TAGS = [

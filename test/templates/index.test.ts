@@ -1,9 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {assembleStacks, StackContractError} from '../../src/lib/render/assemble.js'
-import {findLimitViolations, StackLimits, templateBodySize} from '../../src/lib/render/limits.js'
-import {defineStack, fromOutput, newTemplate, serializeTemplate} from '../../src/templates/common.js'
+import {assembleStacks, StackContractError} from '../../src/lib/stacks/assemble.js'
+import {findLimitViolations, StackLimits, templateBodySize} from '../../src/lib/stacks/limits.js'
+import {defineStack, fromOutput, newTemplate} from '../../src/templates/common.js'
+import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
 import {renderEnvironment, renderManifest} from '../../src/templates/index.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {manyServicesEnv, minimalEnv, prodEnv, stagingEnv} from '../helpers/env.js'
 
 const env = prodEnv()

@@ -3,7 +3,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {renderMonitoringStack} from '../../src/templates/monitoring.js'
-import type {StackDefinition} from '../../src/templates/types.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {manyServicesEnv, minimalEnv, prodEnv, ROOT_CONFIG, stagingEnv} from '../helpers/env.js'
 
 function props(stack: StackDefinition, id: string): Record<string, any> {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {renderNetworkStack, servicePortRanges} from '../../src/templates/network.js'
-import type {CfnResource} from '../../src/templates/types.js'
+import type {CfnResource} from '../../src/lib/stacks/types.js'
 import {manyServicesEnv, minimalEnv, prodEnv} from '../helpers/env.js'
 
 function ofType(resources: Record<string, CfnResource>, type: string): Record<string, CfnResource> {

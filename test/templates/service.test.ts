@@ -3,9 +3,9 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment, ServiceConfig} from '../../src/lib/config/types.js'
 import {ConfigError} from '../../src/lib/errors.js'
-import {serializeTemplate} from '../../src/templates/common.js'
+import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
 import {DEFAULT_ROUTE_PRIORITY, renderServiceStacks, rulePriorities} from '../../src/templates/service.js'
-import type {CfnResource, StackDefinition} from '../../src/templates/types.js'
+import type {CfnResource, StackDefinition} from '../../src/lib/stacks/types.js'
 import {manyServicesEnv, minimalEnv, prodEnv, ROOT_CONFIG, stagingEnv} from '../helpers/env.js'
 
 function byPart(stacks: StackDefinition[], part: string): StackDefinition {

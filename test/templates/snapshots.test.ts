@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {serializeTemplate} from '../../src/templates/common.js'
+import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
 import {renderEnvironment, renderManifest} from '../../src/templates/index.js'
 import {fixtureEnvironments, type LabelledEnvironment, rootEnvironments} from '../helpers/env.js'
 

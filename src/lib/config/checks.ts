@@ -83,7 +83,7 @@ function overlaps(a: Cidr, b: Cidr): boolean {
   return aStart < bStart + size(b) && bStart < aStart + size(a)
 }
 
-/** Mirrors the renderer's carving (src/templates/cidr.ts): design /24 layout, else equal blocks down to /28. */
+/** Mirrors the renderer's carving (src/lib/cidr.ts): design /24 layout, else equal blocks down to /28. */
 function canCarve(vpc: Cidr, azs: number): boolean {
   const slash24s = vpc.prefix <= 24 ? 2 ** (24 - vpc.prefix) : 0
   if (11 + azs <= slash24s) return true

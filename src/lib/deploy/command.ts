@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
-import type {StackDefinition} from '../../templates/types.js'
+import type {StackDefinition} from '../stacks/types.js'
 import {chooseProgressMode, createProgressReporter, formatPlans, summarizePlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './aws.js'
 import {type DeployResult, runDeploy} from './engine.js'

@@ -1,5 +1,5 @@
 import type {Change} from '@aws-sdk/client-cloudformation'
-import type {CfnTemplate} from '../../templates/types.js'
+import type {CfnTemplate} from '../stacks/types.js'
 import {isDeepStrictEqual} from 'node:util'
 
 export type ResourceAction = 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic'

@@ -1,6 +1,6 @@
 import {isDeepStrictEqual} from 'node:util'
 import type {DeployedStack} from '../aws/cloudformation.js'
-import type {CfnTemplate, StackDefinition} from '../../templates/types.js'
+import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 
 /** A parameter as submitted: a value, or "keep the deployed one" (UsePreviousValue). */
 export interface ResolvedParameter {

@@ -2,11 +2,11 @@ import {mkdir, readdir, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {envPrefix} from '../naming.js'
-import {serializeTemplate} from '../../templates/common.js'
+import {serializeTemplate} from '../stacks/serialize.js'
 import {renderEnvironment} from '../../templates/index.js'
-import type {StackDefinition} from '../../templates/types.js'
-import {needsArtifactBucket, templateBodySize} from './limits.js'
-import {renderManifest, templateFileName} from './manifest.js'
+import type {StackDefinition} from '../stacks/types.js'
+import {needsArtifactBucket, templateBodySize} from '../stacks/limits.js'
+import {renderManifest, templateFileName} from '../stacks/manifest.js'
 
 /** One written stack, as `platform render --json` reports it. */
 export interface RenderedStack {

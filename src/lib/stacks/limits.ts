@@ -1,5 +1,5 @@
-import {serializeTemplate} from '../../templates/common.js'
-import type {CfnTemplate, StackDefinition} from '../../templates/types.js'
+import {serializeTemplate} from './serialize.js'
+import type {CfnTemplate, StackDefinition} from './types.js'
 
 /** CloudFormation quotas a rendered stack must respect. */
 export const StackLimits = {

@@ -1,4 +1,4 @@
-import type {RenderManifest, StackDefinition} from '../../templates/types.js'
+import type {RenderManifest, StackDefinition} from './types.js'
 
 /** File name of a stack's template inside the render directory. */
 export function templateFileName(stack: Pick<StackDefinition, 'name'>): string {

@@ -1,5 +1,5 @@
 import {PlatformError} from '../errors.js'
-import type {StackDefinition} from '../../templates/types.js'
+import type {StackDefinition} from './types.js'
 import {findLimitViolations} from './limits.js'
 
 /**

@@ -1205,6 +1205,7 @@ def install_ecs_steady_state() -> None:
 # Patches kept one per module in local/patches/, each with install(); applied in this order.
 PATCH_MODULES = [
     "ecs_deployments",
+    "ecr_registry",
 ]
 
 

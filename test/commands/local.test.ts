@@ -83,7 +83,9 @@ describe('platform local', () => {
     expect(start.alreadyRunning).toBe(false)
     expect(start.moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(start.registry?.host).toMatch(/^127\.0\.0\.1:\d+$/)
-    expect(start.env).toMatchObject({PLATFORM_LOCAL: '1', AWS_ENDPOINT_URL: start.moto.endpoint, AWS_ACCESS_KEY_ID: 'test', PLATFORM_HOME: home})
+    expect(start.env).toMatchObject({PLATFORM_LOCAL: '1', AWS_ENDPOINT_URL: start.moto.endpoint, AWS_ACCESS_KEY_ID: 'test', PLATFORM_HOME: home, PLATFORM_REGISTRY: start.registry!.host})
+    // moto knows its registry, so ECR's DescribeImages answers for what is pushed there.
+    expect(await (await fetch(`${start.moto.endpoint}/moto-api/platform-local/ecr/registry`)).json()).toEqual({endpoint: start.registry!.endpoint})
     expect(isAlive(start.moto.pid) && isAlive(start.registry!.pid)).toBe(true)
     // The registry takes ECR's static credentials.
     const auth = `Basic ${Buffer.from(`${start.registry!.username}:${start.registry!.password}`).toString('base64')}`

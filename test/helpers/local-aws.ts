@@ -16,7 +16,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type AwsClients, createAwsClients} from '../../src/lib/aws/clients.js'
-import {type OwnedProcess, resetMoto, startMoto, startRegistry} from '../../src/lib/local/processes.js'
+import {connectRegistry, type OwnedProcess, resetMoto, startMoto, startRegistry} from '../../src/lib/local/processes.js'
 import {LOCAL_ACCOUNT_ID, type LocalRegistryState, type LocalState, localAwsEnv, localDir, writeLocalState} from '../../src/lib/local/state.js'
 
 export interface LocalAwsOptions {
@@ -65,6 +65,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       const started = await startRegistry({dir: join(dir, 'registry'), logFile: join(dir, 'registry.log')})
       processes.push(started.process)
       registry = started.state
+      await connectRegistry(moto.state.endpoint, registry)
     }
     const state: LocalState = {version: 1, startedAt: new Date().toISOString(), home, moto: moto.state, registry}
     await writeLocalState(state, {PLATFORM_HOME: home})

@@ -328,6 +328,20 @@ export async function startRegistry(options: StartRegistryOptions): Promise<{sta
 }
 
 /** Empty the emulator (`POST /moto-api/reset`). */
+/**
+ * Tell the local AWS where its ECR registry is, so ECR's DescribeImages, ListImages and
+ * BatchGetImage answer for what was pushed there, as on AWS (local/patches/ecr_registry.py).
+ */
+export async function connectRegistry(motoEndpoint: string, registry: LocalRegistryState): Promise<void> {
+  const res = await fetch(`${motoEndpoint}/moto-api/platform-local/ecr/registry`, {
+    method: 'POST',
+    body: JSON.stringify({endpoint: registry.endpoint, username: registry.username, password: registry.password}),
+    signal: AbortSignal.timeout(10_000),
+  })
+  await res.arrayBuffer()
+  if (!res.ok) throw new PlatformError(`The local AWS refused its registry (HTTP ${res.status}).`, {code: 'LOCAL_REGISTRY_FAILED'})
+}
+
 export async function resetMoto(endpoint: string): Promise<void> {
   const res = await fetch(`${endpoint}/moto-api/reset`, {method: 'POST', signal: AbortSignal.timeout(10_000)})
   await res.arrayBuffer()

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {mkdir, open, rm, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import {PlatformError} from '../errors.js'
-import {APT_INSTALL, killPid, missingTools, MOTO_MARKER, probe, REGISTRY_MARKER, runsCommand, startMoto, startRegistry} from './processes.js'
+import {APT_INSTALL, connectRegistry, killPid, missingTools, MOTO_MARKER, probe, REGISTRY_MARKER, runsCommand, startMoto, startRegistry} from './processes.js'
 import {type LocalState, localDir, platformHome, readLocalState, removeLocalState, stateFile, writeLocalState} from './state.js'
 
 /** Tools `platform local start` needs beside python/moto: the registry, and buildah/skopeo for images. */
@@ -42,6 +42,8 @@ export function exportsFor(state: LocalState, region?: string, env: NodeJS.Proce
     AWS_SECRET_ACCESS_KEY: 'test',
   }
   if (region) vars.AWS_REGION = region
+  // Where image pushes go instead of ECR's registry host (what `platform build` and `deploy` read).
+  if (state.registry) vars.PLATFORM_REGISTRY = state.registry.host
   if (env.PLATFORM_HOME) vars.PLATFORM_HOME = state.home
   return vars
 }
@@ -147,7 +149,9 @@ async function startUnlocked(options: StartLocalOptions, env: NodeJS.ProcessEnv)
   if (withRegistry) {
     try {
       registry = await startRegistry({dir: join(dir, 'registry'), logFile: join(dir, 'registry.log'), port: options.registryPort, detached: true})
+      await connectRegistry(moto.state.endpoint, registry.state)
     } catch (error) {
+      await registry?.process.stop()
       await moto.process.stop()
       throw error
     }

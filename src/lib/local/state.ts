@@ -121,5 +121,7 @@ export function localAwsEnv(state: LocalState, region: string): Record<string, s
     AWS_EC2_METADATA_DISABLED: 'true',
     PLATFORM_HOME: state.home,
   }
+  // Image pushes go to the local registry instead of ECR's host, as `platform local start` exports.
+  if (state.registry) env.PLATFORM_REGISTRY = state.registry.host
   return env
 }

@@ -1,9 +1,8 @@
 /**
- * `platform local start|status|stop` end to end: the built CLI (bin/run.js, so `npm run build`
- * first, as CI does) in a private PLATFORM_HOME, real moto and registry processes.
+ * `platform local start|status|stop` end to end: the private build of the CLI (test/helpers/built-cli.ts)
+ * in a private PLATFORM_HOME, real moto and registry processes.
  */
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
 import {copyFile, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -13,10 +12,11 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isAlive, killPid} from '../../src/lib/local/processes.js'
 import type {LocalStartResult, LocalStatusResult, LocalStopResult} from '../../src/lib/local/stack.js'
 import {readLocalState} from '../../src/lib/local/state.js'
+import {buildCli} from '../helpers/built-cli.js'
 
 const execFileAsync = promisify(execFile)
 const repo = resolve(import.meta.dirname, '..', '..')
-const bin = join(repo, 'bin', 'run.js')
+let bin: string
 
 interface Run {
   code: number
@@ -53,7 +53,7 @@ async function createStack(endpoint: string, region: string, name: string): Prom
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(repo, 'dist', 'commands', 'local', 'start.js'))) throw new Error('dist/ has no local commands: run `npm run build` first.')
+  bin = join(buildCli(), 'bin', 'run.js')
   home = await mkdtemp(join(tmpdir(), 'platform-home-'))
   cwd = await mkdtemp(join(tmpdir(), 'platform-cwd-'))
   // The real interpreter, so a test can empty PATH and still find moto.

@@ -4,6 +4,7 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 
 import CostEstimate, {type CostEstimateResult} from '../../../src/commands/cost/estimate.js'
+import {buildCli} from '../../helpers/built-cli.js'
 import {captureStdio} from './capture.js'
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -74,11 +75,12 @@ describe('platform cost estimate', () => {
   })
 
   it('runs from the built CLI without loading the AWS SDK', async () => {
-    // GIVEN the built CLI (CI builds before testing) and a hook that fails any @aws-sdk import
+    // GIVEN the built CLI and a hook that fails any @aws-sdk import
     const hook = join(import.meta.dirname, 'register-forbid.mjs')
+    const bin = join(buildCli(), 'bin/run.js')
     // WHEN estimating prod as JSON
-    const {stdout} = await run(process.execPath, ['--import', hook, join(root, 'bin/run.js'), 'cost', 'estimate', 'prod', '--json', '--config', rootConfig], {cwd: root})
+    const {stdout} = await run(process.execPath, ['--import', hook, bin, 'cost', 'estimate', 'prod', '--json', '--config', rootConfig], {cwd: root})
     // THEN it prints the same total as the in-process run
     expect((JSON.parse(stdout) as CostEstimateResult).environments[0].total).toBe(408.46)
-  })
+  }, 180_000)
 })

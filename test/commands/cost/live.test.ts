@@ -8,6 +8,7 @@ import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {CostEstimateResult} from '../../../src/commands/cost/estimate.js'
+import {buildCli} from '../../helpers/built-cli.js'
 
 /**
  * `--live` end to end: the built CLI, the real @aws-sdk/client-pricing, and a local HTTP endpoint
@@ -36,6 +37,7 @@ let endpoint: string
 const targets: string[] = []
 
 beforeAll(async () => {
+  buildCli()
   server = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk) => (body += chunk))
@@ -53,7 +55,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
+}, 180_000)
 
 afterAll(() => new Promise<void>((ok) => server.close(() => ok())))
 
@@ -63,7 +65,7 @@ describe('platform cost estimate --live', () => {
     const home = mkdtempSync(join(tmpdir(), 'platform-home-'))
     const env = {...baseEnv(), PLATFORM_HOME: home, AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'ap-northeast-1'}
     // WHEN estimating prod with --live
-    const {stdout, stderr} = await run(process.execPath, [join(root, 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
+    const {stdout, stderr} = await run(process.execPath, [join(buildCli(), 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
     // THEN the SDK called GetProducts, refreshed lines cite the API, and the cache holds the book
     expect(new Set(targets)).toEqual(new Set(['AWSPriceListService.GetProducts']))
     const prod = (JSON.parse(stdout) as CostEstimateResult).environments[0]
@@ -77,7 +79,7 @@ describe('platform cost estimate --live', () => {
   it('falls back to the offline book with a warning when the endpoint is unreachable', async () => {
     const home = mkdtempSync(join(tmpdir(), 'platform-home-'))
     const env = {...baseEnv(), PLATFORM_HOME: home, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '1'}
-    const {stdout, stderr} = await run(process.execPath, [join(root, 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
+    const {stdout, stderr} = await run(process.execPath, [join(buildCli(), 'bin/run.js'), 'cost', 'estimate', 'prod', '--live', '--json', '--config', join(root, 'platform.yaml')], {cwd: root, env})
     expect((JSON.parse(stdout) as CostEstimateResult).environments[0].priceBook.live).toBe(false)
     expect(stderr).toMatch(/^warning: Could not reach the AWS Price List API \(.+\); using the offline price book of 2026-11-28\.$/m)
   })

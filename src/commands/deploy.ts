@@ -1,13 +1,13 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/command.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
-export default class Deploy extends Command {
+export default class Deploy extends PlatformCommand {
   static override summary = 'Deploy an environment: every stack through a reviewed change set, in dependency order, across regions.'
   static override description = `Renders the environment, then deploys its stacks: independent stacks in parallel (--concurrency), each as soon as the stacks it reads outputs from are done, outputs passed to parameters across regions.
 
@@ -17,10 +17,7 @@ Safety: a change that replaces or deletes a database, bucket, log group, hosted 
 
 Services need an image on their first deploy (--image SERVICE=URI); with --infra-only their stacks are deferred until then, and later deploys keep the deployed image.
 
---json prints one JSON object per line on stdout (the progress events, then {"type":"result"} or {"type":"error"}).
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+--json prints one JSON object per line on stdout (the progress events, then {"type":"result"} or {"type":"error"}).`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
@@ -28,6 +25,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> prod --stack data --allow-replace Cluster',
     '<%= config.bin %> <%= command.id %> prod --image web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shop/prod/web@sha256:...',
   ]
+
+  static override jsonLines = true
 
   static override args = {
     env: Args.string({description: 'Environment name from platform.yaml.', required: true}),

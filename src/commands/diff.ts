@@ -1,17 +1,14 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {type DiffCommandResult, diffEnvironment} from '../lib/deploy/command.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {renderEnvironment} from '../templates/index.js'
 
-export default class Diff extends Command {
+export default class Diff extends PlatformCommand {
   static override summary = 'Show what deploying an environment would change, stack by stack.'
-  static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Nothing is executed. Exit 0 whether or not there are changes.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Nothing is executed. Exit 0 whether or not there are changes.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --stack data --json']
 

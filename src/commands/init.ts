@@ -1,17 +1,14 @@
-import {Command, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
+import {Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {parseServices} from '../lib/init/answers.js'
 import {initPlatformYaml, type InitResult} from '../lib/init/init.js'
 import {canPrompt} from '../lib/ui/prompt.js'
 
-export default class Init extends Command {
+export default class Init extends PlatformCommand {
   static override summary = 'Write a platform.yaml: the production design for prod, and a small staging.'
   static override description = `On a terminal it asks for the project name, region, domain, services and database, offering the design's values; every question has a flag. With --yes (or when not on a terminal) flags and the design's values are used without asking; without --yes and without a terminal it fails naming the flags.
 
-The file starts with a yaml-language-server $schema line so that editors complete and check it, and it passes \`platform validate\`. An existing platform.yaml is never overwritten without --force.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+The file starts with a yaml-language-server $schema line so that editors complete and check it, and it passes \`platform validate\`. An existing platform.yaml is never overwritten without --force.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -48,7 +45,7 @@ ${EXIT_CODES_HELP}`
         database: flags.database,
       },
     })
-    this.logToStderr(`Wrote ${result.file} (environments ${result.environments.join(', ')}). Next: platform validate, then platform deploy staging.`)
+    this.out.progress(`Wrote ${result.file} (environments ${result.environments.join(', ')}). Next: platform validate, then platform deploy staging.`)
     return result
   }
 }

@@ -1,15 +1,12 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {defaultOutDir, formatRenderSummary, renderToDirectory, type RenderResult} from '../lib/render/write.js'
 
-export default class Render extends Command {
+export default class Render extends PlatformCommand {
   static override summary = 'Render the CloudFormation templates of an environment.'
-  static override description = `Writes one template per stack, DIR/<stack>.template.json, and DIR/manifest.json (deploy order, regions, and which stack outputs feed which parameters). Nothing is sent to AWS. The same platform.yaml always renders the same bytes.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Writes one template per stack, DIR/<stack>.template.json, and DIR/manifest.json (deploy order, regions, and which stack outputs feed which parameters). Nothing is sent to AWS. The same platform.yaml always renders the same bytes.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
@@ -33,7 +30,7 @@ ${EXIT_CODES_HELP}`
     const config = await loadConfig(flags.config)
     const env = getEnvironment(config, args.env)
     const result = await renderToDirectory(env, flags.out ?? defaultOutDir(env.name))
-    this.logToStderr(formatRenderSummary(result))
+    this.out.progress(formatRenderSummary(result))
     return result
   }
 }

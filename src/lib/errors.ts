@@ -1,7 +1,8 @@
 import {Errors} from '@oclif/core'
 
 /**
- * Exit codes, listed in every command's help. oclif itself exits 2 for usage errors.
+ * Exit codes, listed in every command's help (the base command's help adds them) and in the README.
+ * oclif itself exits 2 for usage errors.
  */
 export const ExitCode = {
   ok: 0,
@@ -16,7 +17,8 @@ export const ExitCode = {
 export const EXIT_CODES_HELP = [
   '0  success',
   '1  unexpected error (a bug: rerun with DEBUG=platform* and report it)',
-  '2  usage error (unknown flag or argument)',
+  '2  usage error (unknown command, flag or argument), a prompt needed where none can be shown,',
+  '   or something the command needs is missing (the local AWS, python)',
   '3  invalid platform.yaml',
   '4  AWS credentials, permissions or wrong account',
   '5  deploy failed, was rolled back, or was refused by a safety check',
@@ -31,18 +33,24 @@ export interface PlatformErrorOptions {
 }
 
 /**
- * Every error a user should see without a stack trace. oclif prints `message`, `code` and
- * `suggestions`; `exitCode` is read by `Command.catch` under --json.
+ * Every error a user should see without a stack trace: what is wrong (`message`) and how to fix it
+ * (`suggestions`). The base command prints it (see {@link describeError}). Without `exit` it is a
+ * usage error (2): exit 1 is kept for bugs, which are never PlatformErrors.
  */
 export class PlatformError extends Errors.CLIError {
   readonly exitCode: number
 
   constructor(message: string, options: PlatformErrorOptions = {}) {
-    const exit = options.exit ?? ExitCode.unexpected
+    const exit = options.exit ?? ExitCode.usage
     super(message, {code: options.code, exit, suggestions: options.suggestions})
     this.exitCode = exit
     if (options.cause !== undefined) (this as {cause?: unknown}).cause = options.cause
     this.name = new.target.name
+  }
+
+  /** Structured detail for `--json` beside {code, message, suggestions, exitCode} (issues, failures). */
+  get details(): Record<string, unknown> {
+    return {}
   }
 }
 
@@ -67,13 +75,20 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 /** The user must fix platform.yaml. */
 export class ConfigError extends PlatformError {
   readonly issues: ConfigIssue[]
+  private readonly context: Record<string, unknown>
 
-  constructor(issues: ConfigIssue[], message?: string) {
+  override get details(): Record<string, unknown> {
+    return {...this.context, issues: this.issues}
+  }
+
+  /** `context`: more for --json beside the issues (validate adds `valid`, `file`, `warnings`). */
+  constructor(issues: ConfigIssue[], message?: string, context: Record<string, unknown> = {}) {
     super(message ?? `${issues.length} problem${issues.length === 1 ? '' : 's'} in platform.yaml:\n${issues.map(formatConfigIssue).join('\n')}`, {
       code: 'INVALID_CONFIG',
       exit: ExitCode.invalidConfig,
     })
     this.issues = issues
+    this.context = context
   }
 }
 
@@ -101,6 +116,10 @@ export interface FailedResource {
 export class DeployFailedError extends PlatformError {
   readonly failures: FailedResource[]
 
+  override get details(): Record<string, unknown> {
+    return {failures: this.failures}
+  }
+
   constructor(message: string, failures: FailedResource[] = [], options: PlatformErrorOptions = {}) {
     const detail = failures.map((f) => `  ${f.stack} ${f.logicalId}${f.type ? ` (${f.type})` : ''}: ${f.status}${f.reason ? ` - ${f.reason}` : ''}`).join('\n')
     super(detail ? `${message}\n${detail}` : message, {code: options.code ?? 'DEPLOY_FAILED', exit: ExitCode.deployFailed, suggestions: options.suggestions, cause: options.cause})
@@ -123,5 +142,47 @@ export class NonInteractiveError extends PlatformError {
       exit: ExitCode.usage,
       suggestions: [`Pass ${flag} to proceed without a prompt.`],
     })
+  }
+}
+
+/**
+ * The one shape of every error: what `--json` prints and what the human output is made of.
+ * `details` holds what a subclass knows beyond it (config issues, failed resources).
+ */
+export interface ErrorReport {
+  code: string
+  message: string
+  suggestions: string[]
+  exitCode: number
+  details: Record<string, unknown>
+  /** False for a bug (not a PlatformError): the human output then asks for a report. */
+  expected: boolean
+}
+
+/** oclif's parser errors (unknown flag, missing argument, bad value): usage errors, exit 2. */
+function isParseError(error: unknown): error is Errors.CLIError {
+  return error instanceof Errors.CLIError && 'parse' in error
+}
+
+/** Reduce any thrown value to an {@link ErrorReport}. */
+export function describeError(error: unknown): ErrorReport {
+  if (error instanceof PlatformError) {
+    return {code: error.code ?? 'ERROR', message: error.message, suggestions: error.suggestions ?? [], exitCode: error.exitCode, details: error.details, expected: true}
+  }
+  if (isParseError(error)) {
+    // oclif appends "See more help with --help" to its parser messages: that is a fix, not the problem.
+    const lines = error.message.split('\n').filter((line) => line.trim() !== '')
+    const seeHelp = lines.filter((line) => /see more help with --help/i.test(line))
+    const message = lines.filter((line) => !seeHelp.includes(line)).join('\n')
+    return {code: 'USAGE', message, suggestions: error.suggestions ?? [], exitCode: ExitCode.usage, details: {}, expected: true}
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    code: 'UNEXPECTED',
+    message: message || 'Unexpected error.',
+    suggestions: ['This is a bug in platform: rerun with DEBUG=platform* for the stack trace, and report it.'],
+    exitCode: ExitCode.unexpected,
+    details: {},
+    expected: false,
   }
 }

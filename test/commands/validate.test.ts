@@ -41,7 +41,7 @@ describe('platform validate', () => {
     expect(plain.stderr).toContain('platform init')
     const json = runCli(['validate', '--json'], {cwd: dir})
     expect(json.status).toBe(3)
-    expect(JSON.parse(json.stdout)).toMatchObject({valid: false, issues: [], error: {code: 'CONFIG_NOT_FOUND'}})
+    expect(JSON.parse(json.stdout)).toMatchObject({code: 'CONFIG_NOT_FOUND', exitCode: 3})
   })
 
   it('reports every issue of a file with several mistakes, in file order', () => {

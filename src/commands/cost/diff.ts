@@ -1,18 +1,14 @@
-import {Args, Command, Flags} from '@oclif/core'
-
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import type {CostDiff} from '../../lib/cost/diff.js'
 import {formatDiff} from '../../lib/cost/format.js'
 import {diffConfig} from '../../lib/cost/run.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
-export default class CostDiffCommand extends Command {
+export default class CostDiffCommand extends PlatformCommand {
   static override summary = 'Show what a change to platform.yaml does to the monthly bill.'
-  static override description = `Estimates ENV in the current platform.yaml and in another version of it (a file, or a git revision read with \`git show REF:platform.yaml\`), with the same prices, and prints each line that changes and the total change.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Estimates ENV in the current platform.yaml and in another version of it (a file, or a git revision read with \`git show REF:platform.yaml\`), with the same prices, and prints each line that changes and the total change.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod --against main',
@@ -45,11 +41,9 @@ ${EXIT_CODES_HELP}`
       region: flags.region,
       live: flags.live,
       profile: flags.profile,
-      // Straight to stderr: oclif's own stderr helpers go quiet under --json, and a fallback to
-      // offline prices must never be silent.
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      warn: (m) => this.out.warn(m),
     })
-    if (!this.jsonEnabled()) this.log(formatDiff(diff).trimEnd())
+    this.out.result(formatDiff(diff).trimEnd())
     return diff
   }
 }

@@ -1,24 +1,20 @@
-import {Args, Command, Flags} from '@oclif/core'
-
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import {formatEstimate, formatSideBySide} from '../../lib/cost/format.js'
 import {estimateConfig} from '../../lib/cost/run.js'
 import type {EnvironmentEstimate} from '../../lib/cost/types.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
 export interface CostEstimateResult {
   environments: EnvironmentEstimate[]
 }
 
-export default class CostEstimate extends Command {
+export default class CostEstimate extends PlatformCommand {
   static override summary = 'Estimate what an environment costs each month, from platform.yaml and published prices.'
   static override description = `Prices every component the config creates (Fargate, Aurora Serverless v2, ALB, NAT, endpoints, public IPv4, CloudFront, WAF, Route 53, S3, CloudWatch, ...) and the external services it names (MongoDB Atlas, Datadog, Sentry), with on-demand list prices from the offline price book in prices/. Usage the config cannot know comes from cost.usage; every assumption is printed. Then each saving measure, computed.
 
-Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions, savings, and a line-by-line comparison with the design's table.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions, savings, and a line-by-line comparison with the design's table.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
@@ -49,14 +45,9 @@ ${EXIT_CODES_HELP}`
       region: flags.region,
       live: flags.live,
       profile: flags.profile,
-      // Straight to stderr: oclif's own stderr helpers go quiet under --json, and a fallback to
-      // offline prices must never be silent.
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      warn: (m) => this.out.warn(m),
     })
-    if (!this.jsonEnabled()) {
-      const text = args.env ? formatEstimate(environments[0], {compareDesign: flags['compare-design']}) : formatSideBySide(environments)
-      this.log(text.trimEnd())
-    }
+    this.out.result((args.env ? formatEstimate(environments[0], {compareDesign: flags['compare-design']}) : formatSideBySide(environments)).trimEnd())
     return {environments}
   }
 }

@@ -1,17 +1,14 @@
-import {Command, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
+import {Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {formatExports, type LocalStartResult, startLocalStack} from '../../lib/local/stack.js'
 
-export default class LocalStart extends Command {
+export default class LocalStart extends PlatformCommand {
   static override summary = 'Start a local AWS (patched moto and a registry for ECR) in the background.'
   static override description = `Runs the AWS emulator moto (with the fixes in local/README.md) and the distribution registry standing in for ECR's, on 127.0.0.1, detached, with logs under $PLATFORM_HOME/local (default ~/.platform/local). Records their endpoints in $PLATFORM_HOME/local/state.json, where --local (or PLATFORM_LOCAL=1) on any AWS command finds them.
 
 Prints the variables to export on stdout, so \`eval "$(platform local start)"\` points awscli and every SDK at it too. Running it again while the stack is up changes nothing.
 
-Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and image builds docker-registry, htpasswd, buildah and skopeo (Debian: apt-get install -y buildah skopeo docker-registry apache2-utils). --no-registry starts moto alone.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and image builds docker-registry, htpasswd, buildah and skopeo (Debian: apt-get install -y buildah skopeo docker-registry apache2-utils). --no-registry starts moto alone.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -32,13 +29,13 @@ ${EXIT_CODES_HELP}`
   override async run(): Promise<LocalStartResult> {
     const {flags} = await this.parse(LocalStart)
     const result = await startLocalStack({registry: flags.registry, port: flags.port, registryPort: flags['registry-port'], region: flags.region})
-    this.logToStderr(result.alreadyRunning ? 'The local AWS is already running.' : 'Started the local AWS.')
-    this.logToStderr(`  AWS API (moto)  ${result.moto.endpoint}  pid ${result.moto.pid}  log ${result.moto.log}`)
+    this.out.progress(result.alreadyRunning ? 'The local AWS is already running.' : 'Started the local AWS.')
+    this.out.progress(`  AWS API (moto)  ${result.moto.endpoint}  pid ${result.moto.pid}  log ${result.moto.log}`)
     if (result.registry) {
-      this.logToStderr(`  registry (ECR)  ${result.registry.host}  pid ${result.registry.pid}  user ${result.registry.username}  log ${result.registry.log}`)
+      this.out.progress(`  registry (ECR)  ${result.registry.host}  pid ${result.registry.pid}  user ${result.registry.username}  log ${result.registry.log}`)
     }
-    this.logToStderr(`Use --local (or PLATFORM_LOCAL=1) on platform commands; for other tools: eval "$(${this.config.bin} local start)". Stop it with \`${this.config.bin} local stop\`.`)
-    if (!this.jsonEnabled()) this.log(formatExports(result.env))
+    this.out.progress(`Use --local (or PLATFORM_LOCAL=1) on platform commands; for other tools: eval "$(${this.config.bin} local start)". Stop it with \`${this.config.bin} local stop\`.`)
+    this.out.result(formatExports(result.env))
     return result
   }
 }

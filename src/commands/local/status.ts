@@ -1,16 +1,13 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 import {listLocalStacks} from '../../lib/local/list-stacks.js'
 import {statusRegions} from '../../lib/local/regions.js'
 import {formatExports, localStatus, type LocalStatusResult} from '../../lib/local/stack.js'
 
-export default class LocalStatus extends Command {
+export default class LocalStatus extends PlatformCommand {
   static override summary = 'Show whether the local AWS runs, and the CloudFormation stacks it holds.'
-  static override description = `Reads $PLATFORM_HOME/local/state.json, checks that moto and the registry answer, and lists the stacks in the region(s) of platform.yaml (with us-east-1, where the edge stack lives), or in --region, AWS_REGION, or ap-northeast-1 when there is no platform.yaml. Exits 0 whether or not it runs: check "running" in --json.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Reads $PLATFORM_HOME/local/state.json, checks that moto and the registry answer, and lists the stacks in the region(s) of platform.yaml (with us-east-1, where the edge stack lives), or in --region, AWS_REGION, or ap-northeast-1 when there is no platform.yaml. Exits 0 whether or not it runs: check "running" in --json.`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json', '<%= config.bin %> <%= command.id %> --region us-east-1']
 
@@ -23,7 +20,7 @@ ${EXIT_CODES_HELP}`
 
   override async run(): Promise<LocalStatusResult> {
     const {flags} = await this.parse(LocalStatus)
-    const regions = await statusRegions({region: flags.region, configFile: flags.config, warn: (m) => this.logToStderr(m)})
+    const regions = await statusRegions({region: flags.region, configFile: flags.config, warn: (m) => this.out.warn(m)})
     const result = await localStatus({regions, listStacks: (region) => listLocalStacks(region)})
     if (this.jsonEnabled()) return result
     if (!result.moto) {

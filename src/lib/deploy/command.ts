@@ -70,18 +70,8 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   const aws = toDeployAws(input.aws)
   const images = parseImages(flags.image, Object.keys(env.services))
   const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
-  const printError = (error: unknown) => {
-    if (!flags.json) return
-    const e = error as {code?: string; message?: string; exitCode?: number; failures?: unknown[]}
-    streams.stdout.write(`${JSON.stringify({type: 'error', code: e.code, message: e.message, exitCode: e.exitCode ?? 1, failures: e.failures ?? []})}\n`)
-  }
-  let lock: ReturnType<typeof acquireDeployLock>
-  try {
-    lock = acquireDeployLock({dir: defaultLockDir(), project: env.project, env: env.name, target: aws.endpoint, command: `deploy ${env.name}`})
-  } catch (error) {
-    printError(error)
-    throw error
-  }
+  // Errors are printed by the command's base class (under --json as the last line, {"type":"error"}).
+  const lock = acquireDeployLock({dir: defaultLockDir(), project: env.project, env: env.name, target: aws.endpoint, command: `deploy ${env.name}`})
   const controller = new AbortController()
   let interrupts = 0
   const onSigint = () => {
@@ -127,7 +117,6 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
     return out
   } catch (error) {
     await reporter.stop()
-    printError(error)
     throw error
   } finally {
     process.off('SIGINT', onSigint)

@@ -6,15 +6,14 @@
 export function shouldUseColor(argv: string[], env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stdout.isTTY && process.stderr.isTTY)): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   if (argv.includes('--no-color') || argv.includes('--json')) return false
+  if (argv.includes('--color')) return true
   if (env.TERM === 'dumb') return false
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true
   return isTty
 }
 
+/** `--color` / `--no-color` stay in argv: every command declares them (the base command's flag). */
 export function applyColorPolicy(argv: string[]): void {
-  if (!shouldUseColor(argv)) {
-    process.env.FORCE_COLOR = '0'
-    const i = argv.indexOf('--no-color')
-    if (i >= 0) process.argv.splice(i + 2, 1)
-  }
+  if (!shouldUseColor(argv)) process.env.FORCE_COLOR = '0'
+  else if (argv.includes('--color')) process.env.FORCE_COLOR = '1'
 }

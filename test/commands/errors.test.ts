@@ -1,0 +1,90 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {buildCli, runCli} from '../helpers/built-cli.js'
+
+const ERROR_KEYS = ['code', 'exitCode', 'message', 'suggestions']
+
+describe('errors: one shape, right exit codes (the base command)', () => {
+  beforeAll(() => {
+    buildCli()
+  }, 180_000)
+
+  it('a mistyped flag exits 2, names the nearest flag and prints the usage line, not the whole help', () => {
+    const run = runCli(['render', 'prod', '--ot', 'x'])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe('error: Nonexistent flag: --ot\nhint: Did you mean --out?\nhint: Usage: platform render ENV [FLAGS]  (all flags: platform render --help)\n')
+  })
+
+  it('a flag parse error under --json is the small error object on stdout, exit 2', () => {
+    const run = runCli(['cost', 'estimate', 'prod', '--regoin', 'us-east-1', '--json'])
+    expect(run.status).toBe(2)
+    const error = JSON.parse(run.stdout)
+    expect(Object.keys(error).sort()).toEqual(ERROR_KEYS)
+    expect(error).toMatchObject({code: 'USAGE', exitCode: 2, message: 'Nonexistent flag: --regoin', suggestions: ['Did you mean --region?', expect.stringContaining('Usage: platform cost estimate [ENV] [FLAGS]')]})
+    expect(run.stdout.length).toBeLessThan(1000)
+  })
+
+  it('an unknown environment under --json is the same shape, exit 3; without --json two plain lines and no class name', () => {
+    const json = runCli(['render', 'prdo', '--json'])
+    expect(json.status).toBe(3)
+    expect(JSON.parse(json.stdout)).toEqual({code: 'UNKNOWN_ENVIRONMENT', message: 'Unknown environment "prdo" in platform.yaml.', suggestions: ['Did you mean "prod"?', 'Environments: prod, staging.'], exitCode: 3})
+    const plain = runCli(['render', 'prdo'])
+    expect(plain.status).toBe(3)
+    expect(plain.stderr).toBe('error: Unknown environment "prdo" in platform.yaml.\nhint: Did you mean "prod"?\nhint: Environments: prod, staging.\n')
+    expect(plain.stderr).not.toMatch(/PlatformError|CLIError|^\s+at /m)
+  })
+
+  it('bad YAML under --json is an error object with its issues, exit 3', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'errors-'))
+    writeFileSync(join(dir, 'platform.yaml'), 'version: 1\nproject: [unclosed\n')
+    const run = runCli(['render', 'prod', '--json'], {cwd: dir})
+    expect(run.status).toBe(3)
+    const error = JSON.parse(run.stdout)
+    expect(error).toMatchObject({code: 'INVALID_CONFIG', exitCode: 3, suggestions: []})
+    expect(error.issues.length).toBeGreaterThan(0)
+  })
+
+  it('deploy --json ends with one {"type":"error"} line of the same shape, also for errors before the deploy starts', () => {
+    const run = runCli(['deploy', 'prdo', '--json', '--yes'])
+    expect(run.status).toBe(3)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0])).toMatchObject({type: 'error', code: 'UNKNOWN_ENVIRONMENT', exitCode: 3, suggestions: ['Did you mean "prod"?', 'Environments: prod, staging.']})
+  })
+
+  it('--local without a running local AWS is a usage error (2), not a bug (1)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'errors-home-'))
+    const run = runCli(['diff', 'staging', '--local', '--json'], {env: {PLATFORM_HOME: home}})
+    expect(run.status).toBe(2)
+    expect(JSON.parse(run.stdout)).toMatchObject({code: 'LOCAL_NOT_RUNNING', exitCode: 2})
+  })
+
+  it('a mistyped command suggests the real one with spaces, and exits 2', () => {
+    const run = runCli(['deplyo', 'staging'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe('error: "deplyo" is not a platform command.\nhint: Did you mean `platform deploy staging`?\nhint: Run `platform help` for the list of commands.\n')
+    const topic = runCli(['cost', 'estimat', 'prod'])
+    expect(topic.status).toBe(2)
+    expect(topic.stderr).toContain('Did you mean `platform cost estimate prod`?')
+  })
+
+  it('DEBUG=platform* prints the debug log and the stack trace of an error', () => {
+    const quiet = runCli(['render', 'prdo'])
+    expect(quiet.stderr).not.toContain('platform:')
+    const run = runCli(['render', 'prdo'], {env: {DEBUG: 'platform*'}})
+    expect(run.status).toBe(3)
+    expect(run.stderr).toMatch(/^platform:command platform render, node v\d+/m)
+    expect(run.stderr).toMatch(/^platform:error .*Unknown environment/m)
+    expect(run.stderr).toMatch(/^\s+at getEnvironment /m)
+  })
+
+  it('-h shows the help', () => {
+    const run = runCli(['validate', '-h'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('USAGE\n  $ platform validate')
+    expect(run.stdout).toContain('EXIT CODES\n  0  success')
+  })
+})

@@ -7,8 +7,8 @@ import {createOutput, type Output} from './output.js'
 /**
  * The base of every `platform` command. It owns what must be the same everywhere:
  * - errors: one shape, {code, message, suggestions, exitCode} (plus what the error knows, such as
- *   `issues` or `failures`), printed on stdout under --json and as "error:" / "hint:" lines on
- *   stderr otherwise; the exit code from the README's table; stack traces only with DEBUG=platform*.
+ *   `issues` or `failures`), on stdout under --json, and always as "error:" / "hint:" lines on
+ *   stderr; the exit code from the README's table; stack traces only with DEBUG=platform*.
  * - a mistyped flag names the nearest real one and the usage line, not the whole help;
  * - output through {@link Output} (result on stdout, progress and warnings on stderr);
  * - `--no-color` in every help (bin/run.js applies it before anything prints), and the exit codes
@@ -58,9 +58,9 @@ export abstract class PlatformCommand extends Command {
     if (this.wantsJson()) {
       const body = {code: report.code, message: report.message, suggestions: report.suggestions, exitCode: report.exitCode, ...report.details}
       process.stdout.write((this.constructor as typeof PlatformCommand).jsonLines ? `${JSON.stringify({type: 'error', ...body})}\n` : `${JSON.stringify(body, null, 2)}\n`)
-    } else {
-      process.stderr.write(formatErrorForHumans(report))
     }
+    // Also under --json: stdout goes to a program, stderr is what a person reads in the CI log.
+    process.stderr.write(formatErrorForHumans(report))
     process.exitCode = report.exitCode
     // Rethrown for callers (and @oclif/test), but oclif's handler must neither print it again nor
     // pick another exit code: it exits with `oclif.exit`.

@@ -1206,6 +1206,7 @@ def install_ecs_steady_state() -> None:
 PATCH_MODULES = [
     "ecs_deployments",
     "ecr_registry",
+    "rds_restore",
 ]
 
 

@@ -1,4 +1,5 @@
 import type {ResolvedEnvironment} from '../config/types.js'
+import {renderTable} from '../cost/format.js'
 import {ExitCode, PlatformError} from '../errors.js'
 import type {SecretStore} from './store.js'
 
@@ -120,13 +121,11 @@ export async function unsetSecret(env: SecretsEnvironment, name: string, store: 
 
 /** A table of `secrets list`: plain columns, no values. */
 export function formatSecretList(result: ListSecretsResult): string {
-  const rows = [['NAME', 'STATUS', 'VERSION', 'LAST MODIFIED', 'USED BY']]
-  for (const s of result.secrets) {
+  const rows = result.secrets.map((s) => {
     const status = !s.set ? 'MISSING' : s.declared ? 'set' : 'set, not declared'
-    rows.push([s.name, status, s.version === undefined ? '-' : String(s.version), s.lastModified ?? '-', s.services.join(',') || '-'])
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  const lines = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
+    return [s.name, status, s.version === undefined ? '-' : String(s.version), s.lastModified ?? '-', s.services.join(',') || '-']
+  })
+  const lines = [renderTable(['NAME', 'STATUS', 'VERSION', 'LAST MODIFIED', 'USED BY'], rows, ['left', 'left', 'right', 'left', 'left'])]
   if (result.missing.length > 0) lines.push('', `Missing in ${result.environment}: ${result.missing.join(', ')}. Set each with \`platform secrets set ${result.environment} NAME\`; a deploy of a service that reads one is refused until then.`)
   return lines.join('\n')
 }

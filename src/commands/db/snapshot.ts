@@ -1,0 +1,43 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {createAwsClients} from '../../lib/aws/clients.js'
+import {awsFlags, configFlag} from '../../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../../lib/config/load.js'
+import {realWaiting, snapshotDatabase, type SnapshotResult} from '../../lib/db/db.js'
+import {createDbApi} from '../../lib/db/rds.js'
+import {EXIT_CODES_HELP} from '../../lib/errors.js'
+
+export default class DbSnapshot extends Command {
+  static override summary = 'Take a manual snapshot of the environment\'s Aurora cluster and wait until it is available.'
+  static override description = `Manual snapshots are kept until deleted, unlike the automated daily ones, which expire with the backup retention. The snapshot is named <cluster>-manual-<UTC time> and tagged with the environment. Prints how long it took.
+
+EXIT CODES
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --no-wait --json']
+
+  static override enableJsonFlag = true
+
+  static override args = {env: Args.string({description: 'Environment name from platform.yaml.', required: true})}
+
+  static override flags = {
+    ...configFlag,
+    ...awsFlags,
+    wait: Flags.boolean({summary: 'Wait until the snapshot is available.', default: true, allowNo: true}),
+    'poll-interval': Flags.integer({summary: 'Milliseconds between status checks.', default: 15_000, min: 0, hidden: true}),
+  }
+
+  override async run(): Promise<SnapshotResult> {
+    const {args, flags} = await this.parse(DbSnapshot)
+    const env = getEnvironment(await loadConfig(flags.config), args.env)
+    const region = flags.region ?? env.region
+    const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
+    try {
+      const result = await snapshotDatabase(env, createDbApi(clients, region), realWaiting({pollMs: flags['poll-interval'], timeoutMs: 3_600_000}), {wait: flags.wait})
+      this.logToStderr(`Snapshot ${result.snapshot} of ${result.cluster}: ${result.status} in ${result.seconds.toFixed(1)} s.`)
+      if (!this.jsonEnabled()) this.log(result.snapshot)
+      return result
+    } finally {
+      clients.destroy()
+    }
+  }
+}

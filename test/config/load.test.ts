@@ -33,7 +33,7 @@ describe('the root platform.yaml', () => {
 
   it('has a small, unprotected staging built from the shared defaults', async () => {
     const staging = getEnvironment(await loadConfig(join(root, 'platform.yaml')), 'staging')
-    expect(staging.services.web).toMatchObject({cpu: 256, memory: 512, desiredCount: 1, build: {dockerfile: 'src/apps/web/Dockerfile'}})
+    expect(staging.services.web).toMatchObject({cpu: 256, memory: 512, desiredCount: 1, build: {dockerfile: 'examples/app/web/Containerfile'}})
     expect(staging.services.web.autoscaling).toBeUndefined()
     expect(staging.database).toMatchObject({minCapacity: 0.5, maxCapacity: 2, instances: 1, deletionProtection: false})
     expect(staging.protect).toBe(false)

@@ -1,0 +1,1 @@
+document.querySelector('p').textContent += ' Assets load from the assets bucket.'

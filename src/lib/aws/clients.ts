@@ -99,6 +99,11 @@ export interface AwsClients {
   /** The account of the caller's credentials (STS GetCallerIdentity). Throws AwsAuthError. */
   getCallerAccount(): Promise<string>
   describeEndpoint(): AwsEndpointDescription
+  /**
+   * Where images are pushed instead of the ECR registry that GetAuthorizationToken names:
+   * PLATFORM_REGISTRY (host[:port]), else the local AWS's registry with `--local`; undefined on AWS.
+   */
+  registryHost?: string
   /** Close every client's sockets. */
   destroy(): void
 }
@@ -314,6 +319,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     },
     local: settings.local,
     endpoint: settings.endpoint,
+    registryHost: env.PLATFORM_REGISTRY?.trim() || localState?.registry?.host,
     cloudFormation: (region) => get('cloudFormation', region),
     ecs: (region) => get('ecs', region),
     ecr: (region) => get('ecr', region),

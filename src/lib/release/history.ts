@@ -1,0 +1,135 @@
+import type {S3Client} from '@aws-sdk/client-s3'
+import {toAwsAuthError} from '../aws/clients.js'
+import {PlatformError} from '../errors.js'
+
+/** Where releases live in the environment's bootstrap bucket: one object per release. */
+export const RELEASES_PREFIX = 'releases/'
+/** Ids are zero-padded in the key so S3's lexical listing is also numeric order. */
+const KEY_DIGITS = 8
+/** Attempts at the next free id when others win the race for it. */
+const ALLOCATE_ATTEMPTS = 20
+
+export type ReleaseOutcome = 'succeeded' | 'failed' | 'interrupted'
+
+export interface ServiceRelease {
+  /** `host/repository@sha256:...` */
+  image: string
+  digest?: string
+  /** built: built and pushed by this release; existing: the tag was already in ECR; kept: not built here (prebuilt image or unchanged). */
+  imageAction?: 'built' | 'existing' | 'kept'
+  taskDefinitionArn?: string
+  serviceDeploymentArn?: string
+  /** `unchanged`: its stack did not change in this release. */
+  outcome: ReleaseOutcome | 'unchanged'
+  reason?: string
+}
+
+/** One release, as stored (and as `platform releases --json` prints it). */
+export interface ReleaseRecord {
+  /** `v1`, `v2`, ... */
+  id: string
+  environment: string
+  description: string
+  startedAt: string
+  endedAt: string
+  who: {awsCaller?: string; localUser?: string}
+  git: {commit?: string; dirty: boolean}
+  services: Record<string, ServiceRelease>
+  /** The service stacks' parameters as deployed: what a rollback to this release puts back. */
+  stackParameters: Record<string, Record<string, string>>
+  /** sha256 of the rendered templates and of the resolved environment config. */
+  templateHash: string
+  configHash: string
+  outcome: ReleaseOutcome
+  reason?: string
+  /** For a rollback: the release it returned to. */
+  rollbackOf?: string
+}
+
+/** The S3 calls the history makes (narrow, so tests can fake it). */
+export interface ReleaseStore {
+  /** Keys under the prefix (all pages). */
+  listKeys(prefix: string): Promise<string[]>
+  get(key: string): Promise<string | undefined>
+  /** PutObject with If-None-Match: `*`; `false` when the key already exists (412 PreconditionFailed, or 409 ConditionalRequestConflict). */
+  putIfAbsent(key: string, body: string): Promise<boolean>
+}
+
+export function releaseKey(n: number): string {
+  return `${RELEASES_PREFIX}${String(n).padStart(KEY_DIGITS, '0')}.json`
+}
+
+function releaseNumber(key: string): number | undefined {
+  const m = /(\d+)\.json$/.exec(key)
+  return m ? Number(m[1]) : undefined
+}
+
+/**
+ * Record a release under the next free id. Two releases at once (a laptop and CI) both list the
+ * same highest id; S3's conditional write (If-None-Match: *) lets exactly one create each key, and
+ * the loser takes the next id. The record is written once, at the end, so an interrupted run can
+ * never leave a release looking successful.
+ */
+export async function recordRelease(store: ReleaseStore, record: Omit<ReleaseRecord, 'id'>): Promise<ReleaseRecord> {
+  const numbers = (await store.listKeys(RELEASES_PREFIX)).map(releaseNumber).filter((n): n is number => n !== undefined)
+  let next = Math.max(0, ...numbers) + 1
+  for (let attempt = 0; attempt < ALLOCATE_ATTEMPTS; attempt++, next++) {
+    const full: ReleaseRecord = {id: `v${next}`, ...record}
+    if (await store.putIfAbsent(releaseKey(next), `${JSON.stringify(full, null, 2)}\n`)) return full
+  }
+  throw new PlatformError(`Could not record the release: ${ALLOCATE_ATTEMPTS} ids in a row were taken by other releases.`, {code: 'RELEASE_ID_CONFLICT', exit: 5})
+}
+
+/** The history, newest first (`limit` most recent). */
+export async function listReleases(store: ReleaseStore, limit?: number): Promise<ReleaseRecord[]> {
+  const keys = (await store.listKeys(RELEASES_PREFIX))
+    .filter((key) => releaseNumber(key) !== undefined)
+    .sort((a, b) => releaseNumber(b)! - releaseNumber(a)!)
+  const wanted = limit === undefined ? keys : keys.slice(0, limit)
+  const records = await Promise.all(wanted.map(async (key) => store.get(key)))
+  return records.filter((text): text is string => text !== undefined).map((text) => JSON.parse(text) as ReleaseRecord)
+}
+
+/** An S3 client from the factory and the bootstrap bucket, as {@link ReleaseStore}. */
+export function createS3ReleaseStore(client: S3Client, bucket: string): ReleaseStore {
+  const sdk = () => import('@aws-sdk/client-s3')
+  return {
+    async listKeys(prefix) {
+      const {ListObjectsV2Command} = await sdk()
+      const keys: string[] = []
+      let token: string | undefined
+      try {
+        do {
+          const out = await client.send(new ListObjectsV2Command({Bucket: bucket, Prefix: prefix, ContinuationToken: token}))
+          for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key)
+          token = out.IsTruncated ? out.NextContinuationToken : undefined
+        } while (token)
+      } catch (error) {
+        throw toAwsAuthError(error)
+      }
+      return keys
+    },
+    async get(key) {
+      const {GetObjectCommand} = await sdk()
+      try {
+        const out = await client.send(new GetObjectCommand({Bucket: bucket, Key: key}))
+        return await out.Body!.transformToString()
+      } catch (error) {
+        if ((error as {name?: string}).name === 'NoSuchKey') return undefined
+        throw toAwsAuthError(error)
+      }
+    },
+    async putIfAbsent(key, body) {
+      const {PutObjectCommand} = await sdk()
+      try {
+        await client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*'}))
+        return true
+      } catch (error) {
+        const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+        // 412: the key exists. 409 ConditionalRequestConflict: another conditional write to it is in flight.
+        if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412 || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 409) return false
+        throw toAwsAuthError(error)
+      }
+    },
+  }
+}

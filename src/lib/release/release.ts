@@ -1,0 +1,376 @@
+import {createHash} from 'node:crypto'
+import {userInfo} from 'node:os'
+import {Writable} from 'node:stream'
+import type {AwsClients} from '../aws/clients.js'
+import type {ResolvedEnvironment} from '../config/types.js'
+import {deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/command.js'
+import type {DeploySdkClients} from '../deploy/aws.js'
+import {AbortedError, DeployFailedError, ExitCode, PlatformError} from '../errors.js'
+import {builtServices, type ImageEvent, type ServiceImage} from '../images/build.js'
+import type {BuilderName} from '../images/builder.js'
+import {buildEnvironmentImages} from '../images/command.js'
+import {checkTag, headCommit} from '../images/tag.js'
+import type {StackDefinition} from '../../templates/types.js'
+import {createEcsApi, type EcsApi} from './ecs.js'
+import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease} from './history.js'
+import {type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
+
+/** The part name of a service's stack (`svc-<service>`), as the service renderer names it. */
+export const servicePart = (service: string) => `svc-${service}`
+
+export interface ReleaseFlags extends DeployFlags {
+  /** Deploy only what --image names; build nothing. */
+  skipBuild?: boolean
+  /** `--tag`: one immutable tag for every image built. */
+  tag?: string
+  builder?: BuilderName
+  /** Rollout watch limit; past it, ECS rolls back and the release fails. */
+  timeoutMs?: number
+  /** Between ECS polls. */
+  rolloutPollMs?: number
+}
+
+export interface ReleaseInput {
+  env: ResolvedEnvironment
+  stacks: StackDefinition[]
+  /** Directory of platform.yaml (build contexts resolve against it). */
+  configDir: string
+  aws: AwsClients
+  deployClients: DeploySdkClients
+  flags: ReleaseFlags
+  prompt?: Prompter
+  streams?: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}
+  /** What the record says this release is. @default 'deploy' */
+  description?: string
+  /** service → image URI decided by the caller (rollback); nothing is built for these. */
+  presetImages?: Record<string, string>
+  rollbackOf?: string
+}
+
+/** What `deploy` (and `rollback`) returns and prints under --json. */
+export interface ReleaseResult {
+  environment: string
+  /** The recorded release; undefined when nothing changed (nothing is recorded then). */
+  release?: ReleaseRecord
+  images: ServiceImage[]
+  pushes: number
+  changeSetsCreated: number
+  rollouts: RolloutResult[]
+  deploy: Omit<DeployCommandResult, 'plans'>
+  elapsedMs: number
+}
+
+/** sha256 of a value's JSON: the template and config hashes of the record. */
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex')
+}
+
+/**
+ * The engine's --json lines pass through, except its final `result`, which becomes part of the
+ * release's result (one `{"type":"result"}` per run, as --json promises).
+ */
+function deployStdout(target: NodeJS.WritableStream): NodeJS.WritableStream {
+  let pending = ''
+  return new Writable({
+    write(chunk, _encoding, done) {
+      pending += chunk.toString()
+      let i: number
+      while ((i = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, i)
+        pending = pending.slice(i + 1)
+        if (line.startsWith('{"type":"result"')) target.write(`${line.replace('{"type":"result"', '{"type":"deploy-result"')}\n`)
+        else target.write(`${line}\n`)
+      }
+      done()
+    },
+  })
+}
+
+/** Where the history lives: the environment's bootstrap bucket. */
+export async function releaseStore(aws: AwsClients, env: ResolvedEnvironment, stacks: StackDefinition[]): Promise<ReleaseStore | undefined> {
+  const bootstrap = stacks.find((s) => s.part === 'bootstrap')
+  if (!bootstrap) return undefined
+  const bucket = (await stackOutputs(aws, bootstrap.region, bootstrap.name))?.outputs.ArtifactBucketName
+  if (!bucket) return undefined
+  return createS3ReleaseStore(await aws.s3(bootstrap.region), bucket)
+}
+
+export async function stackOutputs(aws: AwsClients, region: string, name: string): Promise<{outputs: Record<string, string>; parameters: Record<string, string>} | undefined> {
+  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')
+  try {
+    const stack = (await (await aws.cloudFormation(region)).send(new DescribeStacksCommand({StackName: name}))).Stacks?.[0]
+    if (!stack) return undefined
+    const outputs: Record<string, string> = {}
+    for (const o of stack.Outputs ?? []) if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue ?? ''
+    const parameters: Record<string, string> = {}
+    for (const p of stack.Parameters ?? []) if (p.ParameterKey) parameters[p.ParameterKey] = p.ResolvedValue ?? p.ParameterValue ?? ''
+    return {outputs, parameters}
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message ?? '')) return undefined
+    throw error
+  }
+}
+
+async function whoAmI(aws: AwsClients): Promise<ReleaseRecord['who']> {
+  const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
+  let awsCaller: string | undefined
+  try {
+    awsCaller = (await (await aws.sts()).send(new GetCallerIdentityCommand({}))).Arn
+  } catch {
+    // The deploy already proved the credentials; a missing ARN only leaves the field empty.
+  }
+  let localUser: string | undefined
+  try {
+    localUser = userInfo().username
+  } catch {
+    localUser = process.env.USER
+  }
+  return {awsCaller, localUser}
+}
+
+function formatImageEvent(event: ImageEvent): string {
+  const digest = event.digest ? ` ${event.digest.slice(0, 19)}` : ''
+  const took = event.elapsedMs !== undefined ? ` in ${(event.elapsedMs / 1000).toFixed(1)}s` : ''
+  const what = {existing: 'already in the registry, not rebuilt', building: 'building', pushing: 'pushing', pushed: 'pushed'}[event.phase]
+  return `image ${event.service}:${event.tag} ${what}${digest}${took}`
+}
+
+function formatRolloutEvent(event: RolloutEvent): string {
+  const stage = event.lifecycleStage ? ` ${event.lifecycleStage}` : ''
+  const failures = event.failureCount ? `, ${event.failureCount} failed task(s)` : ''
+  return `[${(event.elapsedMs / 1000).toFixed(1).padStart(6)}s] rollout ${event.service}: ${event.status}${stage}, ${event.running}/${event.desired} running${failures}${event.message ? ` - ${event.message}` : ''}`
+}
+
+/**
+ * One release: build and push what changed (skipping tags ECR already holds), deploy every stack
+ * through change sets with the new image digests, watch each changed service's ECS rollout to its
+ * end, and record the release in the bootstrap bucket. Exit 5 when any rollout failed; the record
+ * then says so.
+ */
+export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
+  const {env, flags} = input
+  const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
+  const started = Date.now()
+  const since = new Date(started - 5_000)
+  const controller = new AbortController()
+  const onSigint = () => controller.abort()
+  process.on('SIGINT', onSigint)
+  const emitImage = (event: ImageEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatImageEvent(event)}\n`))
+  const emitRollout = (event: RolloutEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatRolloutEvent(event)}\n`))
+  const deployFlags: DeployFlags = {...flags}
+  // deployEnvironment prints its own --json error line: remember which errors it already showed.
+  const reported = new WeakSet<object>()
+  const deploy = (extra: Partial<DeployFlags>) =>
+    deployEnvironment({
+      env,
+      stacks: input.stacks,
+      aws: input.deployClients,
+      flags: {...deployFlags, ...extra},
+      prompt: input.prompt,
+      streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
+    }).catch((error: unknown) => {
+      if (error && typeof error === 'object') reported.add(error)
+      throw error
+    })
+  try {
+    if (flags.tag !== undefined) checkTag(flags.tag)
+    for (const [service, uri] of Object.entries(parseImageFlags(flags.image))) checkPinned(service, uri)
+    // 1. Images: what --image or the caller fixed, then build what is not in ECR yet.
+    const fixed = {...parseImageFlags(flags.image), ...input.presetImages}
+    let images: ServiceImage[] = []
+    const toBuild = flags.skipBuild || input.presetImages ? [] : builtServices(env).filter((s) => !fixed[s])
+    if (toBuild.length > 0) {
+      const built = await buildEnvironmentImages({
+        env,
+        configDir: input.configDir,
+        aws: input.aws,
+        services: toBuild,
+        tag: flags.tag,
+        builder: flags.builder,
+        emit: emitImage,
+        signal: controller.signal,
+        createRepositories: async (missing) => {
+          // First release: the repositories (and the bootstrap bucket the history goes to) come first.
+          streams.stderr.write(`Creating the image repositories first (${missing.join(', ')}).\n`)
+          await deploy({stack: ['bootstrap', 'registry'], image: []})
+        },
+      })
+      images = built.images
+    }
+    if (controller.signal.aborted) throw new AbortedError('Interrupted before anything was deployed.')
+    const uris: Record<string, string> = {...fixed}
+    for (const image of images) uris[image.service] = image.uri!
+    const pushes = images.filter((i) => i.action === 'built').length
+
+    // 2. Stacks, through change sets; a service's new image is its stack's ImageUri parameter.
+    let deployResult: DeployCommandResult
+    try {
+      deployResult = await deploy({image: Object.entries(uris).map(([service, uri]) => `${service}=${uri}`)})
+    } catch (error) {
+      if (pushes > 0 || (error as {exitCode?: number}).exitCode === ExitCode.deployFailed) {
+        await tryRecord(input, {started, images, uris, rollouts: [], outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason: (error as Error).message, streams})
+      }
+      throw error
+    }
+
+    // 3. Watch every service whose stack changed.
+    const changed = deployResult.stacks.filter((s) => s.part.startsWith('svc-') && (s.outcome === 'created' || s.outcome === 'updated'))
+    const ecsByRegion = new Map<string, EcsApi>()
+    const ecsFor = async (region: string) => {
+      if (!ecsByRegion.has(region)) ecsByRegion.set(region, createEcsApi(await input.aws.ecs(region)))
+      return ecsByRegion.get(region)!
+    }
+    const rollouts = await Promise.all(
+      changed.map(async (stack) => {
+        const service = stack.part.slice('svc-'.length)
+        const deployed = await stackOutputs(input.aws, stack.region, stack.stack)
+        const target: RolloutTarget = {
+          service,
+          cluster: deployed?.parameters.ClusterName ?? '',
+          ecsService: deployed?.outputs.ServiceName ?? '',
+          taskDefinitionArn: deployed?.outputs.TaskDefinitionArn ?? '',
+        }
+        return watchRollout(target, {
+          ecs: await ecsFor(stack.region),
+          since,
+          timeoutMs: flags.timeoutMs,
+          pollIntervalMs: flags.rolloutPollMs,
+          emit: emitRollout,
+          signal: controller.signal,
+        })
+      }),
+    )
+    const failed = rollouts.filter((r) => r.outcome !== 'succeeded')
+    const interrupted = controller.signal.aborted || rollouts.some((r) => r.outcome === 'interrupted')
+    const outcome: ReleaseOutcome = interrupted ? 'interrupted' : failed.length > 0 ? 'failed' : 'succeeded'
+    const anythingChanged = pushes > 0 || deployResult.stacks.some((s) => s.outcome === 'created' || s.outcome === 'updated')
+    const reason = failed.map((r) => `${r.service}: ${r.reason}`).join('\n') || undefined
+    const release = anythingChanged || input.rollbackOf ? await tryRecord(input, {started, images, uris, rollouts, outcome, reason, streams}) : undefined
+    const {plans: _plans, ...deploySummary} = deployResult
+    const result: ReleaseResult = {
+      environment: env.name,
+      release,
+      images,
+      pushes,
+      changeSetsCreated: deployResult.changeSetsCreated,
+      rollouts,
+      deploy: deploySummary,
+      elapsedMs: Date.now() - started,
+    }
+    if (interrupted) {
+      const running = rollouts.filter((r) => r.outcome === 'interrupted').map((r) => r.service)
+      throw new AbortedError(
+        `Interrupted${release ? `; ${release.id} is recorded as interrupted` : ''}. ${running.length > 0 ? `ECS is still rolling out ${running.join(', ')}: it finishes or rolls back on its own.` : ''}`,
+        [`Watch: platform releases ${env.name}, or aws ecs list-service-deployments --cluster <cluster> --service <service>`, `Roll back: platform rollback ${env.name}`],
+      )
+    }
+    if (failed.length > 0) {
+      throw new DeployFailedError(`Release ${release?.id ?? ''} of ${env.name} failed:\n${reason}`, [], {
+        code: 'ROLLOUT_FAILED',
+        suggestions: [`See the history: platform releases ${env.name}`, `Put the previous release back: platform rollback ${env.name}`],
+      })
+    }
+    if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...result})}\n`)
+    else streams.stderr.write(`${describeRelease(result)}\n`)
+    return result
+  } catch (error) {
+    if (flags.json && !(error && typeof error === 'object' && reported.has(error))) {
+      const e = error as {code?: string; message?: string; exitCode?: number}
+      streams.stdout.write(`${JSON.stringify({type: 'error', code: e.code, message: e.message, exitCode: e.exitCode ?? 1})}\n`)
+    }
+    throw error
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
+function describeRelease(result: ReleaseResult): string {
+  const seconds = (result.elapsedMs / 1000).toFixed(1)
+  if (!result.release) return `Nothing to release in ${result.environment}: every image is already deployed and no stack changed (${seconds}s).`
+  const rolled = result.rollouts.map((r) => `${r.service} ${r.outcome}`).join(', ')
+  return `Released ${result.environment} ${result.release.id}: ${result.pushes} image(s) pushed, ${result.changeSetsCreated} change set(s)${rolled ? `, rollout: ${rolled}` : ''} in ${seconds}s.`
+}
+
+/**
+ * A released image must name one build: a digest, or a tag other than `latest` (ECR's IMMUTABLE
+ * repositories keep a tag on one image; a missing tag means `latest`).
+ */
+function checkPinned(service: string, uri: string): void {
+  if (uri.includes('@sha256:')) return
+  const name = uri.slice(uri.lastIndexOf('/') + 1)
+  const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : 'latest'
+  try {
+    checkTag(tag)
+  } catch (error) {
+    throw new PlatformError(`--image ${service}=${uri}: ${(error as Error).message}`, {code: (error as PlatformError).code, exit: 2, suggestions: ['Pin the image by digest: REPOSITORY@sha256:...']})
+  }
+}
+
+/** `--image web=URI` flags as a map (the engine validates them again with the service names). */
+function parseImageFlags(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const value of values ?? []) {
+    const i = value.indexOf('=')
+    if (i > 0) out[value.slice(0, i)] = value.slice(i + 1)
+  }
+  return out
+}
+
+/** Write the record; a failure to write it is reported, never hides the release's own outcome. */
+async function tryRecord(
+  input: ReleaseInput,
+  facts: {started: number; images: ServiceImage[]; uris: Record<string, string>; rollouts: RolloutResult[]; outcome: ReleaseOutcome; reason?: string; streams: {stderr: NodeJS.WritableStream}},
+): Promise<ReleaseRecord | undefined> {
+  const {env} = input
+  try {
+    const store = await releaseStore(input.aws, env, input.stacks)
+    if (!store) {
+      facts.streams.stderr.write('warning: the release is not recorded: the bootstrap stack (its bucket holds the history) is not deployed.\n')
+      return undefined
+    }
+    const services: Record<string, ServiceRelease> = {}
+    const stackParameters: Record<string, Record<string, string>> = {}
+    await Promise.all(
+      Object.keys(env.services)
+        .sort()
+        .map(async (service) => {
+          const def = input.stacks.find((s) => s.part === servicePart(service))
+          const deployed = def ? await stackOutputs(input.aws, def.region, def.name) : undefined
+          if (deployed) stackParameters[def!.name] = deployed.parameters
+          const rollout = facts.rollouts.find((r) => r.service === service)
+          const image = facts.images.find((i) => i.service === service)
+          const uri = deployed?.parameters.ImageUri ?? facts.uris[service] ?? ''
+          services[service] = {
+            image: uri,
+            digest: /@(sha256:[0-9a-f]{64})$/.exec(uri)?.[1],
+            imageAction: image ? (image.action === 'built' ? 'built' : 'existing') : 'kept',
+            taskDefinitionArn: deployed?.outputs.TaskDefinitionArn,
+            serviceDeploymentArn: rollout?.serviceDeploymentArn,
+            outcome: rollout ? (rollout.outcome === 'succeeded' ? 'succeeded' : rollout.outcome === 'interrupted' ? 'interrupted' : 'failed') : facts.outcome === 'succeeded' ? 'unchanged' : facts.outcome,
+            reason: rollout?.reason,
+          }
+        }),
+    )
+    const sortedParameters: Record<string, Record<string, string>> = {}
+    for (const name of Object.keys(stackParameters).sort()) sortedParameters[name] = stackParameters[name]
+    return await recordRelease(store, {
+      environment: env.name,
+      description: input.description ?? 'deploy',
+      startedAt: new Date(facts.started).toISOString(),
+      endedAt: new Date().toISOString(),
+      who: await whoAmI(input.aws),
+      git: await headCommit(input.configDir),
+      services,
+      stackParameters: sortedParameters,
+      templateHash: hashOf(input.stacks.map((s) => [s.name, s.template])),
+      configHash: hashOf(env),
+      outcome: facts.outcome,
+      reason: facts.reason,
+      rollbackOf: input.rollbackOf,
+    })
+  } catch (error) {
+    if (error instanceof PlatformError && error.code === 'RELEASE_ID_CONFLICT') throw error
+    facts.streams.stderr.write(`warning: the release could not be recorded: ${(error as Error).message}\n`)
+    return undefined
+  }
+}

@@ -47,17 +47,14 @@ export interface ReleaseInput {
   rollbackOf?: string
 }
 
-/** What `deploy` (and `rollback`) returns and prints under --json. */
-export interface ReleaseResult {
-  environment: string
+/** What `deploy` (and `rollback`) returns and prints under --json: the stacks' result, and the release's. */
+export interface ReleaseResult extends DeployCommandResult {
   /** The recorded release; undefined when nothing changed (nothing is recorded then). */
   release?: ReleaseRecord
   images: ServiceImage[]
+  /** Images built and pushed by this release. */
   pushes: number
-  changeSetsCreated: number
   rollouts: RolloutResult[]
-  deploy: Omit<DeployCommandResult, 'plans'>
-  elapsedMs: number
 }
 
 /** sha256 of a value's JSON: the template and config hashes of the record. */
@@ -66,7 +63,7 @@ export function hashOf(value: unknown): string {
 }
 
 /**
- * The engine's --json lines pass through, except its final `result`, which becomes part of the
+ * The engine's --json lines pass through, except its final `result`: its fields are part of the
  * release's result (one `{"type":"result"}` per run, as --json promises).
  */
 function deployStdout(target: NodeJS.WritableStream): NodeJS.WritableStream {
@@ -78,8 +75,7 @@ function deployStdout(target: NodeJS.WritableStream): NodeJS.WritableStream {
       while ((i = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, i)
         pending = pending.slice(i + 1)
-        if (line.startsWith('{"type":"result"')) target.write(`${line.replace('{"type":"result"', '{"type":"deploy-result"')}\n`)
-        else target.write(`${line}\n`)
+        if (!line.startsWith('{"type":"result"')) target.write(`${line}\n`)
       }
       done()
     },
@@ -246,17 +242,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     const anythingChanged = pushes > 0 || deployResult.stacks.some((s) => s.outcome === 'created' || s.outcome === 'updated')
     const reason = failed.map((r) => `${r.service}: ${r.reason}`).join('\n') || undefined
     const release = anythingChanged || input.rollbackOf ? await tryRecord(input, {started, images, uris, rollouts, outcome, reason, streams}) : undefined
-    const {plans: _plans, ...deploySummary} = deployResult
-    const result: ReleaseResult = {
-      environment: env.name,
-      release,
-      images,
-      pushes,
-      changeSetsCreated: deployResult.changeSetsCreated,
-      rollouts,
-      deploy: deploySummary,
-      elapsedMs: Date.now() - started,
-    }
+    const result: ReleaseResult = {...deployResult, release, images, pushes, rollouts, elapsedMs: Date.now() - started}
     if (interrupted) {
       const running = rollouts.filter((r) => r.outcome === 'interrupted').map((r) => r.service)
       throw new AbortedError(

@@ -13,6 +13,7 @@ import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/c
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 import {buildPrivateCli, repoRoot as root} from '../deploy/built-cli.js'
+import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
 
 const TOKYO = 'ap-northeast-1'
 const VIRGINIA = 'us-east-1'
@@ -20,44 +21,14 @@ const PREFIX = 'bookmark-manager-prod-'
 const IMAGES = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/api:v1']
 const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 
-interface Run {
-  code: number | null
-  stdout: string
-  lines: Array<Record<string, any>>
-  stderr: string
-  result?: Record<string, any>
-  error?: Record<string, any>
-}
+type Run = JsonRun
 
 let local: LocalAws
 let lockDir: string
 let runJs: string
 
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [runJs, ...args], {
-      cwd: root,
-      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1', ...extraEnv},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('error', fail)
-    child.on('close', (code) => {
-      // deploy --json prints JSON lines; diff --json one pretty-printed object (parsed by its test).
-      const lines = stdout.split('\n').flatMap((l) => {
-        try {
-          const parsed = JSON.parse(l) as unknown
-          return parsed && typeof parsed === 'object' ? [parsed as Record<string, any>] : []
-        } catch {
-          return []
-        }
-      })
-      done({code, stdout, lines, stderr, result: lines.find((l) => l.type === 'result'), error: lines.find((l) => l.type === 'error')})
-    })
-  })
+  return spawnCli(args, {cwd: root, env: {...local.env, PLATFORM_LOCK_DIR: lockDir, ...extraEnv}})
 }
 
 const deploy = (extra: string[] = [], config = join(root, 'platform.yaml')) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra])

@@ -3,7 +3,7 @@
  * and the registry standing in for ECR, on a copy of the example application in its own git
  * repository (tags come from its commits).
  */
-import {execFile, execFileSync, spawn} from 'node:child_process'
+import {execFile, execFileSync} from 'node:child_process'
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -11,50 +11,19 @@ import {promisify} from 'node:util'
 import {CreateRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
+import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const execFileAsync = promisify(execFile)
 const TOKYO = 'ap-northeast-1'
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-  lines: Array<Record<string, any>>
-  result?: Record<string, any>
-  error?: Record<string, any>
-}
-
 let local: LocalAws
-let runJs: string
 let project: string
 let storage: string
 
 /** The built CLI in the project dir, against this local AWS and its registry, with a private buildah store. */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [runJs, ...args], {
-      cwd: project,
-      env: {...process.env, ...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), CI: '1', NO_COLOR: '1'},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('error', fail)
-    child.on('close', (code) => {
-      const lines = stdout.split('\n').flatMap((l) => {
-        try {
-          const parsed = JSON.parse(l) as unknown
-          return parsed && typeof parsed === 'object' ? [parsed as Record<string, any>] : []
-        } catch {
-          return []
-        }
-      })
-      done({code, stdout, stderr, lines, result: lines.find((l) => l.type === 'result'), error: lines.find((l) => l.type === 'error')})
-    })
-  })
+function cli(args: string[]): Promise<JsonRun> {
+  return spawnCli(args, {cwd: project, env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf')}})
 }
 
 const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], {cwd: project, encoding: 'utf8'}).trim()
@@ -67,7 +36,7 @@ async function registryDigest(reference: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  runJs = await buildPrivateCli()
+  await buildPrivateCli()
   local = await startLocalAws({registry: true})
   storage = mkdtempSync(join(tmpdir(), 'platform-e2e-storage-'))
   writeFileSync(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(storage, 'root')}"\nrunroot = "${join(storage, 'run')}"\n`)

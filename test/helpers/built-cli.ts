@@ -4,7 +4,7 @@
  * node_modules symlink), so that other tests running `npm run build` (which empties the shared
  * dist/) cannot break it. Keyed by a hash of the sources: test files and reruns share one build.
  */
-import {spawnSync, type SpawnSyncReturns} from 'node:child_process'
+import {spawn, spawnSync, type SpawnSyncReturns} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -62,5 +62,46 @@ export function runCli(args: string[], options: {cwd?: string; env?: NodeJS.Proc
     input: options.input ?? '',
     env: {...process.env, NO_COLOR: '1', CI: '1', ...options.env},
     timeout: 60_000,
+  })
+}
+
+/** What a CLI run printed; with --json, stdout's JSON lines parsed, and the final result or error line. */
+export interface JsonRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  lines: Array<Record<string, any>>
+  result?: Record<string, any>
+  error?: Record<string, any>
+}
+
+/**
+ * Run the built CLI without blocking the test's event loop (needed when the test itself serves
+ * requests, or runs two CLIs at once). Lines of stdout that are JSON objects are parsed: deploy
+ * --json prints one per line, other --json commands one pretty-printed object (parse `stdout`).
+ */
+export function spawnCli(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<JsonRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(buildCli(), 'bin/run.js'), ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: {...process.env, NO_COLOR: '1', CI: '1', ...options.env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c) => (stdout += c))
+    child.stderr.on('data', (c) => (stderr += c))
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const lines = stdout.split('\n').flatMap((l) => {
+        try {
+          const parsed = JSON.parse(l) as unknown
+          return parsed && typeof parsed === 'object' ? [parsed as Record<string, any>] : []
+        } catch {
+          return []
+        }
+      })
+      done({code, stdout, stderr, lines, result: lines.find((l) => l.type === 'result'), error: lines.find((l) => l.type === 'error')})
+    })
   })
 }

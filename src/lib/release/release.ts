@@ -10,7 +10,7 @@ import {builtServices, type ImageEvent, type ServiceImage} from '../images/build
 import type {BuilderName} from '../images/builder.js'
 import {buildEnvironmentImages} from '../images/command.js'
 import {checkTag, headCommit} from '../images/tag.js'
-import type {StackDefinition} from '../../templates/types.js'
+import type {StackDefinition} from '../stacks/types.js'
 import {createEcsApi, type EcsApi} from './ecs.js'
 import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease} from './history.js'
 import {type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'

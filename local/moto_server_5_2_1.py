@@ -1207,6 +1207,7 @@ PATCH_MODULES = [
     "ecs_deployments",
     "ecr_registry",
     "rds_restore",
+    "s3_conditional_writes",
 ]
 
 

@@ -1,19 +1,16 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {BUILDERS} from '../lib/images/builder.js'
 import {type BuildCommandResult, buildEnvironmentImages} from '../lib/images/command.js'
 
-export default class Build extends Command {
+export default class Build extends PlatformCommand {
   static override summary = "Build and push an environment's service images to ECR; print their digests."
   static override description = `Builds each service that has a \`build\` (or the SERVICEs named) with the builder found on the machine (a running docker, podman or buildah; --builder to choose), in parallel, and pushes it to the service's ECR repository. The tag is immutable: the git commit that last changed the build context (with a suffix from its content when uncommitted), or --tag; "latest" is refused. A tag already in the repository is neither rebuilt nor pushed.
 
-Prints SERVICE=REPOSITORY@sha256:... lines on stdout, ready for: platform deploy ENV --skip-build --image SERVICE=URI@digest. PLATFORM_REGISTRY=host[:port] pushes to another registry than ECR's (a local one).
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+Prints SERVICE=REPOSITORY@sha256:... lines on stdout, ready for: platform deploy ENV --skip-build --image SERVICE=URI@digest. PLATFORM_REGISTRY=host[:port] pushes to another registry than ECR's (a local one).`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
@@ -42,7 +39,6 @@ ${EXIT_CODES_HELP}`
     const services = (argv as string[]).slice(1)
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
     try {
-      const json = this.jsonEnabled()
       const result = await buildEnvironmentImages({
         env,
         configDir: config.dir,
@@ -50,9 +46,9 @@ ${EXIT_CODES_HELP}`
         services,
         tag: flags.tag,
         builder: flags.builder,
-        emit: json ? undefined : (event) => this.logToStderr(`${event.service}:${event.tag} ${event.phase === 'existing' ? 'already in the registry, not rebuilt' : event.phase}`),
+        emit: (event) => this.out.progress(`${event.service}:${event.tag} ${event.phase === 'existing' ? 'already in the registry, not rebuilt' : event.phase}`),
       })
-      if (!json) for (const image of result.images) this.log(`${image.service}=${image.uri}`)
+      for (const image of result.images) this.out.result(`${image.service}=${image.uri}`)
       return result
     } finally {
       aws.destroy()

@@ -1,19 +1,16 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {formatReleases} from '../lib/release/format.js'
 import {listReleases, type ReleaseRecord} from '../lib/release/history.js'
 import {releaseStore} from '../lib/release/release.js'
 import {renderEnvironment} from '../templates/index.js'
 
-export default class Releases extends Command {
+export default class Releases extends PlatformCommand {
   static override summary = "List an environment's releases, newest first."
-  static override description = `Reads the release history from the environment's bootstrap bucket (one JSON object per release, written by deploy and rollback): id, when, outcome, who, git commit, and each service's image digest. --json prints every field: task definition and ECS service deployment ARNs, per-service outcome and reason, template and config hashes.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Reads the release history from the environment's bootstrap bucket (one JSON object per release, written by deploy and rollback): id, when, outcome, who, git commit, and each service's image digest. --json prints every field: task definition and ECS service deployment ARNs, per-service outcome and reason, template and config hashes.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --json --limit 5']
   static override args = {env: Args.string({description: 'Environment name from platform.yaml.', required: true})}
@@ -32,7 +29,7 @@ ${EXIT_CODES_HELP}`
     try {
       const store = await releaseStore(aws, env, renderEnvironment(flags.region ? {...env, region: flags.region} : env))
       const releases = store ? await listReleases(store, flags.limit) : []
-      if (!this.jsonEnabled()) this.log(formatReleases(releases))
+      this.out.result(formatReleases(releases))
       return {environment: env.name, releases}
     } finally {
       aws.destroy()

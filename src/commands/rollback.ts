@@ -1,26 +1,24 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import type {ReleaseResult} from '../lib/release/release.js'
 import {ROLLBACK_LIMITS, runRollback} from '../lib/release/rollback.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
-export default class Rollback extends Command {
+export default class Rollback extends PlatformCommand {
   static override summary = 'Put back the previous successful release (or --to vN): its images, through a watched rollout.'
   static override description = `Reads the release history (platform releases ENV), picks the newest successful release before the current one (or --to vN), and releases its image digests through the same change-set path and the same watched ECS rollout as deploy. A rollout still in progress is first stopped with ECS's own rollback. The rollback is recorded as a release ("rollback to vN"). On a terminal it asks first; in CI pass --yes.
 
 ${ROLLBACK_LIMITS}
 
---json prints one JSON object per line on stdout (progress, then {"type":"result"} or {"type":"error"}).
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+--json prints one JSON object per line on stdout (progress, then {"type":"result"} or {"type":"error"}).`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --to v3 --yes']
+  static override jsonLines = true
   static override args = {env: Args.string({description: 'Environment name from platform.yaml.', required: true})}
   static override flags = {
     ...configFlag,

@@ -154,8 +154,6 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
   const emitImage = (event: ImageEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatImageEvent(event)}\n`))
   const emitRollout = (event: RolloutEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatRolloutEvent(event)}\n`))
   const deployFlags: DeployFlags = {...flags}
-  // deployEnvironment prints its own --json error line: remember which errors it already showed.
-  const reported = new WeakSet<object>()
   const deploy = (extra: Partial<DeployFlags>) =>
     deployEnvironment({
       env,
@@ -164,9 +162,6 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       flags: {...deployFlags, ...extra},
       prompt: input.prompt,
       streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
-    }).catch((error: unknown) => {
-      if (error && typeof error === 'object') reported.add(error)
-      throw error
     })
   try {
     if (flags.tag !== undefined) checkTag(flags.tag)
@@ -259,12 +254,6 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...result})}\n`)
     else streams.stderr.write(`${describeRelease(result)}\n`)
     return result
-  } catch (error) {
-    if (flags.json && !(error && typeof error === 'object' && reported.has(error))) {
-      const e = error as {code?: string; message?: string; exitCode?: number}
-      streams.stdout.write(`${JSON.stringify({type: 'error', code: e.code, message: e.message, exitCode: e.exitCode ?? 1})}\n`)
-    }
-    throw error
   } finally {
     process.off('SIGINT', onSigint)
   }

@@ -36,6 +36,7 @@ PATCHES: list[str] = [
     "change_set_diff",
     "dependent_updates",
     "change_set_execute",
+    "idempotency_tokens",
     "list_change_sets",
     "termination_protection",
     "exports_after_update",

@@ -42,11 +42,13 @@ describe('the launcher', () => {
     expect([...check.patches].sort()).toEqual(modules)
 
     const readme = await readFile(join(dirname(launcherPath()), 'README.md'), 'utf8')
+    const here = dirname(fileURLToPath(import.meta.url))
+    const runner = await readFile(join(here, 'moto-patches.test.ts'), 'utf8')
     for (const name of modules) {
       expect(readme, `local/README.md names patches/${name}.py`).toContain(`\`${name}.py\``)
-      const file = `${name.replaceAll('_', '-')}.test.ts`
-      const here = dirname(fileURLToPath(import.meta.url))
-      expect(existsSync(join(here, 'patches', file)) || existsSync(join(here, file)), `test/local/patches/${file} exists`).toBe(true)
+      const spec = `${name.replaceAll('_', '-')}.patch`
+      const tested = (existsSync(join(here, 'patches', `${spec}.ts`)) && runner.includes(`'./patches/${spec}.js'`)) || existsSync(join(here, `${name.replaceAll('_', '-')}.test.ts`))
+      expect(tested, `test/local/patches/${spec}.ts, imported by test/local/moto-patches.test.ts`).toBe(true)
     }
   })
 })

@@ -1,8 +1,10 @@
 /**
- * What the tests of local/patches/ share: one patched moto per test file (emptied before each
- * test), SDK clients on it configured as deploy's are, and the change-set round trip deploy uses.
+ * What the tests of local/patches/ share: one patched moto for all of them (emptied before each
+ * test), SDK clients on it, and the change-set round trip deploy uses. The `*.patch.ts` files are
+ * run by test/local/moto-patches.test.ts, one process and one moto start for all (a moto start
+ * per file costs seconds of CPU each on a shared machine).
  *
- *   const moto = usePatchedMoto()   // registers beforeAll/beforeEach/afterAll
+ *   const moto = usePatchedMoto()   // the first call registers beforeAll/beforeEach/afterAll
  *   const stack = await moto.deploy('app', 'CREATE', template, {Env: 'dev'})
  */
 import {
@@ -37,7 +39,14 @@ async function describeChangeSet(cfn: CloudFormationClient, id: string) {
   return cfn.send(new DescribeChangeSetCommand({ChangeSetName: id}))
 }
 
+let shared: PatchedMoto | undefined
+
 export function usePatchedMoto(): PatchedMoto {
+  shared ??= startPatchedMoto()
+  return shared
+}
+
+function startPatchedMoto(): PatchedMoto {
   let aws: LocalAws | undefined
   let cfn: CloudFormationClient | undefined
   let rds: RDSClient | undefined

@@ -14,6 +14,8 @@ import {describe, expect, it} from 'vitest'
 import {launcherPath, pythonCommand} from '../../src/lib/local/processes.js'
 
 const execFileAsync = promisify(execFile)
+/** Patches tested by a file of their own in test/local/ rather than a spec in test/local/patches/. */
+const OWN_TEST_FILE: Record<string, string> = {ecs_deployments: 'ecs-deployments.test.ts', ecr_registry: 'registry.test.ts'}
 const patchesDir = join(dirname(launcherPath()), 'patches')
 
 async function patchModules(): Promise<string[]> {
@@ -47,7 +49,7 @@ describe('the launcher', () => {
     for (const name of modules) {
       expect(readme, `local/README.md names patches/${name}.py`).toContain(`\`${name}.py\``)
       const spec = `${name.replaceAll('_', '-')}.patch`
-      const tested = (existsSync(join(here, 'patches', `${spec}.ts`)) && runner.includes(`'./patches/${spec}.js'`)) || existsSync(join(here, `${name.replaceAll('_', '-')}.test.ts`))
+      const tested = (existsSync(join(here, 'patches', `${spec}.ts`)) && runner.includes(`'./patches/${spec}.js'`)) || (OWN_TEST_FILE[name] !== undefined && existsSync(join(here, OWN_TEST_FILE[name])))
       expect(tested, `test/local/patches/${spec}.ts, imported by test/local/moto-patches.test.ts`).toBe(true)
     }
   })

@@ -46,6 +46,8 @@ PATCHES: list[str] = [
     "ecr_registry",
     "rds_restore",
     "s3_conditional_writes",
+    "cloudwatch_alarms",
+    "logs_interleaved",
 ]
 
 

@@ -17,7 +17,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type AwsClients, createAwsClients} from '../../src/lib/aws/clients.js'
 import {connectRegistry, type OwnedProcess, resetMoto, startMoto, startRegistry} from '../../src/lib/local/processes.js'
-import {LOCAL_ACCOUNT_ID, type LocalRegistryState, type LocalState, localAwsEnv, localDir, writeLocalState} from '../../src/lib/local/state.js'
+import {LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, type LocalRegistryState, type LocalState, localAwsEnv, localDir, writeLocalState} from '../../src/lib/local/state.js'
 
 export interface LocalAwsOptions {
   /** Also start the registry (image build and push tests). @default false */
@@ -39,6 +39,8 @@ export interface LocalAws {
   /** The PLATFORM_HOME written for this stack (a temp dir, removed by stop()). */
   home: string
   registry?: LocalRegistryState
+  /** Config for an SDK client of this moto (`new ECSClient(aws.sdkConfig)`), without retries. */
+  sdkConfig: {region: string; endpoint: string; credentials: {accessKeyId: string; secretAccessKey: string}; maxAttempts: number}
   /** The client factory pointed at this moto (`--local` semantics); call destroy() when done. */
   clients(region?: string): AwsClients
   /** Empty moto (`POST /moto-api/reset`); the registry keeps its images. */
@@ -77,6 +79,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       env: localAwsEnv(state, region),
       home,
       registry,
+      sdkConfig: {region, endpoint: moto.state.endpoint, credentials: {...LOCAL_CREDENTIALS}, maxAttempts: 1},
       clients: (clientRegion = region) => createAwsClients({local: true, region: clientRegion, env: {...process.env, PLATFORM_HOME: home}}),
       reset: () => resetMoto(moto.state.endpoint),
       async stop() {

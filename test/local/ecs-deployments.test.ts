@@ -40,9 +40,8 @@ let cfn: CloudFormationClient
 
 beforeAll(async () => {
   aws = await startLocalAws({region})
-  const config = {region, endpoint: aws.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1}
-  ecs = new ECSClient(config)
-  cfn = new CloudFormationClient(config)
+  ecs = new ECSClient(aws.sdkConfig)
+  cfn = new CloudFormationClient(aws.sdkConfig)
 })
 afterAll(async () => {
   ecs?.destroy()

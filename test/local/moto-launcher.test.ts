@@ -15,7 +15,12 @@ import {launcherPath, pythonCommand} from '../../src/lib/local/processes.js'
 
 const execFileAsync = promisify(execFile)
 /** Patches tested by a file of their own in test/local/ rather than a spec in test/local/patches/. */
-const OWN_TEST_FILE: Record<string, string> = {ecs_deployments: 'ecs-deployments.test.ts', ecr_registry: 'registry.test.ts'}
+const OWN_TEST_FILE: Record<string, string> = {
+  ecs_deployments: 'ecs-deployments.test.ts',
+  ecr_registry: 'registry.test.ts',
+  cloudwatch_alarms: 'day2.test.ts',
+  logs_interleaved: 'day2.test.ts',
+}
 const patchesDir = join(dirname(launcherPath()), 'patches')
 
 async function patchModules(): Promise<string[]> {

@@ -211,7 +211,9 @@ export async function startMoto(options: StartMotoOptions): Promise<{state: Loca
       }
       return ready !== undefined
     },
-    options.timeoutMs ?? 20_000,
+    // About 2 s on an idle machine; importing moto takes many times that on a loaded one (15-18 s
+    // observed at load 13), and a slow start is no reason to fail.
+    options.timeoutMs ?? 60_000,
   )
   if (outcome !== 'ready' || !ready) {
     const proc = owned(child)

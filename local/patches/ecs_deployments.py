@@ -21,6 +21,8 @@ later with that reason (exit code 1). The circuit breaker counts them against AW
 (half the desired count, at least 3, at most 200); once reached, with rollback on, the deployment
 goes ROLLBACK_IN_PROGRESS then ROLLBACK_SUCCESSFUL and the service is back on its previous
 revision; with rollback off it is STOPPED; without a circuit breaker ECS keeps replacing tasks.
+PLATFORM_LOCAL_FAIL=stall (or {"stall": true} to the endpoint) makes a rollout whose tasks never
+leave PENDING: it stays IN_PROGRESS until StopServiceDeployment.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ STEP_SECONDS = float(os.environ.get("PLATFORM_LOCAL_ECS_STEP_SECONDS", "0.25"))
 # (CloudFormation itself waits up to three hours; nothing local takes more than a few steps).
 CFN_WAIT_SECONDS = float(os.environ.get("PLATFORM_LOCAL_ECS_CFN_WAIT_SECONDS", "60"))
 FAIL_ENV = "PLATFORM_LOCAL_FAIL"
+# PLATFORM_LOCAL_FAIL=stall: the new tasks never leave PENDING (as when no capacity can place them),
+# so the deployment stays IN_PROGRESS and the circuit breaker counts nothing: what a release's
+# --timeout and StopServiceDeployment are for.
+STALL = "stall"
 ESSENTIAL_EXITED = "Essential container in task exited"
 
 IN_PROGRESS = ("PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "STOP_REQUESTED")
@@ -83,6 +89,8 @@ def install() -> None:
             for variable in container.get("environment") or []:
                 if variable.get("name") == FAIL_ENV and variable.get("value"):
                     value = str(variable["value"])
+                    if value.lower() == STALL:
+                        return STALL
                     return ESSENTIAL_EXITED if value.lower() in ("1", "true", "yes") else value
         return None
 
@@ -348,6 +356,8 @@ def install() -> None:
             finish(rollout, "STOPPED", rollout["statusReason"])
             return
         new_tasks = [t for t in service_tasks(backend, service) if t.started_by == rollout["ecsDeploymentId"] and t.desired_status == "RUNNING"]
+        if rollout["failure"] == STALL:
+            return
         if rollout["failure"]:
             failed_now = [t for t in new_tasks if t.status in ("PENDING", "RUNNING")]
             for task in failed_now:
@@ -556,9 +566,9 @@ def install() -> None:
         if statuses:
             rollouts = [r for r in rollouts if r["status"] in statuses]
         if created.get("after"):
-            rollouts = [r for r in rollouts if r["createdAt"].timestamp() >= _epoch(created["after"])]
+            rollouts = [r for r in rollouts if _epoch(r["createdAt"]) >= _epoch(created["after"])]
         if created.get("before"):
-            rollouts = [r for r in rollouts if r["createdAt"].timestamp() <= _epoch(created["before"])]
+            rollouts = [r for r in rollouts if _epoch(r["createdAt"]) <= _epoch(created["before"])]
         rollouts.sort(key=lambda r: r["createdAt"], reverse=True)
         start = int(self._get_param("nextToken") or 0)
         size = int(self._get_param("maxResults") or 20)
@@ -740,7 +750,7 @@ def install() -> None:
         if not region:
             return 400, {"Content-Type": "application/json"}, json.dumps({"message": "region is required"})
         backend = ecs_models.ecs_backends[body.get("account", DEFAULT_ACCOUNT_ID)][region]
-        entry = {"service": body.get("service"), "reason": body.get("reason")}
+        entry = {"service": body.get("service"), "reason": STALL if body.get("stall") else body.get("reason")}
         with _lock:
             store(backend)["fail_next"].append(entry)
         return 200, {"Content-Type": "application/json"}, json.dumps({"queued": entry, "region": region})
@@ -757,7 +767,10 @@ def _epoch(value: Any) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     if hasattr(value, "timestamp"):
-        return value.timestamp()
+        from datetime import timezone
+
+        # moto's utcnow() is naive UTC: read it as UTC whatever the machine's zone.
+        return (value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value).timestamp()
     from datetime import datetime
 
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()

@@ -254,6 +254,36 @@ describe('a rollout that fails', () => {
   })
 })
 
+describe('a rollout that stalls', () => {
+  it('stays IN_PROGRESS with PENDING tasks and no failures until StopServiceDeployment rolls it back; createdAt filters find it', async () => {
+    const v1 = await registerRevision('app:1')
+    await createService(v1)
+    await watchNewest()
+    const since = new Date()
+    // WHEN the next rollout cannot place its tasks (told through the control endpoint)
+    const res = await fetch(`${aws.endpoint}/moto-api/platform-local/ecs/fail-next-rollout`, {method: 'POST', body: JSON.stringify({region, stall: true})})
+    expect(res.status).toBe(200)
+    await ecs.send(new UpdateServiceCommand({cluster: 'apps', service: 'web', taskDefinition: await registerRevision('app:2')}))
+    await sleep(1000)
+    // THEN after several steps it is still in progress, tasks pending, nothing counted against the breaker
+    const recent = await ecs.send(new ListServiceDeploymentsCommand({cluster: 'apps', service: 'web', createdAt: {after: since}}))
+    expect(recent.serviceDeployments?.map((d) => d.status)).toEqual(['IN_PROGRESS'])
+    const future = await ecs.send(new ListServiceDeploymentsCommand({cluster: 'apps', service: 'web', createdAt: {after: new Date(Date.now() + 60_000)}}))
+    expect(future.serviceDeployments).toEqual([])
+    const [stalled] = await deployments()
+    expect(stalled).toMatchObject({status: 'IN_PROGRESS', deploymentCircuitBreaker: {status: 'MONITORING', failureCount: 0}, targetServiceRevision: {runningTaskCount: 0, pendingTaskCount: 2}})
+    expect((await service()).deployments?.map((d) => [d.status, d.runningCount, d.pendingCount])).toEqual([
+      ['PRIMARY', 0, 2],
+      ['ACTIVE', 2, 0],
+    ])
+    // WHEN the release gives up and stops it with ECS's rollback THEN the previous revision serves again
+    await ecs.send(new StopServiceDeploymentCommand({serviceDeploymentArn: stalled.serviceDeploymentArn, stopType: 'ROLLBACK'}))
+    expect((await watchNewest()).final.status).toBe('ROLLBACK_SUCCESSFUL')
+    const after = await service()
+    expect({taskDefinition: after.taskDefinition, running: after.runningCount, pending: after.pendingCount}).toEqual({taskDefinition: v1, running: 2, pending: 0})
+  })
+})
+
 describe('through CloudFormation', () => {
   const template = (retain: boolean) =>
     JSON.stringify({

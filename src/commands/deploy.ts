@@ -44,7 +44,7 @@ Services need an image on their first deploy (--image SERVICE=URI); with --infra
     image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true}),
     'skip-resources': Flags.string({summary: 'Logical ids continue-update-rollback may skip, as PART.LogicalId (repeatable).', multiple: true}),
     concurrency: Flags.integer({summary: 'Stacks deployed at once.', default: 4, min: 1, max: 32}),
-    'poll-interval': Flags.integer({summary: 'Milliseconds between CloudFormation polls (default 2000; 100 against a local endpoint).', min: 0}),
+    'poll-interval': Flags.integer({summary: 'Milliseconds between CloudFormation polls (default 2000).', env: 'PLATFORM_POLL_INTERVAL', min: 0}),
   }
 
   override async run(): Promise<DeployCommandResult> {

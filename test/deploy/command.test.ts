@@ -80,7 +80,7 @@ describe('diffEnvironment', () => {
     expect(text).toMatch(/parameter PrivateSubnetIds: subnet-1,subnet-2 -> subnet-9/)
     expect(result.summary).toMatchObject({modify: 1, replace: 1, stacksChanging: 1})
     const tokyo = aws.cloudFormation('ap-northeast-1')
-    for (const name of ['app-prod-network', 'app-prod-data', 'app-prod-cdn']) expect(await tokyo.listChangeSets(name, tokyo.stack(name)!.stackId)).toEqual([])
+    for (const name of ['app-prod-network', 'app-prod-data', 'app-prod-cdn']) expect(await tokyo.listChangeSets(tokyo.stack(name)!.stackId)).toEqual([])
     expect(tokyo.count('ExecuteChangeSet')).toBe(3)
   })
 })

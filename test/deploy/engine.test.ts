@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {runDeploy, type DeployEngineOptions} from '../../src/lib/deploy/engine.js'
 import type {DeployEvent} from '../../src/lib/deploy/types.js'
 import {AbortedError, DeployFailedError, NonInteractiveError} from '../../src/lib/errors.js'
-import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {AwsError, FakeAws} from '../helpers/fake-cloudformation.js'
 import {env, sampleStacks, stack} from './stacks.js'
 
 function deploy(aws: FakeAws, overrides: Partial<DeployEngineOptions> = {}) {
@@ -63,7 +63,7 @@ describe('runDeploy against the fake CloudFormation', () => {
     expect(result.stacks.every((s) => s.outcome === 'no-change')).toBe(true)
     expect(events.filter((e) => e.type === 'change-set' && e.action === 'empty')).toHaveLength(4)
     expect(tokyo(aws).count('ExecuteChangeSet')).toBe(3)
-    expect(await tokyo(aws).listChangeSets('app-prod-network', tokyo(aws).stack('app-prod-network')!.stackId)).toEqual([])
+    expect(await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-network')!.stackId)).toEqual([])
   })
 
   it('reports the first failing resource with its reason after the rollback, and starts nothing that depends on it', async () => {
@@ -161,7 +161,7 @@ describe('runDeploy against the fake CloudFormation', () => {
       expect.objectContaining({stack: 'app-prod-data', logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', status: 'WOULD_REPLACE', reason: expect.stringMatching(/DatabaseName cannot change in place/)}),
     ])
     expect(tokyo(aws).count('ExecuteChangeSet')).toBe(3)
-    const csLeft = await tokyo(aws).listChangeSets('app-prod-data', tokyo(aws).stack('app-prod-data')!.stackId)
+    const csLeft = await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-data')!.stackId)
     expect(csLeft).toEqual([])
 
     const result = await deploy(aws, {stacks, allowReplace: ['Cluster']}).promise
@@ -282,6 +282,49 @@ describe('runDeploy against the fake CloudFormation', () => {
     // Later deploys without --image keep the deployed image (UsePreviousValue) and skip.
     const again = await deploy(aws, {stacks}).promise
     expect(again.stacks.find((s) => s.part === 'svc-web')?.outcome).toBe('skipped')
+  })
+})
+
+describe('idempotency and AWS call failures', () => {
+  it('sends every change set with its own ClientToken and every execution with a per-stack ClientRequestToken', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const creates = [...aws.regions.values()].flatMap((f) => f.calls.filter((c) => c.op === 'CreateChangeSet').map((c) => c.arg as {changeSetName: string; clientToken: string}))
+    expect(creates).toHaveLength(4)
+    for (const c of creates) expect(c.clientToken).toBe(c.changeSetName)
+    const tokens = [...aws.regions.values()].flatMap((f) => f.calls.filter((c) => c.op === 'ExecuteChangeSet').map((c) => c.token))
+    expect(tokens).toHaveLength(4)
+    expect(new Set(tokens).size).toBe(4)
+    for (const token of tokens) expect(token).toMatch(/^platform-.*-execute$/)
+  })
+
+  it('turns an AWS error left after the SDK\'s retries into exit 5 naming the stack and the call', async () => {
+    const aws = new FakeAws()
+    const error = Object.assign(new AwsError('ServiceUnavailable', 'Service is unavailable', 503), {})
+    Object.defineProperty(error, 'awsCall', {value: 'ExecuteChangeSet'})
+    tokyo(aws).callErrors.set('ExecuteChangeSet', [error])
+    const failure = await deploy(aws).promise.catch((e) => e)
+    expect(failure).toBeInstanceOf(DeployFailedError)
+    expect(failure.exitCode).toBe(5)
+    expect(failure.code).toBe('DEPLOY_FAILED')
+    expect(failure.failures).toEqual([
+      expect.objectContaining({stack: 'app-prod-network', status: 'AWS_CALL_FAILED', reason: 'ExecuteChangeSet: ServiceUnavailable: Service is unavailable (HTTP 503)'}),
+    ])
+    expect(failure.message).toMatch(/^Deploy of prod failed: app-prod-network; not started: app-prod-data, app-prod-cdn\./)
+    expect(failure.message).toContain('app-prod-network app-prod-network (AWS::CloudFormation::Stack): AWS_CALL_FAILED - ExecuteChangeSet: ServiceUnavailable')
+  })
+
+  it('does not fail the deploy when a stale change set cannot be deleted; it warns', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    tokyo(aws).seedChangeSet('app-prod-network', 'platform-left-over')
+    tokyo(aws).callErrors.set('DeleteChangeSet', [new AwsError('AccessDenied', 'not allowed to delete it')])
+    const stacks = sampleStacks()
+    stacks[0].template.Outputs!.PrivateSubnetIds = {Value: 'subnet-7,subnet-8'}
+    const {promise, events} = deploy(aws, {stacks})
+    const result = await promise
+    expect(result.stacks.find((s) => s.part === 'network')?.outcome).toBe('updated')
+    expect(events).toContainEqual({type: 'warning', message: expect.stringMatching(/app-prod-network: could not delete the stale change set platform-left-over: not allowed/)})
   })
 })
 

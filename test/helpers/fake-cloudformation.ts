@@ -72,11 +72,19 @@ export class AwsError extends Error {
 let counter = 0
 
 export class FakeCloudFormation implements CloudFormationApi {
-  readonly calls: Array<{op: string; arg?: unknown}> = []
+  readonly calls: Array<{op: string; arg?: unknown; token?: string}> = []
   private readonly stacks = new Map<string, FakeStack>()
   private readonly byId = new Map<string, FakeStack>()
   private readonly changeSets = new Map<string, FakeChangeSet>()
+  /** Idempotency tokens already answered: a repeat gets the first answer and changes nothing. */
+  private readonly createTokens = new Map<string, {id: string; stackId: string}>()
+  private readonly executeTokens = new Set<string>()
   readonly failures = new Map<string, InjectedFailure>()
+  /**
+   * Errors the next calls of an operation answer with, as the SDK hands them over once its retries
+   * are exhausted (e.g. `ExecuteChangeSet`, `DeleteChangeSet`); the call changes nothing.
+   */
+  readonly callErrors = new Map<string, Error[]>()
   private clock = Date.parse('2026-01-01T00:00:00Z')
 
   constructor(
@@ -139,6 +147,8 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   async createChangeSet(input: ChangeSetInput): Promise<{id: string; stackId: string}> {
     this.calls.push({op: 'CreateChangeSet', arg: input})
+    const answered = this.createTokens.get(input.clientToken)
+    if (answered) return answered
     if ([...this.changeSets.values()].some((c) => c.name === input.changeSetName && this.byId.get(c.stackId)?.name === input.stackName)) {
       throw new AwsError('AlreadyExistsException', `ChangeSet ${input.changeSetName} already exists`)
     }
@@ -178,6 +188,7 @@ export class FakeCloudFormation implements CloudFormationApi {
       finalStatus: empty ? 'FAILED' : 'CREATE_COMPLETE',
       finalReason: empty ? "The submitted information didn't contain changes. Submit different information to create a change set." : undefined,
     })
+    this.createTokens.set(input.clientToken, {id, stackId: stack.stackId})
     return {id, stackId: stack.stackId}
   }
 
@@ -195,10 +206,12 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   async deleteChangeSet(changeSetId: string): Promise<void> {
     this.calls.push({op: 'DeleteChangeSet', arg: changeSetId})
-    if (!this.changeSets.delete(changeSetId)) throw new AwsError('ChangeSetNotFoundException', `ChangeSet [${changeSetId}] does not exist`)
+    this.throwInjected('DeleteChangeSet')
+    // Gone already (a retried delete, or AWS removed it after an execution): done, as the adapter reports it.
+    this.changeSets.delete(changeSetId)
   }
 
-  async listChangeSets(_stackName: string, stackId: string): Promise<ChangeSetSummary[]> {
+  async listChangeSets(stackId: string): Promise<ChangeSetSummary[]> {
     this.calls.push({op: 'ListChangeSets', arg: stackId})
     return [...this.changeSets.values()].filter((c) => c.stackId === stackId).map((c) => ({id: c.id, name: c.name, stackId: c.stackId, status: c.status, executionStatus: c.executionStatus, creationTime: c.creationTime}))
   }
@@ -212,13 +225,16 @@ export class FakeCloudFormation implements CloudFormationApi {
   }
 
   async executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void> {
-    this.calls.push({op: 'ExecuteChangeSet', arg: changeSetId})
+    this.calls.push({op: 'ExecuteChangeSet', arg: changeSetId, token: clientRequestToken})
+    this.throwInjected('ExecuteChangeSet')
+    if (this.executeTokens.has(`${changeSetId} ${clientRequestToken}`)) return
     const cs = this.changeSets.get(changeSetId)
     if (!cs) throw new AwsError('ChangeSetNotFoundException', `ChangeSet [${changeSetId}] does not exist`)
     const stack = this.byId.get(cs.stackId)!
     if (stack.status.endsWith('_IN_PROGRESS') && stack.status !== 'REVIEW_IN_PROGRESS') throw new AwsError('ValidationError', `Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`)
     if (cs.executionStatus !== 'AVAILABLE') throw new AwsError('InvalidChangeSetStatusException', `ChangeSet [${cs.id}] cannot be executed in its current status of [${cs.status}]`)
     cs.executionStatus = 'EXECUTE_IN_PROGRESS'
+    this.executeTokens.add(`${changeSetId} ${clientRequestToken}`)
     const creating = cs.type === 'CREATE'
     const verb = creating ? 'CREATE' : 'UPDATE'
     stack.previous = {templateBody: stack.templateBody, parameters: stack.parameters}
@@ -309,6 +325,11 @@ export class FakeCloudFormation implements CloudFormationApi {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  private throwInjected(op: string): void {
+    const error = this.callErrors.get(op)?.shift()
+    if (error) throw error
+  }
 
   private rollback(stack: FakeStack, cs: FakeChangeSet | undefined, failure: InjectedFailure | undefined, token?: string, reason?: string) {
     const creating = stack.status.startsWith('CREATE')

@@ -9,7 +9,7 @@ import {join, resolve} from 'node:path'
 import {promisify} from 'node:util'
 import {ListStacksCommand} from '@aws-sdk/client-cloudformation'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {createAwsClients, profileRegion, toAwsAuthError} from '../../src/lib/aws/clients.js'
+import {createAwsClients, DEFAULT_REQUEST_TIMEOUT_MS, profileRegion, toAwsAuthError} from '../../src/lib/aws/clients.js'
 import {AwsAuthError, ExitCode, PlatformError} from '../../src/lib/errors.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
@@ -167,5 +167,18 @@ describe('lazy loading', () => {
     `
     const {stdout} = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: resolve('.'), env: {...process.env, AWS_REGION: 'ap-northeast-1'}})
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({before: 0, after: ['client-sts']})
+  })
+})
+
+describe('timeouts', () => {
+  it('makes the request timeout an error (retried, then reported), not the SDK\'s default warning', async () => {
+    const clients = createAwsClients({endpoint: 'http://127.0.0.1:9', region: 'ap-northeast-1', env: cleanEnv()})
+    try {
+      const cfn = await clients.cloudFormation()
+      const handler = cfn.config.requestHandler as unknown as {configProvider: Promise<Record<string, unknown>>}
+      expect(await handler.configProvider).toMatchObject({requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true})
+    } finally {
+      clients.destroy()
+    }
   })
 })

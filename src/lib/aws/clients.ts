@@ -267,7 +267,9 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const config = (service: AwsServiceName, region: string): Record<string, unknown> => {
     const c: Record<string, unknown> = {
       region,
-      requestHandler: {connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS},
+      // Without throwOnRequestTimeout the handler only logs a warning and the call waits forever on an
+      // endpoint that accepts the connection and never answers; with it the attempt fails and is retried.
+      requestHandler: {connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true},
     }
     // Explicit values beat the SDK's environment variables, so only set them when env is silent.
     if (!env.AWS_MAX_ATTEMPTS) c.maxAttempts = DEFAULT_MAX_ATTEMPTS

@@ -42,6 +42,11 @@ export interface ChangeSetInput {
   parameters: Array<{key: string; value?: string; usePrevious?: boolean}>
   tags: Record<string, string>
   description?: string
+  /**
+   * ClientToken: a retry of this request (its answer lost) carrying the same token is the same
+   * request to CloudFormation, which answers it without making a second change set.
+   */
+  clientToken: string
 }
 
 export interface ChangeSetDescription {
@@ -76,27 +81,18 @@ export interface CloudFormationApi {
   createChangeSet(input: ChangeSetInput): Promise<{id: string; stackId: string}>
   /** All pages of the change set's changes. */
   describeChangeSet(changeSetId: string): Promise<ChangeSetDescription>
+  /** Deleting one that no longer exists (a retried delete whose answer was lost) succeeds. */
   deleteChangeSet(changeSetId: string): Promise<void>
-  /** Change sets of this stack only (moto lists the whole region's; this filters by stack id). */
-  listChangeSets(stackName: string, stackId: string): Promise<ChangeSetSummary[]>
+  /** The change sets of the stack (by id, so a same-named stack deleted earlier is not asked about). */
+  listChangeSets(stackId: string): Promise<ChangeSetSummary[]>
+  /** A retry with the same token is de-duplicated by CloudFormation (it answers without executing again). */
   executeChangeSet(changeSetId: string, clientRequestToken: string): Promise<void>
   /** One page of events, newest first. */
   describeStackEvents(stackId: string, nextToken?: string): Promise<{events: StackEvent[]; nextToken?: string}>
   deleteStack(stackId: string, clientRequestToken?: string): Promise<void>
   continueUpdateRollback(stackName: string, resourcesToSkip: string[], clientRequestToken?: string): Promise<void>
-  cancelUpdateStack(stackName: string): Promise<void>
+  cancelUpdateStack(stackName: string, clientRequestToken?: string): Promise<void>
   updateTerminationProtection(stackName: string, enable: boolean): Promise<void>
-}
-
-/** Thrown by the adapter when a retried attempt finds its first attempt already took effect. */
-export class AlreadyAppliedError extends Error {
-  constructor(
-    readonly operation: string,
-    readonly id?: string,
-  ) {
-    super(`${operation} already took effect on an earlier attempt`)
-    this.name = 'AlreadyAppliedError'
-  }
 }
 
 function toRecord<T>(items: T[] | undefined, key: (t: T) => string | undefined, value: (t: T) => string | undefined): Record<string, string> {
@@ -115,9 +111,9 @@ function isDoesNotExist(error: unknown): boolean {
 
 /**
  * Adapt an SDK CloudFormation client (from the client factory) to {@link CloudFormationApi}.
- * The SDK's own retry strategy retries throttling, 5xx and dropped connections; two calls are not
- * idempotent against every server (moto re-applies a re-sent ExecuteChangeSet), so
- * `installIdempotencyGuard` checks before a retried attempt is sent again.
+ * The SDK's own retry strategy retries throttling, 5xx and dropped connections. Every call that
+ * changes something carries AWS's idempotency token (ClientToken, ClientRequestToken), so a
+ * retry whose first attempt took effect is de-duplicated by CloudFormation, never applied twice.
  */
 export function createCloudFormationApi(client: CloudFormationClient, region: string): CloudFormationApi {
   return {
@@ -148,8 +144,7 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
       return out.TemplateBody ?? ''
     },
     async createChangeSet(input) {
-      try {
-        const out = await client.send(
+      const out = await client.send(
           new CreateChangeSetCommand({
             StackName: input.stackName,
             ChangeSetName: input.changeSetName,
@@ -160,16 +155,10 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
             Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
             Parameters: input.parameters.map((p) => (p.usePrevious ? {ParameterKey: p.key, UsePreviousValue: true} : {ParameterKey: p.key, ParameterValue: p.value})),
             Tags: Object.entries(input.tags).map(([Key, Value]) => ({Key, Value})),
+            ClientToken: input.clientToken,
           }),
         )
-        return {id: out.Id ?? input.changeSetName, stackId: out.StackId ?? input.stackName}
-      } catch (error) {
-        if (error instanceof AlreadyAppliedError && error.id) {
-          const described = await this.describeChangeSet(error.id)
-          return {id: described.id, stackId: described.stackId}
-        }
-        throw error
-      }
+      return {id: out.Id ?? input.changeSetName, stackId: out.StackId ?? input.stackName}
     },
     async describeChangeSet(changeSetId) {
       const changes: Change[] = []
@@ -193,27 +182,27 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
       }
     },
     async deleteChangeSet(changeSetId) {
-      await client.send(new DeleteChangeSetCommand({ChangeSetName: changeSetId}))
+      try {
+        await client.send(new DeleteChangeSetCommand({ChangeSetName: changeSetId}))
+      } catch (error) {
+        // DeleteChangeSet has no token; gone is what was asked for.
+        if ((error as {name?: string}).name !== 'ChangeSetNotFoundException') throw error
+      }
     },
-    async listChangeSets(stackName, stackId) {
+    async listChangeSets(stackId) {
       const out: ChangeSetSummary[] = []
       let nextToken: string | undefined
       do {
-        const page = await client.send(new ListChangeSetsCommand({StackName: stackName, NextToken: nextToken}))
+        const page = await client.send(new ListChangeSetsCommand({StackName: stackId, NextToken: nextToken}))
         for (const s of page.Summaries ?? []) {
-          if (s.StackId === stackId) out.push({id: s.ChangeSetId ?? '', name: s.ChangeSetName ?? '', stackId: s.StackId ?? '', status: s.Status, executionStatus: s.ExecutionStatus, creationTime: s.CreationTime})
+          out.push({id: s.ChangeSetId ?? '', name: s.ChangeSetName ?? '', stackId: s.StackId ?? '', status: s.Status, executionStatus: s.ExecutionStatus, creationTime: s.CreationTime})
         }
         nextToken = page.NextToken
       } while (nextToken)
       return out
     },
     async executeChangeSet(changeSetId, clientRequestToken) {
-      try {
-        await client.send(new ExecuteChangeSetCommand({ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken}))
-      } catch (error) {
-        if (error instanceof AlreadyAppliedError) return
-        throw error
-      }
+      await client.send(new ExecuteChangeSetCommand({ChangeSetName: changeSetId, ClientRequestToken: clientRequestToken}))
     },
     async describeStackEvents(stackId, nextToken) {
       const out = await client.send(new DescribeStackEventsCommand({StackName: stackId, NextToken: nextToken}))
@@ -227,8 +216,8 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
         new ContinueUpdateRollbackCommand({StackName: stackName, ResourcesToSkip: resourcesToSkip.length > 0 ? resourcesToSkip : undefined, ClientRequestToken: clientRequestToken}),
       )
     },
-    async cancelUpdateStack(stackName) {
-      await client.send(new CancelUpdateStackCommand({StackName: stackName}))
+    async cancelUpdateStack(stackName, clientRequestToken) {
+      await client.send(new CancelUpdateStackCommand({StackName: stackName, ClientRequestToken: clientRequestToken}))
     },
     async updateTerminationProtection(stackName, enable) {
       await client.send(new UpdateTerminationProtectionCommand({StackName: stackName, EnableTerminationProtection: enable}))
@@ -245,55 +234,31 @@ export interface RetryNotice {
 }
 
 /**
- * Middleware inside the SDK's retry loop (the `deserialize` step runs once per attempt):
- * reports every retried attempt with what failed before it, and stops a retried
- * CreateChangeSet/ExecuteChangeSet whose first attempt already took effect (the response was
- * lost, e.g. a dropped connection) from being applied a second time.
+ * Middleware inside the SDK's retry loop (the `deserialize` step runs once per attempt): reports
+ * every retried attempt with what failed before it. The retry decision stays the SDK's (standard
+ * mode: throttling, 5xx whatever the body, timeouts and dropped connections); re-sending is safe
+ * because every mutating call carries its idempotency token.
  */
 export function installRetryObserver(client: CloudFormationClient, onRetry: (notice: RetryNotice) => void): void {
-  const lastErrors = new Map<string, {label: string; notAws: boolean}>()
+  const lastErrors = new Map<string, string>()
   client.middlewareStack.add(
     (next, context) => async (args: any) => {
       const headers = args.request?.headers ?? {}
       const attempt = Number(/attempt=(\d+)/.exec(headers['amz-sdk-request'] ?? '')?.[1] ?? '1')
       const invocation = headers['amz-sdk-invocation-id'] ?? ''
       const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '')
-      if (attempt > 1) {
-        const previous = lastErrors.get(invocation)
-        if (previous?.notAws) {
-          // An HTTP 500 that is not an AWS error body (moto's "action has not been implemented"
-          // HTML page): retrying cannot help, so stop instead of backing off 7 times.
-          const error = new Error(`${operation} is not implemented by this endpoint (HTTP 500 without an AWS error).`)
-          // No $metadata status on purpose: the SDK would classify a 500 as transient and retry it.
-          error.name = 'NotImplementedByEndpoint'
-          throw error
-        }
-        onRetry({operation, attempt, previousError: previous?.label ?? 'unknown'})
-        if (operation === 'ExecuteChangeSet' || operation === 'CreateChangeSet') await guardRetry(client, operation, args.input)
-      }
+      if (attempt > 1) onRetry({operation, attempt, previousError: lastErrors.get(invocation) ?? 'unknown'})
       try {
         const result = await next(args)
         lastErrors.delete(invocation)
         return result
       } catch (error) {
-        const e = error as {name?: string; code?: string; message?: string; $metadata?: {httpStatusCode?: number}}
+        const e = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}}
         const awsName = e.name && e.name !== 'Error' ? e.name : undefined
-        const notAws = e.$metadata?.httpStatusCode === 500 && (!awsName || /Deserialization error|XML parse error|Unexpected token/.test(e.message ?? ''))
-        lastErrors.set(invocation, {label: awsName ?? e.code ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`, notAws})
+        lastErrors.set(invocation, awsName ?? e.code ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`)
         throw error
       }
     },
     {step: 'deserialize', priority: 'high', name: 'platformRetryObserver', override: true},
   )
-}
-
-async function guardRetry(client: CloudFormationClient, operation: string, input: any): Promise<void> {
-  try {
-    const described = await client.send(new DescribeChangeSetCommand({ChangeSetName: input.ChangeSetName, StackName: input.ChangeSetName?.startsWith('arn:') ? undefined : input.StackName}))
-    if (operation === 'CreateChangeSet') throw new AlreadyAppliedError(operation, described.ChangeSetId)
-    if (described.ExecutionStatus && described.ExecutionStatus !== 'AVAILABLE') throw new AlreadyAppliedError(operation, described.ChangeSetId)
-  } catch (error) {
-    if (error instanceof AlreadyAppliedError) throw error
-    // The change set does not exist (or cannot be read): the first attempt did not take effect.
-  }
 }

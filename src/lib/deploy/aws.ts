@@ -29,6 +29,9 @@ export const toAuthError = toAwsAuthError
 /** Preflight's engine-version check gives up (with a warning) after this long. */
 const ENGINE_VERSION_TIMEOUT_MS = 3_000
 
+/** The API action behind each adapter method, for errors that name the call that failed. */
+const AWS_CALL: Record<string, string> = {describeStack: 'DescribeStacks', describeStackEvents: 'DescribeStackEvents'}
+
 function guarded<T extends object>(target: T): T {
   return new Proxy(target, {
     get(obj, key, receiver) {
@@ -38,7 +41,12 @@ function guarded<T extends object>(target: T): T {
         try {
           return await value.apply(obj, args)
         } catch (error) {
-          throw toAuthError(error)
+          const mapped = toAuthError(error)
+          if (mapped === error && error instanceof Error && typeof key === 'string') {
+            const call = AWS_CALL[key] ?? key.charAt(0).toUpperCase() + key.slice(1)
+            Object.defineProperty(error, 'awsCall', {value: call, enumerable: false})
+          }
+          throw mapped
         }
       }
     },

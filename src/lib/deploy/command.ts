@@ -7,6 +7,9 @@ import {type DeployResult, runDeploy} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {DeployAws, StackPlan} from './types.js'
 
+/** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
+export const DEFAULT_POLL_INTERVAL_MS = 2000
+
 /** Flags shared by `deploy` and `diff`, already parsed. */
 export interface DeployFlags {
   json: boolean
@@ -18,7 +21,7 @@ export interface DeployFlags {
   image?: string[]
   skipResources?: string[]
   concurrency?: number
-  /** ms between polls; defaults to 2000 against AWS, 100 against a local endpoint. */
+  /** ms between polls (`--poll-interval`, else PLATFORM_POLL_INTERVAL). @default DEFAULT_POLL_INTERVAL_MS */
   pollInterval?: number
 }
 
@@ -99,7 +102,7 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
       allowReplace: flags.allowReplace,
       skipResources: flags.skipResources,
       concurrency: flags.concurrency,
-      pollIntervalMs: flags.pollInterval ?? (aws.endpoint ? 100 : 2000),
+      pollIntervalMs: flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
       yes: flags.yes,
       signal: controller.signal,
       confirm: canPrompt
@@ -165,7 +168,7 @@ export async function diffEnvironment(input: DeployCommandInput): Promise<{resul
     images: parseImages(input.flags.image, Object.keys(input.env.services)),
     infraOnly: true,
     force: input.flags.force,
-    pollIntervalMs: input.flags.pollInterval ?? (aws.endpoint ? 100 : 2000),
+    pollIntervalMs: input.flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
   })
   const plans = result.plans.filter((p) => p.action !== 'read-only')
   return {result: {environment: input.env.name, stacks: plans, summary: summarizePlans(plans)}, text: formatPlans(plans)}

@@ -120,6 +120,8 @@ export function localAwsEnv(state: LocalState, region: string): Record<string, s
     // No instance-metadata probing on a machine that is not in EC2.
     AWS_EC2_METADATA_DISABLED: 'true',
     PLATFORM_HOME: state.home,
+    // The local AWS answers in milliseconds; deploy and diff poll it that often instead of every 2 s.
+    PLATFORM_POLL_INTERVAL: '100',
   }
   // Image pushes go to the local registry instead of ECR's host, as `platform local start` exports.
   if (state.registry) env.PLATFORM_REGISTRY = state.registry.host

@@ -11,6 +11,8 @@ const bin = path.join(root, 'bin', 'run.js')
 const runs = Number(process.argv[2] ?? 11)
 
 const cases = [
+  // The floor: a Node process that does nothing. On a busy machine compare against this line.
+  ['node -e 1 (floor)', ['-e', '1'], {bare: true}],
   ['platform --version', ['--version']],
   ['platform --help', ['--help']],
   ['platform validate', ['validate', '--config', path.join(root, 'platform.yaml')]],
@@ -22,11 +24,11 @@ function median(values) {
 }
 
 console.log(`node ${process.version}, ${runs} runs each (first run discarded as warm-up)`)
-for (const [label, args] of cases) {
+for (const [label, args, options] of cases) {
   const times = []
   for (let i = 0; i <= runs; i++) {
     const start = process.hrtime.bigint()
-    const result = spawnSync(process.execPath, [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const result = spawnSync(process.execPath, options?.bare ? args : [bin, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
     const ms = Number(process.hrtime.bigint() - start) / 1e6
     if (result.status !== 0) {
       console.error(`${label} exited ${result.status}:\n${result.stderr}`)

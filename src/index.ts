@@ -1,1 +1,3 @@
-export {run} from '@oclif/core'
+// The package's entry (package.json `main`) and what bin/run.js starts: oclif, bundled with the
+// commands into dist/ (scripts/bundle.mjs) so that both share one copy of @oclif/core.
+export {execute, run} from '@oclif/core'

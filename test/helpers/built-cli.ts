@@ -16,7 +16,7 @@ let built: string | undefined
 
 function sourceHash(): string {
   const hash = createHash('sha256')
-  const files = ['package.json', 'tsconfig.json', 'tsconfig.build.json', ...['bin', 'schema', 'src', 'local', 'prices'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
+  const files = ['package.json', 'scripts/bundle.mjs', ...['bin', 'schema', 'src', 'local', 'prices'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
   for (const file of files) {
     const path = join(repoRoot, file)
     try {
@@ -36,8 +36,8 @@ export function buildCli(): string {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cli-building-'))
     for (const entry of ['package.json', 'bin', 'schema', 'local', 'prices']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
-    // tsc emits even when files other engineers are editing have type errors; ours are checked by `npm run typecheck`.
-    spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {cwd: repoRoot, stdio: 'ignore'})
+    // As `npm run build` does (esbuild, which does not type-check: `npm run typecheck` does).
+    spawnSync(process.execPath, [join(repoRoot, 'scripts/bundle.mjs'), join(dir, 'dist')], {cwd: repoRoot, stdio: 'inherit'})
     if (!existsSync(join(dir, 'dist/commands/validate.js'))) throw new Error(`the CLI did not build into ${dir}`)
     // As `npm pack` does: without a manifest oclif imports every command (and the AWS SDK) on each run.
     spawnSync(process.execPath, [join(repoRoot, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'ignore'})

@@ -1,4 +1,6 @@
 import {readFileSync} from 'node:fs'
+import {pathToFileURL} from 'node:url'
+import {packageFile} from '../package-files.js'
 
 /** The parts of JSON Schema draft-07 that platform.schema.json uses. */
 export interface JsonSchema {
@@ -23,8 +25,8 @@ export interface JsonSchema {
   [keyword: string]: unknown
 }
 
-/** Same path from src/lib/config (tsx) and dist/lib/config (built): the schema ships in the package. */
-export const SCHEMA_URL = new URL('../../../schema/platform.schema.json', import.meta.url)
+/** The schema ships in the package (`files: schema`). */
+export const SCHEMA_URL = pathToFileURL(packageFile('schema', 'platform.schema.json'))
 
 let cached: JsonSchema | undefined
 

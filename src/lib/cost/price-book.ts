@@ -1,8 +1,8 @@
 import {readFileSync, readdirSync} from 'node:fs'
-import {dirname, join, relative, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {join, relative, resolve} from 'node:path'
 
 import {PlatformError} from '../errors.js'
+import {packageFile} from '../package-files.js'
 import type {FreeTierEntry, PriceBook, PriceEntry} from './types.js'
 
 /** Hours in a month, as AWS's calculator and Infracost count them. */
@@ -23,12 +23,9 @@ interface GlobalFile {
   freeTier: Record<string, FreeTierEntry>
 }
 
-/**
- * `prices/` ships beside `src/` and `dist/` (package.json `files`); both `src/lib/cost` and
- * `dist/lib/cost` are three levels below the package root.
- */
+/** `prices/` ships in the package (package.json `files`). */
 export function defaultPricesDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../prices')
+  return packageFile('prices')
 }
 
 /** Regions that have an offline price book. */

@@ -2,10 +2,10 @@ import {type ChildProcess, execFile, spawn} from 'node:child_process'
 import {closeSync, existsSync, openSync, readFileSync} from 'node:fs'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
-import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {dirname, join} from 'node:path'
 import {promisify} from 'node:util'
 import {PlatformError} from '../errors.js'
+import {packageFile} from '../package-files.js'
 import {LOCAL_REGISTRY_PASSWORD, LOCAL_REGISTRY_USER, type LocalMotoState, type LocalRegistryState} from './state.js'
 
 const execFileAsync = promisify(execFile)
@@ -25,13 +25,9 @@ export interface OwnedProcess {
   stop(): Promise<void>
 }
 
-/**
- * The launcher ships in the package (`files: local`): from src/lib/local or dist/lib/local it is
- * three levels up, in `local/`.
- */
+/** The launcher ships in the package (`files: local`). */
 export function launcherPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url))
-  return resolve(here, '..', '..', '..', 'local', LAUNCHER)
+  return packageFile('local', LAUNCHER)
 }
 
 /** The Python that has moto: PLATFORM_PYTHON, else `python3` on PATH. */

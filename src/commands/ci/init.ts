@@ -1,18 +1,15 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {readDeployRole, writeDeployWorkflow, type CiInitResult} from '../../lib/ci/init.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
-export default class CiInit extends Command {
+export default class CiInit extends PlatformCommand {
   static override summary = 'Write .github/workflows/deploy.yml: deploy each environment when its branch is pushed.'
   static override description = `One job per environment (ci.branch in platform.yaml): install, test, then \`platform deploy ENV --yes\` with AWS credentials from GitHub's OIDC token through the deploy role of the environment's bootstrap stack: no long-lived keys. Actions are pinned to full commit SHAs, permissions are the least the job needs (id-token: write, contents: read), a concurrency group keeps two deploys of one environment from overlapping, and the job summary shows the release id and the monthly cost difference.
 
-The role's ARN is read from the bootstrap stack's DeployRoleArn output; when it is not deployed yet (or --offline), the job reads the repository secret PLATFORM_DEPLOY_ROLE_ARN_<ENV> instead, and this command says so.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+The role's ARN is read from the bootstrap stack's DeployRoleArn output; when it is not deployed yet (or --offline), the job reads the repository secret PLATFORM_DEPLOY_ROLE_ARN_<ENV> instead, and this command says so.`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> prod --force', '<%= config.bin %> <%= command.id %> --offline --json']
 

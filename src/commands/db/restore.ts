@@ -1,22 +1,19 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import {realWaiting, restoreDatabase, type RestoreResult} from '../../lib/db/db.js'
 import {createDbApi} from '../../lib/db/rds.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
 /** The design's recovery time objective: a restore that takes longer has failed its purpose. */
 const RESTORE_TIMEOUT_MS = 4 * 3_600_000
 
-export default class DbRestore extends Command {
+export default class DbRestore extends PlatformCommand {
   static override summary = 'Restore the Aurora cluster from a snapshot or to a point in time, into a NEW cluster.'
   static override description = `Creates a new cluster beside the old one (same subnets, security group, parameter group and capacity) with a db.serverless writer, waits until it is available, then prints the switch-over steps and the time it took. Nothing is deleted and the old cluster keeps serving: moving the services over is left to you, step by step.
 
---to-time takes ISO 8601 with a zone (2026-12-01T14:30:00Z); \`platform db snapshots ENV\` shows the window it accepts and the snapshots --snapshot accepts.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+--to-time takes ISO 8601 with a zone (2026-12-01T14:30:00Z); \`platform db snapshots ENV\` shows the window it accepts and the snapshots --snapshot accepts.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod --snapshot bookmark-manager-prod-aurora-manual-20261201t150405',

@@ -1,17 +1,14 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import {realWaiting, snapshotDatabase, type SnapshotResult} from '../../lib/db/db.js'
 import {createDbApi} from '../../lib/db/rds.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
-export default class DbSnapshot extends Command {
+export default class DbSnapshot extends PlatformCommand {
   static override summary = 'Take a manual snapshot of the environment\'s Aurora cluster and wait until it is available.'
-  static override description = `Manual snapshots are kept until deleted, unlike the automated daily ones, which expire with the backup retention. The snapshot is named <cluster>-manual-<UTC time> and tagged with the environment. Prints how long it took.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Manual snapshots are kept until deleted, unlike the automated daily ones, which expire with the backup retention. The snapshot is named <cluster>-manual-<UTC time> and tagged with the environment. Prints how long it took.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --no-wait --json']
 

@@ -1,17 +1,14 @@
-import {Args, Command} from '@oclif/core'
+import {Args} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import {formatSnapshots, listDatabaseSnapshots, type SnapshotsResult} from '../../lib/db/db.js'
 import {createDbApi} from '../../lib/db/rds.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 
-export default class DbSnapshots extends Command {
+export default class DbSnapshots extends PlatformCommand {
   static override summary = 'List the snapshots of the environment\'s Aurora cluster, and its point-in-time restore window.'
-  static override description = `Manual and automated snapshots, newest first, with their status, time and size; then the window \`platform db restore --to-time\` accepts.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Manual and automated snapshots, newest first, with their status, time and size; then the window \`platform db restore --to-time\` accepts.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --json']
 

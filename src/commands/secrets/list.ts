@@ -1,17 +1,14 @@
-import {Args, Command} from '@oclif/core'
+import {Args} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 import {formatSecretList, listSecrets, type ListSecretsResult} from '../../lib/secrets/secrets.js'
 import {createSecretStore} from '../../lib/secrets/store.js'
 
-export default class SecretsList extends Command {
+export default class SecretsList extends PlatformCommand {
   static override summary = 'List an environment\'s secrets: names, versions, dates and the services using each; never values.'
-  static override description = `Merges the secrets platform.yaml declares with the parameters stored under /<project>/<env>/ in SSM. MISSING marks a declared secret nobody set (a deploy of a service that reads it is refused); "not declared" marks a parameter platform.yaml does not name. Values are never read: the listing uses SSM DescribeParameters, which returns metadata only.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Merges the secrets platform.yaml declares with the parameters stored under /<project>/<env>/ in SSM. MISSING marks a declared secret nobody set (a deploy of a service that reads it is refused); "not declared" marks a parameter platform.yaml does not name. Values are never read: the listing uses SSM DescribeParameters, which returns metadata only.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> staging --json']
 

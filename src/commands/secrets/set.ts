@@ -1,20 +1,17 @@
-import {Args, Command} from '@oclif/core'
+import {Args} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../../lib/errors.js'
 import {processSecretInput, readSecretValue} from '../../lib/secrets/read-value.js'
 import {requireDeclaredSecret, setSecret, type SetSecretResult} from '../../lib/secrets/secrets.js'
 import {createSecretStore} from '../../lib/secrets/store.js'
 
-export default class SecretsSet extends Command {
+export default class SecretsSet extends PlatformCommand {
   static override summary = 'Set a secret from stdin or a masked prompt, as the SSM SecureString /<project>/<env>/<NAME>.'
   static override description = `The value is read from stdin when it is piped (one trailing newline is dropped), or asked with a hidden prompt on a terminal; never from an argument, so it stays out of shell history and the process list. It is sent to SSM Parameter Store and nowhere else: not printed, not logged, not written to disk. Setting it again adds a version (SSM keeps the last 100).
 
-Services read their secrets when their tasks start: deploy (or restart) a service for it to see a new value.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+Services read their secrets when their tasks start: deploy (or restart) a service for it to see a new value.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod JWT_SECRET',

@@ -1,18 +1,16 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import {AbortedError, EXIT_CODES_HELP, NonInteractiveError} from '../../lib/errors.js'
+import {AbortedError, NonInteractiveError} from '../../lib/errors.js'
 import {secretParameter, servicesUsing, unsetSecret, type UnsetSecretResult} from '../../lib/secrets/secrets.js'
 import {createSecretStore} from '../../lib/secrets/store.js'
 import {canPrompt, confirm} from '../../lib/ui/prompt.js'
 
-export default class SecretsUnset extends Command {
+export default class SecretsUnset extends PlatformCommand {
   static override summary = 'Delete a secret\'s SSM parameter, with every version of its value.'
-  static override description = `Deleting cannot be undone: SSM drops the parameter and all its versions. Running tasks keep the value they started with; the next deploy of a service that reads the secret is refused until it is set again. Asks first on a terminal; pass --yes in scripts.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+  static override description = `Deleting cannot be undone: SSM drops the parameter and all its versions. Running tasks keep the value they started with; the next deploy of a service that reads the secret is refused until it is set again. Asks first on a terminal; pass --yes in scripts.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> staging OLD_TOKEN', '<%= config.bin %> <%= command.id %> staging OLD_TOKEN --yes --json']
 

@@ -23,7 +23,7 @@ const ALB_ORIGIN = 'alb'
 const ASSETS_ORIGIN = 'assets'
 
 /**
- * The CloudFront distribution: dynamic requests go to the ALB uncached, `cdn.staticPaths` come
+ * The CloudFront distribution: dynamic requests go to the ALB uncached, static paths come
  * from the assets bucket through Origin Access Control, viewers are redirected to HTTPS. Also the
  * assets bucket's one bucket policy (it needs this distribution's ARN), with the TLS-only rule.
  */
@@ -120,8 +120,7 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
       // Host stays CloudFront's origin name, so TLS to the ALB matches its certificate.
       OriginRequestPolicyId: MANAGED_POLICIES.allViewerExceptHostHeader,
     },
-    // CloudFront tries behaviours in this order: the config's order.
-    CacheBehaviors: env.cdn.staticPaths.map((PathPattern) => ({
+    CacheBehaviors: staticPathPatterns(env).map((PathPattern) => ({
       PathPattern,
       TargetOriginId: ASSETS_ORIGIN,
       ViewerProtocolPolicy: 'redirect-to-https',
@@ -179,6 +178,17 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
     DistributionDomainName: {Description: 'CloudFront domain name (*.cloudfront.net)', Value: {'Fn::GetAtt': ['Distribution', 'DomainName']}},
   }
   return defineStack(env, 'cdn', template, {parameters, extraDependsOn})
+}
+
+/**
+ * Path patterns CloudFront serves from the assets bucket: each service's `assets` prefix (what
+ * the release uploads), then `cdn.staticPaths`. CloudFront tries behaviours in this order.
+ */
+export function staticPathPatterns(env: ResolvedEnvironment): string[] {
+  const fromAssets = Object.keys(env.services)
+    .sort()
+    .flatMap((name) => env.services[name].assets.map((asset) => `${asset.prefix}/*`))
+  return [...new Set([...fromAssets, ...env.cdn.staticPaths])]
 }
 
 function customOrigin(protocol: 'https-only' | 'http-only'): Record<string, unknown> {

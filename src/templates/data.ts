@@ -58,8 +58,16 @@ export function renderDataStack(env: ResolvedEnvironment): StackDefinition | und
         Tags: tagList(env),
       },
     },
+    // RDS creates this group on first export with no retention, keeping PostgreSQL logs (which can
+    // hold query text) forever. Created here first, it expires like every other log group.
+    DatabaseLogGroup: {
+      Type: 'AWS::Logs::LogGroup',
+      Metadata: {'platform:description': `PostgreSQL log group of ${clusterId} (${env.monitoring.logRetentionDays} days)`},
+      Properties: {LogGroupName: `/aws/rds/cluster/${clusterId}/postgresql`, RetentionInDays: env.monitoring.logRetentionDays, Tags: tagList(env)},
+    },
     DatabaseCluster: {
       Type: 'AWS::RDS::DBCluster',
+      DependsOn: 'DatabaseLogGroup',
       // Deleting or replacing the stack leaves a final snapshot rather than nothing.
       DeletionPolicy: 'Snapshot',
       UpdateReplacePolicy: 'Snapshot',

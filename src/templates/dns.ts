@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {ConfigError} from '../lib/errors.js'
 import {logicalId} from '../lib/naming.js'
+import {assertRenderable} from '../lib/stacks/invariant.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
@@ -29,19 +29,8 @@ export function viewerHostnames(env: ResolvedEnvironment): string[] {
  */
 export function hostedZoneSource(env: ResolvedEnvironment): ParameterSource {
   if (env.dns.createZone) return fromOutput(env, 'zone', 'HostedZoneId')
-  if (!env.dns.zoneId) {
-    throw new ConfigError([
-      {
-        file: 'platform.yaml',
-        line: 0,
-        column: 0,
-        path: `environments.${env.name}.dns.zoneId`,
-        message: 'a domain without dns.createZone needs the id of the existing hosted zone',
-        hint: 'set dns.zoneId to the zone id (Z...) or dns.createZone: true',
-      },
-    ])
-  }
-  return {from: 'value', value: env.dns.zoneId}
+  assertRenderable(env.dns.zoneId ? [] : [`environment ${env.name} has a domain, no dns.zoneId and dns.createZone false`])
+  return {from: 'value', value: env.dns.zoneId!}
 }
 
 /**

@@ -46,8 +46,7 @@ export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition | und
         DomainName: env.domain,
         SubjectAlternativeNames: names.slice(1),
         ValidationMethod: 'DNS',
-        // The wildcard validates with the same CNAME as the apex; listing both lets ACM find the zone for each.
-        DomainValidationOptions: names.map((DomainName) => ({DomainName, HostedZoneId: {Ref: 'HostedZoneId'}})),
+        DomainValidationOptions: validationNames(names).map((DomainName) => ({DomainName, HostedZoneId: {Ref: 'HostedZoneId'}})),
         Tags: tagList(env, {Name: `${prefix(env)}-cloudfront`}),
       },
     }
@@ -63,17 +62,22 @@ export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition | und
 }
 
 /**
- * The names CloudFront's certificate must cover: the domain, `*.domain`, and any alias deeper than
- * one label (`a.b.domain`, `*.app.domain`), which the one-label wildcard does not match.
+ * The names CloudFront's certificate must cover: exactly the hostnames it serves (its aliases),
+ * the domain first. No `*.domain` unless a record asks for one: a wildcard nobody uses only widens
+ * what a leaked key could impersonate.
  */
 export function certificateNames(env: ResolvedEnvironment): string[] {
   const domain = env.domain!
-  const names = [domain, `*.${domain}`]
-  for (const hostname of viewerHostnames(env)) {
-    const label = hostname === domain ? '' : hostname.slice(0, -(domain.length + 1))
-    if (label.includes('.') && !names.includes(hostname)) names.push(hostname)
-  }
-  return names
+  return [...new Set([domain, ...viewerHostnames(env)])]
+}
+
+/**
+ * The names to give a validation option. ACM validates `*.x` with the same CNAME record as `x`;
+ * CloudFormation writes one record per option into the zone and fails writing the same record
+ * twice (aws-cdk #9248), so a wildcard whose base name is also listed gets no option of its own.
+ */
+export function validationNames(names: string[]): string[] {
+  return names.filter((name) => !(name.startsWith('*.') && names.includes(name.slice(2))))
 }
 
 /** IP sets, when their lists are non-empty, and the web ACL. */

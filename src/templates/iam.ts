@@ -37,11 +37,6 @@ export function secretParameterArn(env: ResolvedEnvironment, name: string): unkn
   return {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretPath(env)}/${name}`}
 }
 
-/** Every parameter under the environment's secret path. */
-export function secretPathArn(env: ResolvedEnvironment): unknown {
-  return {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretPath(env)}/*`}
-}
-
 /** The ARN of ECR repository `name` in this stack's account and region. */
 export function ecrRepositoryArn(name: string): unknown {
   return {'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${name}`}

@@ -211,6 +211,10 @@ export function renderNetworkStack(env: ResolvedEnvironment): StackDefinition {
     AlbSecurityGroupId: {Description: 'Security group of the load balancer', Value: {'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId']}},
     ServiceSecurityGroupId: {Description: 'Security group of the ECS services', Value: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}},
     DatabaseSecurityGroupId: {Description: 'Security group of the database', Value: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']}},
+    // What external services that allow-list by address (MongoDB Atlas, partner APIs) must admit.
+    ...(natCount > 0
+      ? {NatPublicIps: {Description: 'Public IPs the tasks reach the internet from (NAT gateways), comma-separated', Value: {'Fn::Join': [',', letters.slice(0, natCount).map((l) => ({Ref: `NatEip${l}`}))]}}}
+      : {}),
   }
   return defineStack(env, 'network', template)
 }

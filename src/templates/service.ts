@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment, ServiceConfig} from '../lib/config/types.js'
-import {ConfigError, type ConfigIssue} from '../lib/errors.js'
 import {fitName, NameLimits, shortHash, stackName} from '../lib/naming.js'
+import {assertRenderable} from '../lib/stacks/invariant.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {
   assumeRolePolicy,
@@ -10,7 +10,6 @@ import {
   policyDocument,
   type PolicyStatement,
   secretParameterArn,
-  secretPathArn,
 } from './iam.js'
 import {repositoryName} from './registry.js'
 import type {CfnResource, CfnTemplate, StackDefinition} from '../lib/stacks/types.js'
@@ -20,8 +19,16 @@ export const DEFAULT_ROUTE_PRIORITY = 50_000
 /** Derived priorities: one band per literal-prefix length, this many slots each, below the default route. */
 const PRIORITY_BAND = 750
 const MAX_SPECIFICITY = 63
-/** Seconds the ALB keeps sending in-flight requests to a draining task (ELB's 300 s default makes every deploy slow). */
-export const DEREGISTRATION_DELAY_SECONDS = 30
+/** Port the Datadog Agent sidecar receives traces on (DD_TRACE_AGENT_PORT's default). */
+export const DATADOG_APM_PORT = 8126
+/** Memory the Datadog Agent sidecar is limited to; the application container gets the rest of the task. */
+export const DATADOG_AGENT_MEMORY_MIB = 256
+/** The Agent's public image (ECR Public needs no credentials); major version 7 takes the fixes without breaking changes. */
+export const DATADOG_AGENT_IMAGE = 'public.ecr.aws/datadog/agent:7'
+/** The secret the Datadog Agent reads its API key from. */
+export const DATADOG_API_KEY_SECRET = 'DATADOG_API_KEY'
+/** Header a blue/green test request carries to reach the new (green) tasks before the traffic shift. */
+export const BLUE_GREEN_TEST_HEADER = 'x-platform-test'
 
 /** `<project>-<env>-<service>`: the ECS service name (and task family) alarms and rollouts refer to. */
 export function serviceName(env: ResolvedEnvironment, service: string): string {
@@ -41,6 +48,20 @@ export function targetGroupName(env: ResolvedEnvironment, service: string): stri
   return fitName(`${prefix(env)}-${service}-${env.services[service].port}`, NameLimits.targetGroupName)
 }
 
+/** The blue/green alternate target group: the primary's name with `-alt`, kept when shortened. */
+export function alternateTargetGroupName(env: ResolvedEnvironment, service: string): string {
+  return fitName(`${prefix(env)}-${service}-${env.services[service].port}-alt`, NameLimits.targetGroupName, '-alt')
+}
+
+/**
+ * The task count a service is created with: the larger of `desiredCount` and the autoscaling
+ * minimum. ECS creates a service without DesiredCount with one task, and target tracking raises
+ * the count only on a scale-out alarm, so a production service would start on one task.
+ */
+export function initialDesiredCount(service: ServiceConfig): number {
+  return Math.max(service.desiredCount, service.autoscaling?.min ?? 0)
+}
+
 /** ALB path patterns of a config path: `/` is the catch-all `/*`. */
 export function pathPatterns(path: string): string[] {
   return path === '/' || path === '/*' ? ['/*'] : [path]
@@ -57,9 +78,10 @@ export function pathPatterns(path: string): string[] {
  */
 export function rulePriorities(env: ResolvedEnvironment): Record<string, number> {
   const names = Object.keys(env.services).sort()
-  const issues: ConfigIssue[] = []
+  // Config validation refuses duplicate paths and priorities first; reaching one here is a bug.
+  const issues: string[] = []
   const issue = (service: string, field: string, message: string, hint?: string): void => {
-    issues.push({file: 'platform.yaml', line: 0, column: 0, path: `environments.${env.name}.services.${service}.${field}`, message, hint})
+    issues.push(`services.${service}.${field}: ${message}${hint ? ` (${hint})` : ''}`)
   }
   const result: Record<string, number> = {}
   const used = new Map<number, string>()
@@ -106,7 +128,21 @@ export function rulePriorities(env: ResolvedEnvironment): Record<string, number>
     used.set(assigned, name)
     result[name] = assigned
   }
-  if (issues.length > 0) throw new ConfigError(issues)
+  // Blue/green test rules match the path plus a header, so they must be evaluated before every
+  // production rule: the first band (1..PRIORITY_BAND), which only paths with a 63-character
+  // literal prefix share. Keyed `<service>:test`.
+  for (const name of names) {
+    if (env.services[name].deployment.strategy !== 'blue-green') continue
+    const start = Number.parseInt(shortHash(`${env.services[name].path}:test`, 8), 16) % PRIORITY_BAND
+    const free = Array.from({length: PRIORITY_BAND}, (_, step) => ((start + step) % PRIORITY_BAND) + 1).find((candidate) => !used.has(candidate))
+    if (free === undefined) {
+      issue(name, 'deployment', 'no free listener rule priority for the blue/green test rule')
+      continue
+    }
+    used.set(free, `${name}:test`)
+    result[`${name}:test`] = free
+  }
+  assertRenderable(issues)
   return result
 }
 
@@ -118,12 +154,14 @@ export function renderServiceStacks(env: ResolvedEnvironment): StackDefinition[]
   const priorities = rulePriorities(env)
   return Object.keys(env.services)
     .sort()
-    .map((name) => renderServiceStack(env, name, priorities[name]))
+    .map((name) => renderServiceStack(env, name, priorities[name], priorities[`${name}:test`]))
 }
 
-function renderServiceStack(env: ResolvedEnvironment, name: string, priority: number): StackDefinition {
+function renderServiceStack(env: ResolvedEnvironment, name: string, priority: number, testPriority: number | undefined): StackDefinition {
   const service = env.services[name]
   checkSecrets(env, name, service)
+  const blueGreen = service.deployment.strategy === 'blue-green'
+  const database = usesDatabase(env, service)
   const template = newTemplate(`${prefix(env)}: ECS service ${name}`)
   template.Parameters = {
     ImageUri: {Type: 'String', Description: `Image of ${name}, pinned by digest or immutable tag (a release changes only this)`},
@@ -132,7 +170,14 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
     VpcId: {Type: 'AWS::EC2::VPC::Id', Description: 'VPC of the target group'},
     PrivateSubnetIds: {Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets the tasks run in'},
     ServiceSecurityGroupId: {Type: 'AWS::EC2::SecurityGroup::Id', Description: 'Security group of the tasks'},
-    AssetsBucketArn: {Type: 'String', Description: 'Static assets bucket the task may read and write'},
+    // No assets bucket: only the release writes it, and CloudFront serves it; the tasks never touch it.
+    ...(database
+      ? {
+          DatabaseSecretArn: {Type: 'String', Description: 'Secrets Manager secret RDS manages (and rotates) for the database user'},
+          DatabaseHost: {Type: 'String', Description: 'Aurora writer endpoint'},
+          DatabasePort: {Type: 'String', Description: 'Aurora port'},
+        }
+      : {}),
   }
   const tags = tagList(env, {service: name})
   const resources: Record<string, CfnResource> = {
@@ -161,12 +206,18 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
           ArnLike: {'aws:SourceArn': {'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*'}},
           StringEquals: {'aws:SourceAccount': {Ref: 'AWS::AccountId'}},
         }),
-        Policies: [{PolicyName: 'task', PolicyDocument: policyDocument(taskStatements(service))}],
+        // The application gets nothing it does not use: without ECS Exec the role has no policy at all.
+        ...(taskStatements(service).length > 0 ? {Policies: [{PolicyName: 'task', PolicyDocument: policyDocument(taskStatements(service))}]} : {}),
         Tags: tags,
       },
     },
     TaskDefinition: {
       Type: 'AWS::ECS::TaskDefinition',
+      // A new image replaces the task definition; by default CloudFormation then deregisters the old
+      // revision (INACTIVE), leaving a rollback nothing to return to. Retained, every revision stays
+      // ACTIVE and `platform rollback` can point the service back at it.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Metadata: {'platform:description': `Task definition of ${name} (${service.cpu} CPU, ${service.memory} MiB)`},
       Properties: {
         Family: serviceName(env, name),
@@ -178,32 +229,11 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
         RuntimePlatform: {OperatingSystemFamily: 'LINUX', CpuArchitecture: service.architecture === 'arm64' ? 'ARM64' : 'X86_64'},
         ExecutionRoleArn: {'Fn::GetAtt': ['ExecutionRole', 'Arn']},
         TaskRoleArn: {'Fn::GetAtt': ['TaskRole', 'Arn']},
-        ContainerDefinitions: [containerDefinition(env, name, service)],
+        ContainerDefinitions: containerDefinitions(env, name, service),
         Tags: tags,
       },
     },
-    TargetGroup: {
-      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-      Metadata: {'platform:description': `Target group of ${name} (port ${service.port}, health ${service.healthCheck.path})`},
-      Properties: {
-        Name: targetGroupName(env, name),
-        TargetType: 'ip',
-        Protocol: 'HTTP',
-        ProtocolVersion: 'HTTP1',
-        Port: service.port,
-        VpcId: {Ref: 'VpcId'},
-        HealthCheckEnabled: true,
-        HealthCheckProtocol: 'HTTP',
-        HealthCheckPath: service.healthCheck.path,
-        HealthyThresholdCount: service.healthCheck.healthyThreshold,
-        UnhealthyThresholdCount: service.healthCheck.unhealthyThreshold,
-        HealthCheckTimeoutSeconds: service.healthCheck.timeoutSeconds,
-        HealthCheckIntervalSeconds: service.healthCheck.intervalSeconds,
-        Matcher: {HttpCode: service.healthCheck.matcher},
-        TargetGroupAttributes: targetGroupAttributes(service),
-        Tags: tags,
-      },
-    },
+    TargetGroup: targetGroup(env, name, service, targetGroupName(env, name), tags),
     ListenerRule: {
       Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
       Metadata: {'platform:description': `Route ${pathPatterns(service.path).join(', ')} to ${name} (priority ${priority})`},
@@ -211,17 +241,18 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
         ListenerArn: {Ref: 'ListenerArn'},
         Priority: priority,
         Conditions: [{Field: 'path-pattern', PathPatternConfig: {Values: pathPatterns(service.path)}}],
-        Actions: [{Type: 'forward', TargetGroupArn: {Ref: 'TargetGroup'}}],
+        Actions: [forwardAction(blueGreen)],
       },
     },
     Service: {
       Type: 'AWS::ECS::Service',
-      // ECS refuses a target group that no listener rule uses yet.
-      DependsOn: 'ListenerRule',
+      // ECS refuses a target group that no listener rule uses yet (a blue/green service Refs both rules instead).
+      ...(blueGreen ? {} : {DependsOn: 'ListenerRule'}),
       Metadata: {'platform:description': `ECS service ${serviceName(env, name)}`},
       Properties: ecsServiceProperties(env, name, service, tags),
     },
   }
+  if (blueGreen) Object.assign(resources, blueGreenResources(env, name, service, testPriority!, tags))
 
   if (service.autoscaling) {
     const scaling = service.autoscaling
@@ -275,42 +306,69 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
       VpcId: fromOutput(env, 'network', 'VpcId'),
       PrivateSubnetIds: fromOutput(env, 'network', 'PrivateSubnetIds'),
       ServiceSecurityGroupId: fromOutput(env, 'network', 'ServiceSecurityGroupId'),
-      AssetsBucketArn: fromOutput(env, 'storage', 'AssetsBucketArn'),
+      ...(database
+        ? {
+            DatabaseSecretArn: fromOutput(env, 'data', 'MasterSecretArn'),
+            DatabaseHost: fromOutput(env, 'data', 'ClusterEndpoint'),
+            DatabasePort: fromOutput(env, 'data', 'Port'),
+          }
+        : {}),
     },
     // The image lives in the registry stack's repository: it must exist before the first push and deploy.
     extraDependsOn,
   })
 }
 
+/** Config validation refuses an undeclared secret first; reaching one here is a bug. */
 function checkSecrets(env: ResolvedEnvironment, name: string, service: ServiceConfig): void {
-  const unknown = service.secrets.filter((secret) => !env.secrets.includes(secret))
-  if (unknown.length === 0) return
-  throw new ConfigError(
-    unknown.map((secret) => ({
-      file: 'platform.yaml',
-      line: 0,
-      column: 0,
-      path: `environments.${env.name}.services.${name}.secrets`,
-      message: `secret ${secret} is not declared in the environment's secrets`,
-      hint: `add ${secret} to secrets`,
-    })),
-  )
+  const needed = [...service.secrets, ...(env.monitoring.datadog.enabled ? [DATADOG_API_KEY_SECRET] : [])]
+  assertRenderable(needed.filter((secret) => !env.secrets.includes(secret)).map((secret) => `service ${name} reads secret ${secret}, which the environment does not declare`))
 }
 
-function containerDefinition(env: ResolvedEnvironment, name: string, service: ServiceConfig): Record<string, unknown> {
+/** Whether the service gets the database's connection (PG* variables and the managed secret). */
+export function usesDatabase(env: ResolvedEnvironment, service: ServiceConfig): boolean {
+  return env.database !== undefined && service.database
+}
+
+/**
+ * libpq's standard variables, which node-postgres reads too. User and password come from the
+ * secret RDS manages for the master user, by JSON key, resolved by the ECS agent at task start:
+ * RDS rotates that password every 7 days, and a task started after a rotation gets the new one
+ * (a pasted DATABASE_URL would break within a week). Running tasks keep the password they started
+ * with: a rotation does not end existing sessions, and new connections need a new task (the
+ * next release or scale-out) or an application that re-reads the secret.
+ */
+function databaseConnection(env: ResolvedEnvironment): {environment: Record<string, unknown>; secrets: Array<{Name: string; ValueFrom: unknown}>} {
+  return {
+    environment: {PGHOST: {Ref: 'DatabaseHost'}, PGPORT: {Ref: 'DatabasePort'}, PGDATABASE: env.database!.name},
+    secrets: [
+      {Name: 'PGPASSWORD', ValueFrom: {'Fn::Sub': '${DatabaseSecretArn}:password::'}},
+      {Name: 'PGUSER', ValueFrom: {'Fn::Sub': '${DatabaseSecretArn}:username::'}},
+    ],
+  }
+}
+
+function containerDefinitions(env: ResolvedEnvironment, name: string, service: ServiceConfig): Array<Record<string, unknown>> {
+  const datadog = env.monitoring.datadog.enabled
   // PORT tells Next.js and most Node servers where to listen, so the container matches the target
-  // group; DD_ENV/DD_SERVICE are Datadog's unified service tags, which the monitoring stack's monitor queries.
-  const datadog: Record<string, string> = env.monitoring.datadog.enabled ? {DD_ENV: env.name, DD_SERVICE: name} : {}
-  const environment: Record<string, string> = {PORT: String(service.port), ...datadog, ...service.environment}
+  // group; DD_ENV/DD_SERVICE are Datadog's unified service tags, which the monitoring stack's
+  // monitor queries, and the tracer sends to the sidecar on localhost (tasks share one network namespace).
+  const datadogEnvironment: Record<string, unknown> = datadog ? {DD_ENV: env.name, DD_SERVICE: name, DD_AGENT_HOST: 'localhost', DD_TRACE_AGENT_PORT: String(DATADOG_APM_PORT)} : {}
+  const database = usesDatabase(env, service) ? databaseConnection(env) : undefined
+  const environment: Record<string, unknown> = {PORT: String(service.port), ...datadogEnvironment, ...database?.environment, ...service.environment}
+  const secrets = [
+    // By ARN, resolved by the ECS agent at start: the value never appears in the template or the task definition.
+    ...service.secrets.map((secret) => ({Name: secret, ValueFrom: secretParameterArn(env, secret)})),
+    ...(database?.secrets ?? []).filter((entry) => !service.secrets.includes(entry.Name)),
+  ].sort((a, b) => (a.Name < b.Name ? -1 : 1))
   const container: Record<string, unknown> = {
     Name: name,
     Image: {Ref: 'ImageUri'},
     Essential: true,
+    // A hard limit per container, so the sidecar can never starve the application or the reverse.
+    Memory: service.memory - (datadog ? DATADOG_AGENT_MEMORY_MIB : 0),
     PortMappings: [{ContainerPort: service.port, Protocol: 'tcp'}],
-    LogConfiguration: {
-      LogDriver: 'awslogs',
-      Options: {'awslogs-group': {Ref: 'LogGroup'}, 'awslogs-region': {Ref: 'AWS::Region'}, 'awslogs-stream-prefix': name},
-    },
+    LogConfiguration: awsLogs(name),
     Environment: Object.keys(environment)
       .sort()
       .map((key) => ({Name: key, Value: environment[key]})),
@@ -319,13 +377,46 @@ function containerDefinition(env: ResolvedEnvironment, name: string, service: Se
     ReadonlyRootFilesystem: false,
     // No container health check: images need not ship curl; the ALB's target health check decides.
   }
-  if (service.secrets.length > 0) {
-    // By ARN, resolved by the ECS agent at start: the value never appears in the template or the task definition.
-    container.Secrets = [...service.secrets].sort().map((secret) => ({Name: secret, ValueFrom: secretParameterArn(env, secret)}))
-  }
+  if (secrets.length > 0) container.Secrets = secrets
   // ECS Exec runs the SSM agent inside the task; an init process reaps its child processes.
   if (service.execEnabled) container.LinuxParameters = {InitProcessEnabled: true}
-  return container
+  return datadog ? [container, datadogAgent(env, name)] : [container]
+}
+
+function awsLogs(streamPrefix: string): Record<string, unknown> {
+  return {
+    LogDriver: 'awslogs',
+    Options: {'awslogs-group': {Ref: 'LogGroup'}, 'awslogs-region': {Ref: 'AWS::Region'}, 'awslogs-stream-prefix': streamPrefix},
+  }
+}
+
+/**
+ * The Datadog Agent as a sidecar in Fargate mode: it reads the task's metrics from the ECS task
+ * metadata endpoint and receives the application's traces (APM) on localhost, so the API error-rate
+ * monitor has data. Not essential: an Agent that fails must not take the application down.
+ */
+function datadogAgent(env: ResolvedEnvironment, service: string): Record<string, unknown> {
+  const environment: Record<string, string> = {
+    ECS_FARGATE: 'true',
+    DD_SITE: env.monitoring.datadog.site,
+    DD_APM_ENABLED: 'true',
+    DD_APM_NON_LOCAL_TRAFFIC: 'true',
+    DD_ENV: env.name,
+    DD_SERVICE: service,
+  }
+  return {
+    Name: 'datadog-agent',
+    Image: DATADOG_AGENT_IMAGE,
+    Essential: false,
+    Memory: DATADOG_AGENT_MEMORY_MIB,
+    PortMappings: [{ContainerPort: DATADOG_APM_PORT, Protocol: 'tcp'}],
+    LogConfiguration: awsLogs('datadog-agent'),
+    Environment: Object.keys(environment)
+      .sort()
+      .map((key) => ({Name: key, Value: environment[key]})),
+    Secrets: [{Name: 'DD_API_KEY', ValueFrom: secretParameterArn(env, DATADOG_API_KEY_SECRET)}],
+    ReadonlyRootFilesystem: false,
+  }
 }
 
 function executionStatements(env: ResolvedEnvironment, name: string, service: ServiceConfig): PolicyStatement[] {
@@ -342,8 +433,10 @@ function executionStatements(env: ResolvedEnvironment, name: string, service: Se
   }
   // The log group ARN attribute ends in `:*`, which covers its streams.
   statements.push({Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: {'Fn::GetAtt': ['LogGroup', 'Arn']}})
-  if (service.secrets.length > 0) {
-    statements.push({Sid: 'ReadSecrets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: secretPathArn(env)})
+  const parameters = [...new Set([...service.secrets, ...(env.monitoring.datadog.enabled ? [DATADOG_API_KEY_SECRET] : [])])].sort()
+  if (parameters.length > 0) {
+    // Exactly the parameters this service's containers name, never the environment's whole path.
+    statements.push({Sid: 'ReadSecrets', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameters.map((secret) => secretParameterArn(env, secret))})
     statements.push({
       Sid: 'DecryptSecrets',
       Effect: 'Allow',
@@ -353,6 +446,10 @@ function executionStatements(env: ResolvedEnvironment, name: string, service: Se
       Resource: {'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*'},
       Condition: {StringEquals: {'kms:ViaService': {'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com'}}},
     })
+  }
+  if (usesDatabase(env, service)) {
+    // The RDS-managed secret is encrypted with the aws/secretsmanager key, which needs no grant here.
+    statements.push({Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: {Ref: 'DatabaseSecretArn'}})
   }
   return statements
 }
@@ -374,16 +471,13 @@ function taskStatements(service: ServiceConfig): PolicyStatement[] {
       {Sid: 'ExecFindLogGroup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: {'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*'}},
     )
   }
-  statements.push(
-    {Sid: 'ListAssets', Effect: 'Allow', Action: 's3:ListBucket', Resource: {Ref: 'AssetsBucketArn'}},
-    {Sid: 'ReadWriteAssets', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: {'Fn::Sub': '${AssetsBucketArn}/*'}},
-  )
   return statements
 }
 
 function targetGroupAttributes(service: ServiceConfig): Array<{Key: string; Value: string}> {
   const attributes = [
-    {Key: 'deregistration_delay.timeout_seconds', Value: String(DEREGISTRATION_DELAY_SECONDS)},
+    // ELB's default of 300 s holds every rolling deployment for five minutes per task set.
+    {Key: 'deregistration_delay.timeout_seconds', Value: String(service.deployment.deregistrationDelaySeconds)},
     {Key: 'stickiness.enabled', Value: String(service.stickiness.enabled)},
   ]
   if (service.stickiness.enabled) {
@@ -392,7 +486,98 @@ function targetGroupAttributes(service: ServiceConfig): Array<{Key: string; Valu
   return attributes
 }
 
+function targetGroup(env: ResolvedEnvironment, name: string, service: ServiceConfig, groupName: string, tags: unknown): CfnResource {
+  const hc = service.healthCheck
+  return {
+    Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    Metadata: {'platform:description': `Target group ${groupName} of ${name} (port ${service.port}, health ${hc.path})`},
+    Properties: {
+      Name: groupName,
+      TargetType: 'ip',
+      Protocol: 'HTTP',
+      ProtocolVersion: 'HTTP1',
+      Port: service.port,
+      VpcId: {Ref: 'VpcId'},
+      HealthCheckEnabled: true,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: hc.path,
+      // A new task takes healthyThreshold x interval to receive traffic: with the defaults
+      // (2 x 10 s) 20 s rather than ELB's 5 x 30 s.
+      HealthyThresholdCount: hc.healthyThreshold,
+      UnhealthyThresholdCount: hc.unhealthyThreshold,
+      HealthCheckTimeoutSeconds: hc.timeoutSeconds,
+      HealthCheckIntervalSeconds: hc.intervalSeconds,
+      Matcher: {HttpCode: hc.matcher},
+      TargetGroupAttributes: targetGroupAttributes(service),
+      Tags: tags,
+    },
+  }
+}
+
+/**
+ * A rolling service forwards to its one target group. A blue/green service forwards to both, the
+ * primary at weight 100 and the alternate at 0: ECS moves the weights at the traffic shift (and
+ * back on a rollback), so CloudFormation shows the rule as drifted after a blue/green release.
+ */
+function forwardAction(blueGreen: boolean): Record<string, unknown> {
+  if (!blueGreen) return {Type: 'forward', TargetGroupArn: {Ref: 'TargetGroup'}}
+  return {
+    Type: 'forward',
+    ForwardConfig: {
+      TargetGroups: [
+        {TargetGroupArn: {Ref: 'TargetGroup'}, Weight: 100},
+        {TargetGroupArn: {Ref: 'AlternateTargetGroup'}, Weight: 0},
+      ],
+    },
+  }
+}
+
+/**
+ * ECS native blue/green: the alternate target group the new tasks start behind, a test rule
+ * (the service's path plus the {@link BLUE_GREEN_TEST_HEADER} header) that reaches them before
+ * the shift, and the infrastructure role ECS uses to move the listener rules' weights.
+ */
+function blueGreenResources(env: ResolvedEnvironment, name: string, service: ServiceConfig, testPriority: number, tags: unknown): Record<string, CfnResource> {
+  return {
+    AlternateTargetGroup: targetGroup(env, name, service, alternateTargetGroupName(env, name), tags),
+    TestListenerRule: {
+      Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+      Metadata: {'platform:description': `Blue/green test route of ${name}: ${service.path} with header ${BLUE_GREEN_TEST_HEADER}: green`},
+      Properties: {
+        ListenerArn: {Ref: 'ListenerArn'},
+        Priority: testPriority,
+        Conditions: [
+          {Field: 'path-pattern', PathPatternConfig: {Values: pathPatterns(service.path)}},
+          {Field: 'http-header', HttpHeaderConfig: {HttpHeaderName: BLUE_GREEN_TEST_HEADER, Values: ['green']}},
+        ],
+        Actions: [forwardAction(true)],
+      },
+    },
+    InfrastructureRole: {
+      Type: 'AWS::IAM::Role',
+      Metadata: {'platform:description': `ECS infrastructure role of ${name} (moves traffic between blue and green)`},
+      Properties: {
+        Description: `${prefix(env)} ${name}: ECS shifts listener rule weights during blue/green deployments`,
+        AssumeRolePolicyDocument: assumeRolePolicy('ecs.amazonaws.com', {StringEquals: {'aws:SourceAccount': {Ref: 'AWS::AccountId'}}}),
+        ManagedPolicyArns: [{'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers'}],
+        Tags: tags,
+      },
+    },
+  }
+}
+
 function ecsServiceProperties(env: ResolvedEnvironment, name: string, service: ServiceConfig, tags: unknown): Record<string, unknown> {
+  const rollout = service.deployment
+  const blueGreen = rollout.strategy === 'blue-green'
+  const loadBalancer: Record<string, unknown> = {ContainerName: name, ContainerPort: service.port, TargetGroupArn: {Ref: 'TargetGroup'}}
+  if (blueGreen) {
+    loadBalancer.AdvancedConfiguration = {
+      AlternateTargetGroupArn: {Ref: 'AlternateTargetGroup'},
+      ProductionListenerRule: {Ref: 'ListenerRule'},
+      TestListenerRule: {Ref: 'TestListenerRule'},
+      RoleArn: {'Fn::GetAtt': ['InfrastructureRole', 'Arn']},
+    }
+  }
   const properties: Record<string, unknown> = {
     ServiceName: serviceName(env, name),
     Cluster: {Ref: 'ClusterName'},
@@ -402,25 +587,31 @@ function ecsServiceProperties(env: ResolvedEnvironment, name: string, service: S
     NetworkConfiguration: {
       AwsvpcConfiguration: {AssignPublicIp: 'DISABLED', Subnets: {Ref: 'PrivateSubnetIds'}, SecurityGroups: [{Ref: 'ServiceSecurityGroupId'}]},
     },
-    LoadBalancers: [{ContainerName: name, ContainerPort: service.port, TargetGroupArn: {Ref: 'TargetGroup'}}],
+    LoadBalancers: [loadBalancer],
     DeploymentController: {Type: 'ECS'},
     DeploymentConfiguration: {
-      // A release that cannot become healthy rolls back by itself instead of leaving CloudFormation waiting for hours.
-      DeploymentCircuitBreaker: {Enable: true, Rollback: true},
-      MinimumHealthyPercent: 100,
-      MaximumPercent: 200,
+      // A release that cannot become healthy rolls back by itself instead of leaving CloudFormation
+      // waiting for hours (and `platform deploy` reports the rollback as a failed release).
+      DeploymentCircuitBreaker: {Enable: rollout.circuitBreaker, Rollback: rollout.circuitBreaker},
+      ...(blueGreen
+        ? // The old tasks stay registered for the bake time: a rollback until then only moves traffic back.
+          {Strategy: 'BLUE_GREEN', BakeTimeInMinutes: rollout.bakeMinutes}
+        : // 100/200: every new task starts at once next to the old ones, and capacity never drops.
+          {MinimumHealthyPercent: rollout.minimumHealthyPercent, MaximumPercent: rollout.maximumPercent}),
     },
     // Time for a new task to start before failed ALB health checks count against it.
     HealthCheckGracePeriodSeconds: Math.max(60, service.healthCheck.intervalSeconds * service.healthCheck.healthyThreshold),
     EnableExecuteCommand: service.execEnabled,
     EnableECSManagedTags: true,
     PropagateTags: 'SERVICE',
+    // Created at the larger of desiredCount and the autoscaling minimum (initialDesiredCount). The
+    // value stays in the template even with autoscaling: CloudFormation sends DesiredCount to ECS
+    // only when the template's value changes, so a deploy that leaves it alone never resets a count
+    // autoscaling has raised. Changing desiredCount or autoscaling.min in platform.yaml does set the
+    // count once, at that deploy, which is what the change asks for.
+    DesiredCount: initialDesiredCount(service),
     Tags: tags,
   }
-  // With autoscaling the scalable target owns the task count: a DesiredCount in the template would
-  // reset it on every deploy (a scaled-out service dropping back mid-traffic). The first deploy starts
-  // one task and the scalable target's minimum raises it at once.
-  if (!service.autoscaling) properties.DesiredCount = service.desiredCount
   return properties
 }
 

@@ -174,10 +174,10 @@ describe('resolved environments', () => {
 
 describe('healthCheck shorthand', () => {
   it('merges with an object override from an environment', () => {
-    const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  services: {web: {image: nginx, port: 80, healthCheck: /health}}\nenvironments:\n  prod:\n    services: {web: {healthCheck: {intervalSeconds: 10}}}\n  dev: {}\n'
+    const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  services: {web: {image: nginx, port: 80, healthCheck: /health}}\nenvironments:\n  prod:\n    services: {web: {healthCheck: {intervalSeconds: 20}}}\n  dev: {}\n'
     const {config, issues} = parseConfig(text, 'p.yaml')
     expect(issues).toEqual([])
-    expect(config!.environments.prod.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 10, timeoutSeconds: 5})
-    expect(config!.environments.dev.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 30})
+    expect(config!.environments.prod.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 20, timeoutSeconds: 5})
+    expect(config!.environments.dev.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 10})
   })
 })

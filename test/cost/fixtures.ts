@@ -22,6 +22,7 @@ function service(port: number, path: string, dockerfile: string): ServiceConfig 
     execEnabled: true,
     assets: [],
     deployment: {strategy: 'rolling', bakeMinutes: 5, minimumHealthyPercent: 100, maximumPercent: 200, deregistrationDelaySeconds: 30, circuitBreaker: true},
+    database: true,
   }
 }
 

@@ -74,6 +74,7 @@ function designService(port: number, path: string, context: string): ServiceConf
     execEnabled: true,
     assets: [],
     deployment: {...deployment},
+    database: true,
   }
 }
 

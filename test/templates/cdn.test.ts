@@ -50,9 +50,9 @@ describe('renderCdnStack', () => {
     expect(prod.parameters.LoadBalancerDnsName).toBeUndefined()
   })
 
-  it('serves the static paths from the assets bucket through OAC with CachingOptimized', () => {
+  it("serves each service's assets prefix (what the release uploads) from the assets bucket through OAC with CachingOptimized", () => {
     expect(config(prod).CacheBehaviors).toEqual(
-      ['/_next/static/*', '/static/*'].map((PathPattern) => ({
+      ['/_next/static/*'].map((PathPattern) => ({
         PathPattern,
         TargetOriginId: 'assets',
         ViewerProtocolPolicy: 'redirect-to-https',
@@ -63,6 +63,11 @@ describe('renderCdnStack', () => {
       })),
     )
     expect(MANAGED_POLICIES.cachingOptimized).toBe('658327ea-f89d-4fab-a63d-7e88639e58f6')
+    // Extra cdn.staticPaths follow the services' prefixes, without duplicates.
+    const env = prodEnv({cdn: {...prodEnv().cdn, staticPaths: ['/static/*', '/_next/static/*']}})
+    env.services.web = {...env.services.web, assets: [{path: '/app/.next/static', prefix: '/_next/static'}]}
+    env.services.api = {...env.services.api, assets: [{path: '/srv/docs', prefix: '/api/docs'}]}
+    expect(config(renderCdnStack(env)).CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/docs/*', '/_next/static/*', '/static/*'])
     const assets = config(prod).Origins.find((o: any) => o.Id === 'assets')
     expect(assets).toEqual({
       Id: 'assets',

@@ -50,6 +50,14 @@ describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
     })
   })
 
+  it('exports PostgreSQL logs into a log group it creates first, with the environment retention (issue 10 item 12)', () => {
+    expect(resources.DatabaseLogGroup).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: {LogGroupName: '/aws/rds/cluster/bookmark-manager-prod-aurora/postgresql', RetentionInDays: prodEnv().monitoring.logRetentionDays},
+    })
+    expect(cluster.DependsOn).toBe('DatabaseLogGroup')
+  })
+
   it('forces TLS through the cluster parameter group of the major version family', () => {
     expect(resources.DatabaseClusterParameterGroup.Properties).toMatchObject({Family: 'aurora-postgresql17', Parameters: {'rds.force_ssl': '1'}})
     expect(cluster.Properties!.DBClusterParameterGroupName).toEqual({Ref: 'DatabaseClusterParameterGroup'})

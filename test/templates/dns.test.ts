@@ -1,7 +1,7 @@
 import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
-import {ConfigError} from '../../src/lib/errors.js'
+import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {CLOUDFRONT_HOSTED_ZONE_ID, renderDnsStack} from '../../src/templates/dns.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
@@ -67,7 +67,7 @@ describe('renderDnsStack', () => {
     const existing = renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))!
     expect(existing.parameters.HostedZoneId).toEqual({from: 'value', value: 'Z0123456789ABC'})
     expect(existing.dependsOn).not.toContain('bookmark-manager-prod-zone')
-    expect(() => renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(ConfigError)
+    expect(() => renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(RenderInvariantError)
   })
 
   it('renders nothing without a domain', () => {

@@ -2,7 +2,7 @@ import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
-import {ConfigError} from '../../src/lib/errors.js'
+import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {renderEdgeStack} from '../../src/templates/edge.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
@@ -45,16 +45,16 @@ describe('renderEdgeStack', () => {
     expect(prod.template.Resources.WebAcl.Properties!.Scope).toBe('CLOUDFRONT')
   })
 
-  it('issues a DNS-validated certificate for the domain and its subdomains in the hosted zone', () => {
+  it('issues a DNS-validated certificate for exactly the served names, one validation record each (issue 10 item 1)', () => {
     const certificate = prod.template.Resources.Certificate
     expect(certificate.Type).toBe('AWS::CertificateManager::Certificate')
     expect(certificate.Properties).toMatchObject({
       DomainName: 'example.com',
-      SubjectAlternativeNames: ['*.example.com'],
+      SubjectAlternativeNames: ['www.example.com'],
       ValidationMethod: 'DNS',
       DomainValidationOptions: [
         {DomainName: 'example.com', HostedZoneId: {Ref: 'HostedZoneId'}},
-        {DomainName: '*.example.com', HostedZoneId: {Ref: 'HostedZoneId'}},
+        {DomainName: 'www.example.com', HostedZoneId: {Ref: 'HostedZoneId'}},
       ],
     })
     expect(prod.template.Parameters!.HostedZoneId.Type).toBe('String')
@@ -62,21 +62,22 @@ describe('renderEdgeStack', () => {
     expect(prod.dependsOn).toEqual(['bookmark-manager-prod-zone'])
   })
 
-  it('adds aliases deeper than one label, which *.domain does not cover, to the certificate', () => {
+  it('lists a wildcard record whose base name is also covered without a validation option of its own: ACM gives both one CNAME', () => {
     const deep = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, records: ['www', '', '*', 'a.b', '*.app']}}))!
-    expect(deep.template.Resources.Certificate.Properties!.SubjectAlternativeNames).toEqual([
-      '*.bookmarks.example.com',
-      'a.b.bookmarks.example.com',
-      '*.app.bookmarks.example.com',
-    ])
-    expect((deep.template.Resources.Certificate.Properties!.DomainValidationOptions as unknown[]).length).toBe(4)
+    const properties = deep.template.Resources.Certificate.Properties!
+    expect(properties.SubjectAlternativeNames).toEqual(['www.bookmarks.example.com', '*.bookmarks.example.com', 'a.b.bookmarks.example.com', '*.app.bookmarks.example.com'])
+    const validated = (properties.DomainValidationOptions as Array<{DomainName: string}>).map((o) => o.DomainName)
+    expect(validated).toEqual(['bookmarks.example.com', 'www.bookmarks.example.com', 'a.b.bookmarks.example.com', '*.app.bookmarks.example.com'])
+    // No two options may produce the same validation record: `*.x` and `x` share one.
+    const recordOf = (name: string) => name.replace(/^\*\./, '')
+    expect(new Set(validated.map(recordOf)).size).toBe(validated.length)
   })
 
   it('takes an existing zone id as a value, and refuses a domain with neither zone nor id', () => {
     const existing = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))!
     expect(existing.parameters.HostedZoneId).toEqual({from: 'value', value: 'Z0123456789ABC'})
     expect(existing.dependsOn).toEqual([])
-    expect(() => renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(ConfigError)
+    expect(() => renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(RenderInvariantError)
   })
 
   it('outputs exactly CertificateArn and WebAclArn', () => {

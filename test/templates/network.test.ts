@@ -119,9 +119,15 @@ describe('network stack (design row 4 VPC, row 15 security groups)', () => {
 
   it('outputs exactly the contract names, lists comma-joined', () => {
     expect(Object.keys(stack.template.Outputs!).sort()).toEqual([
-      'AlbSecurityGroupId', 'DatabaseSecurityGroupId', 'PrivateSubnetIds', 'PublicSubnetIds', 'ServiceSecurityGroupId', 'VpcCidr', 'VpcId',
+      'AlbSecurityGroupId', 'DatabaseSecurityGroupId', 'NatPublicIps', 'PrivateSubnetIds', 'PublicSubnetIds', 'ServiceSecurityGroupId', 'VpcCidr', 'VpcId',
     ])
     expect(stack.template.Outputs!.PrivateSubnetIds.Value).toEqual({'Fn::Join': [',', [{Ref: 'PrivateSubnetA'}, {Ref: 'PrivateSubnetB'}]]})
+  })
+
+  it("exports the NAT gateways' public IPs for allow-lists such as MongoDB Atlas's (issue 10 item 12), and none without NAT", () => {
+    expect(stack.template.Outputs!.NatPublicIps.Value).toEqual({'Fn::Join': [',', [{Ref: 'NatEipA'}]]})
+    const noNat = renderNetworkStack(prodEnv({network: {...prodEnv().network, natGateways: 0, vpcEndpoints: ['s3', 'ecr', 'logs', 'ssm']}}))
+    expect(noNat.template.Outputs!.NatPublicIps).toBeUndefined()
   })
 
   it('uses explicit subnets from config when given', () => {

@@ -2,9 +2,9 @@ import {lintStacks as lint} from '../helpers/cfn-lint.js'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import type {ResolvedEnvironment, ServiceConfig} from '../../src/lib/config/types.js'
-import {ConfigError} from '../../src/lib/errors.js'
+import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {serializeTemplate} from '../../src/lib/stacks/serialize.js'
-import {DEFAULT_ROUTE_PRIORITY, renderServiceStacks, rulePriorities} from '../../src/templates/service.js'
+import {BLUE_GREEN_TEST_HEADER, DEFAULT_ROUTE_PRIORITY, renderServiceStacks, rulePriorities} from '../../src/templates/service.js'
 import type {CfnResource, StackDefinition} from '../../src/lib/stacks/types.js'
 import {manyServicesEnv, minimalEnv, prodEnv, ROOT_CONFIG, stagingEnv} from '../helpers/env.js'
 
@@ -23,7 +23,7 @@ function container(stack: StackDefinition): Record<string, any> {
 }
 
 function statements(stack: StackDefinition, role: 'ExecutionRole' | 'TaskRole'): Array<Record<string, any>> {
-  return props(stack, role).Policies.flatMap((p: any) => p.PolicyDocument.Statement)
+  return (props(stack, role).Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)
 }
 
 function withServices(services: Record<string, Partial<ServiceConfig>>): ResolvedEnvironment {
@@ -80,19 +80,57 @@ describe('renderServiceStacks', () => {
       expect(props(web, 'LogGroup')).toMatchObject({LogGroupName: '/ecs/bookmark-manager-prod/web', RetentionInDays: 30})
     })
 
-    it('sets the environment sorted by name, with PORT and the Datadog unified service tags', () => {
+    it('sets the environment sorted by name, with PORT, the Datadog tags and agent address, and the database address', () => {
       expect(container(api).Environment).toEqual([
+        {Name: 'DD_AGENT_HOST', Value: 'localhost'},
         {Name: 'DD_ENV', Value: 'prod'},
         {Name: 'DD_SERVICE', Value: 'api'},
+        {Name: 'DD_TRACE_AGENT_PORT', Value: '8126'},
         {Name: 'NODE_ENV', Value: 'production'},
+        {Name: 'PGDATABASE', Value: 'bookmarkdb'},
+        {Name: 'PGHOST', Value: {Ref: 'DatabaseHost'}},
+        {Name: 'PGPORT', Value: {Ref: 'DatabasePort'}},
         {Name: 'PORT', Value: '3001'},
       ])
       const noDatadog = renderServiceStacks(stagingEnv())[0]
-      expect(container(noDatadog).Environment.map((e: any) => e.Name)).toEqual(['NODE_ENV', 'PORT'])
+      expect(container(noDatadog).Environment.map((e: any) => e.Name)).toEqual(['NODE_ENV', 'PGDATABASE', 'PGHOST', 'PGPORT', 'PORT'])
+      const noDatabase = renderServiceStacks({...stagingEnv(), database: undefined})[0]
+      expect(container(noDatabase).Environment.map((e: any) => e.Name)).toEqual(['NODE_ENV', 'PORT'])
+      const optedOut = renderServiceStacks(withServices({api: {database: false}}))[0]
+      expect(container(optedOut).Environment.map((e: any) => e.Name)).not.toContain('PGHOST')
+      expect(optedOut.template.Parameters!.DatabaseSecretArn).toBeUndefined()
+    })
+
+    it('gives the services the RDS-managed secret by JSON key, so the weekly rotation never breaks their login (issue 10 item 5)', () => {
+      const secrets = container(api).Secrets as Array<{Name: string; ValueFrom: unknown}>
+      expect(secrets.filter((s) => s.Name.startsWith('PG'))).toEqual([
+        {Name: 'PGPASSWORD', ValueFrom: {'Fn::Sub': '${DatabaseSecretArn}:password::'}},
+        {Name: 'PGUSER', ValueFrom: {'Fn::Sub': '${DatabaseSecretArn}:username::'}},
+      ])
+      expect(api.parameters.DatabaseSecretArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-data', output: 'MasterSecretArn'})
+      expect(api.parameters.DatabaseHost).toEqual({from: 'output', stack: 'bookmark-manager-prod-data', output: 'ClusterEndpoint'})
+      expect(statements(api, 'ExecutionRole')).toContainEqual({Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: {Ref: 'DatabaseSecretArn'}})
+      // DATABASE_URL stays possible for those who set it.
+      expect(secrets.map((s) => s.Name)).toContain('DATABASE_URL')
+    })
+
+    it('runs the Datadog Agent as a non-essential Fargate sidecar with the API key from its secret (issue 10 item 10)', () => {
+      const definitions = props(api, 'TaskDefinition').ContainerDefinitions
+      expect(definitions.map((c: any) => c.Name)).toEqual(['api', 'datadog-agent'])
+      const agent = definitions[1]
+      expect(agent).toMatchObject({Image: 'public.ecr.aws/datadog/agent:7', Essential: false, Memory: 256, PortMappings: [{ContainerPort: 8126, Protocol: 'tcp'}]})
+      expect(agent.Environment).toEqual(expect.arrayContaining([{Name: 'ECS_FARGATE', Value: 'true'}, {Name: 'DD_APM_ENABLED', Value: 'true'}, {Name: 'DD_SITE', Value: 'datadoghq.com'}]))
+      expect(agent.Secrets).toEqual([{Name: 'DD_API_KEY', ValueFrom: {'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/bookmark-manager/prod/DATADOG_API_KEY'}}])
+      // Container memory limits add up to the task's memory.
+      expect(definitions[0].Memory + agent.Memory).toBe(1024)
+      // The web service does not list DATADOG_API_KEY itself, yet its agent may read it.
+      const webReads = statements(web, 'ExecutionRole').find((s) => s.Sid === 'ReadSecrets')!.Resource as unknown[]
+      expect(JSON.stringify(webReads)).toContain('/DATADOG_API_KEY')
+      expect(props(renderServiceStacks(stagingEnv())[0], 'TaskDefinition').ContainerDefinitions).toHaveLength(1)
     })
 
     it('injects secrets by the full SSM parameter ARN, never by value', () => {
-      expect(container(api).Secrets).toEqual(
+      expect(container(api).Secrets.filter((s: any) => !s.Name.startsWith('PG'))).toEqual(
         ['DATABASE_URL', 'DATADOG_API_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN'].map((name) => ({
           Name: name,
           ValueFrom: {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/bookmark-manager/prod/${name}`},
@@ -108,7 +146,8 @@ describe('renderServiceStacks', () => {
     })
 
     it('refuses a secret the environment does not declare', () => {
-      expect(() => renderServiceStacks(withServices({api: {secrets: ['NOT_DECLARED']}}))).toThrow(ConfigError)
+      // Validation reports it with its line first; a renderer that meets one anyway reports a bug.
+      expect(() => renderServiceStacks(withServices({api: {secrets: ['NOT_DECLARED']}}))).toThrow(RenderInvariantError)
     })
 
     it('leaves the root filesystem writable (Next.js writes .next/cache) and enables the init process for ECS Exec', () => {
@@ -124,6 +163,44 @@ describe('renderServiceStacks', () => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       })
+      const tuned = renderServiceStacks(withServices({api: {deployment: {...prodEnv().services.api.deployment, minimumHealthyPercent: 50, maximumPercent: 150, circuitBreaker: false, deregistrationDelaySeconds: 120}}}))[0]
+      expect(props(tuned, 'Service').DeploymentConfiguration).toEqual({DeploymentCircuitBreaker: {Enable: false, Rollback: false}, MinimumHealthyPercent: 50, MaximumPercent: 150})
+      expect(props(tuned, 'TargetGroup').TargetGroupAttributes[0]).toEqual({Key: 'deregistration_delay.timeout_seconds', Value: '120'})
+    })
+
+    it('keeps earlier task definition revisions ACTIVE for rollbacks (issue 9)', () => {
+      for (const stack of stacks) {
+        expect(stack.template.Resources.TaskDefinition).toMatchObject({DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain'})
+      }
+    })
+
+    it('renders ECS native blue/green: alternate target group, test rule, infrastructure role, bake time', () => {
+      const [bg] = renderServiceStacks(withServices({api: {deployment: {...prodEnv().services.api.deployment, strategy: 'blue-green', bakeMinutes: 10}}}))
+      const resources = bg.template.Resources
+      expect(props(bg, 'Service').DeploymentConfiguration).toEqual({DeploymentCircuitBreaker: {Enable: true, Rollback: true}, Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 10})
+      expect(props(bg, 'Service').LoadBalancers).toEqual([
+        {
+          ContainerName: 'api',
+          ContainerPort: 3001,
+          TargetGroupArn: {Ref: 'TargetGroup'},
+          AdvancedConfiguration: {
+            AlternateTargetGroupArn: {Ref: 'AlternateTargetGroup'},
+            ProductionListenerRule: {Ref: 'ListenerRule'},
+            TestListenerRule: {Ref: 'TestListenerRule'},
+            RoleArn: {'Fn::GetAtt': ['InfrastructureRole', 'Arn']},
+          },
+        },
+      ])
+      const weighted = {Type: 'forward', ForwardConfig: {TargetGroups: [{TargetGroupArn: {Ref: 'TargetGroup'}, Weight: 100}, {TargetGroupArn: {Ref: 'AlternateTargetGroup'}, Weight: 0}]}}
+      expect(props(bg, 'ListenerRule').Actions).toEqual([weighted])
+      expect(props(bg, 'TestListenerRule').Actions).toEqual([weighted])
+      expect(props(bg, 'TestListenerRule').Conditions).toContainEqual({Field: 'http-header', HttpHeaderConfig: {HttpHeaderName: BLUE_GREEN_TEST_HEADER, Values: ['green']}})
+      expect(props(bg, 'TestListenerRule').Priority).toBeLessThan(props(bg, 'ListenerRule').Priority)
+      expect(props(bg, 'AlternateTargetGroup').Name).not.toBe(props(bg, 'TargetGroup').Name)
+      expect(props(bg, 'AlternateTargetGroup').Name).toMatch(/-alt$/)
+      expect(props(bg, 'InfrastructureRole').ManagedPolicyArns).toEqual([{'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers'}])
+      expect(props(bg, 'InfrastructureRole').AssumeRolePolicyDocument.Statement[0].Principal).toEqual({Service: 'ecs.amazonaws.com'})
+      expect(resources.Service.DependsOn).toBeUndefined()
     })
 
     it('runs Fargate tasks in the private subnets without public IPs, with ECS Exec and tag propagation', () => {
@@ -140,10 +217,15 @@ describe('renderServiceStacks', () => {
       expect(web.template.Resources.Service.DependsOn).toBe('ListenerRule')
     })
 
-    it('leaves the task count to autoscaling when configured, and sets it otherwise', () => {
-      expect(props(web, 'Service').DesiredCount).toBeUndefined()
+    it('creates a service at the larger of desiredCount and the autoscaling minimum, never one task in production (issue 10 item 4)', () => {
+      expect(props(web, 'Service').DesiredCount).toBe(2)
       expect(props(renderServiceStacks(stagingEnv())[0], 'Service').DesiredCount).toBe(1)
       expect(props(renderServiceStacks(withServices({api: {autoscaling: undefined, desiredCount: 2}}))[0], 'Service').DesiredCount).toBe(2)
+      const scaling = prodEnv().services.api.autoscaling!
+      expect(props(renderServiceStacks(withServices({api: {desiredCount: 1, autoscaling: {...scaling, min: 3}}}))[0], 'Service').DesiredCount).toBe(3)
+      expect(props(renderServiceStacks(withServices({api: {desiredCount: 4, autoscaling: {...scaling, min: 3}}}))[0], 'Service').DesiredCount).toBe(4)
+      // The same config renders the same value, so CloudFormation never sends a reset to ECS.
+      expect(props(renderServiceStacks(prodEnv())[1], 'Service').DesiredCount).toBe(props(renderServiceStacks(prodEnv())[1], 'Service').DesiredCount)
     })
   })
 
@@ -216,13 +298,13 @@ describe('renderServiceStacks', () => {
     })
 
     it('refuses two services on one path, or on one explicit priority', () => {
-      expect(() => rulePriorities(withServices({a: {path: '/api/*'}, b: {path: '/api/*'}}))).toThrow(ConfigError)
-      expect(() => rulePriorities(withServices({a: {path: '/a/*', priority: 5}, b: {path: '/b/*', priority: 5}}))).toThrow(ConfigError)
+      expect(() => rulePriorities(withServices({a: {path: '/api/*'}, b: {path: '/api/*'}}))).toThrow(RenderInvariantError)
+      expect(() => rulePriorities(withServices({a: {path: '/a/*', priority: 5}, b: {path: '/b/*', priority: 5}}))).toThrow(RenderInvariantError)
     })
   })
 
   describe('IAM', () => {
-    it('lets the execution role pull only its own repository, write its own log group and read the env secrets', () => {
+    it("lets the execution role pull only its own repository, write its own log group and read only its own secrets (issue 10 item 9)", () => {
       const execution = statements(api, 'ExecutionRole')
       expect(execution).toEqual([
         {Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*'},
@@ -237,7 +319,9 @@ describe('renderServiceStacks', () => {
           Sid: 'ReadSecrets',
           Effect: 'Allow',
           Action: 'ssm:GetParameters',
-          Resource: {'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/bookmark-manager/prod/*'},
+          Resource: ['DATABASE_URL', 'DATADOG_API_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN'].map((name) => ({
+            'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/bookmark-manager/prod/${name}`,
+          })),
         },
         {
           Sid: 'DecryptSecrets',
@@ -246,7 +330,9 @@ describe('renderServiceStacks', () => {
           Resource: {'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*'},
           Condition: {StringEquals: {'kms:ViaService': {'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com'}}},
         },
+        {Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: {Ref: 'DatabaseSecretArn'}},
       ])
+      for (const stack of stacks) expect(serializeTemplate(stack.template)).not.toContain('parameter/bookmark-manager/prod/*')
       expect(props(api, 'ExecutionRole').AssumeRolePolicyDocument.Statement[0].Principal).toEqual({Service: 'ecs-tasks.amazonaws.com'})
     })
 
@@ -260,7 +346,7 @@ describe('renderServiceStacks', () => {
       expect(statements(publicImage, 'ExecutionRole').map((s) => s.Sid)).toEqual(['WriteLogs'])
     })
 
-    it('lets the task role open ECS Exec channels, log its sessions and use the assets bucket only', () => {
+    it('lets the task role open ECS Exec channels and log its sessions, and nothing else: only the release writes the assets bucket', () => {
       expect(statements(web, 'TaskRole')).toEqual([
         {
           Sid: 'EcsExec',
@@ -280,11 +366,10 @@ describe('renderServiceStacks', () => {
           Action: 'logs:DescribeLogGroups',
           Resource: {'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*'},
         },
-        {Sid: 'ListAssets', Effect: 'Allow', Action: 's3:ListBucket', Resource: {Ref: 'AssetsBucketArn'}},
-        {Sid: 'ReadWriteAssets', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: {'Fn::Sub': '${AssetsBucketArn}/*'}},
       ])
+      for (const stack of stacks) expect(serializeTemplate(stack.template)).not.toMatch(/s3:PutObject|s3:DeleteObject|AssetsBucket/)
       const noExec = renderServiceStacks(withServices({api: {execEnabled: false}}))[0]
-      expect(statements(noExec, 'TaskRole').map((s) => s.Sid)).toEqual(['ListAssets', 'ReadWriteAssets'])
+      expect(props(noExec, 'TaskRole').Policies).toBeUndefined()
       expect(props(noExec, 'Service').EnableExecuteCommand).toBe(false)
     })
 
@@ -340,7 +425,7 @@ describe('renderServiceStacks', () => {
       expect(Object.keys(web.template.Outputs!).sort()).toEqual(['LogGroupName', 'ServiceArn', 'ServiceName', 'TargetGroupArn', 'TargetGroupFullName', 'TaskDefinitionArn'])
     })
 
-    it('takes typed parameters from cluster, network and storage, and deploys after the registry', () => {
+    it('takes typed parameters from cluster, network and data, and deploys after the registry', () => {
       const types = Object.fromEntries(Object.entries(web.template.Parameters!).map(([name, p]) => [name, p.Type]))
       expect(types).toEqual({
         ImageUri: 'String',
@@ -349,15 +434,16 @@ describe('renderServiceStacks', () => {
         VpcId: 'AWS::EC2::VPC::Id',
         PrivateSubnetIds: 'List<AWS::EC2::Subnet::Id>',
         ServiceSecurityGroupId: 'AWS::EC2::SecurityGroup::Id',
-        AssetsBucketArn: 'String',
+        DatabaseSecretArn: 'String',
+        DatabaseHost: 'String',
+        DatabasePort: 'String',
       })
       expect(web.parameters.ListenerArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'ListenerArn'})
-      expect(web.parameters.AssetsBucketArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-storage', output: 'AssetsBucketArn'})
       expect(web.dependsOn).toEqual([
         'bookmark-manager-prod-cluster',
+        'bookmark-manager-prod-data',
         'bookmark-manager-prod-network',
         'bookmark-manager-prod-registry',
-        'bookmark-manager-prod-storage',
       ])
     })
 
@@ -382,6 +468,7 @@ describe('renderServiceStacks', () => {
       api: {architecture: 'arm64', autoscaling: undefined, execEnabled: false},
       worker: {path: '/jobs/*', build: undefined, image: '111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/worker:7', secrets: [], priority: 42},
     })
-    expect(await lint([...renderServiceStacks(variant), api, web])).toBe('')
+    const blueGreen = withServices({api: {deployment: {...prodEnv().services.api.deployment, strategy: 'blue-green'}}})
+    expect(await lint([...renderServiceStacks(variant), api, web, ...renderServiceStacks(blueGreen).map((s) => ({...s, name: `${s.name}-bg`}))])).toBe('')
   }, 120_000)
 })

@@ -361,6 +361,16 @@ function checkMisc(env: ResolvedEnvironment, report: Report): void {
   if (datadog.apiErrorRate.warning >= datadog.apiErrorRate.critical) {
     report(['monitoring', 'datadog', 'apiErrorRate', 'warning'], {message: `Datadog warning threshold ${datadog.apiErrorRate.warning}% must be below critical ${datadog.apiErrorRate.critical}%`, hint: 'e.g. warning: 3, critical: 5'})
   }
+  if (datadog.enabled) {
+    // The Agent sidecar of every task reads its API key from this secret, and reaches Datadog
+    // (and pulls its image from ECR Public) over the internet.
+    if (!env.secrets.includes('DATADOG_API_KEY')) {
+      report(['monitoring', 'datadog', 'enabled'], {message: 'Datadog is enabled but DATADOG_API_KEY is not among the secrets', hint: 'add DATADOG_API_KEY to secrets: [...] (the Agent sidecar reads its API key from it)'})
+    }
+    if (env.network.natGateways === 0) {
+      report(['monitoring', 'datadog', 'enabled'], {message: 'Datadog is enabled with natGateways: 0: the Agent sidecar cannot reach Datadog or pull its image', hint: 'set network.natGateways: 1, or disable Datadog'})
+    }
+  }
   if (env.domain && !env.dns.createZone && !env.dns.zoneId) {
     report(['dns', 'createZone'], {message: 'createZone is false but no zoneId is given', hint: 'set dns.zoneId to the existing hosted zone id, or createZone: true'})
   }

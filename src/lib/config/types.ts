@@ -62,7 +62,7 @@ export interface HealthCheckConfig {
   unhealthyThreshold: number
   /** @default 5 */
   timeoutSeconds: number
-  /** @default 30 */
+  /** @default 10 */
   intervalSeconds: number
   /** @default '200' */
   matcher: string
@@ -162,6 +162,8 @@ export interface ServiceConfig {
   /** Static files the release uploads to the assets bucket. @default [] */
   assets: StaticAssets[]
   deployment: DeploymentConfig
+  /** PG* variables and the RDS-managed secret, when the environment has a database. @default true */
+  database: boolean
 }
 
 export interface DatabaseConfig {
@@ -246,7 +248,7 @@ export interface MongoAtlasConfig {
 export interface CdnConfig {
   /** @default 'PriceClass_200' */
   priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All'
-  /** Path patterns served from the assets bucket. @default ['/_next/static/*', '/static/*'] */
+  /** More path patterns served from the assets bucket, besides every service's `assets` prefixes. @default [] */
   staticPaths: string[]
   /** Default TTL for static assets, seconds. @default 86400 */
   staticTtlSeconds: number

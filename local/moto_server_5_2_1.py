@@ -41,6 +41,7 @@ PATCHES: list[str] = [
     "termination_protection",
     "exports_after_update",
     "rds_engine_versions",
+    "vpc_dns_attributes",
     "ecs_steady_state",
     "ecs_deployments",
     "ecr_registry",

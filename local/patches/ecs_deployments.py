@@ -133,6 +133,11 @@ def install() -> None:
         store(backend)["revisions"][revision["serviceRevisionArn"]] = revision
         return revision
 
+    def service_event(service: Any, message: str) -> None:
+        """A DescribeServices event, newest first, the last 100 kept, worded as ECS words them."""
+        service.events.insert(0, {"id": str(mock_random.uuid4()), "createdAt": utcnow(), "message": f"(service {service.name}) {message}"})
+        del service.events[100:]
+
     def start_tasks(backend: Any, service: Any, rollout: dict[str, Any], task_definition_arn: str, count: int) -> None:
         import copy
 
@@ -147,6 +152,7 @@ def install() -> None:
             definition.network_mode = None
         backend.tasks.setdefault(cluster.name, {})
         now = utcnow()
+        started: list[str] = []
         for _ in range(count):
             task = ecs_models.Task(
                 cluster=cluster,
@@ -169,6 +175,9 @@ def install() -> None:
             for container in task.containers:
                 container.last_status = "PENDING"
             backend.tasks[cluster.name][task.task_arn] = task
+            started.append(task.id)
+        if started:
+            service_event(service, f"has started {len(started)} tasks: " + " ".join(f"(task {task_id})" for task_id in started) + ".")
 
     def stop_task(task: Any, reason: str, code: str, exit_code: int | None = None) -> None:
         now = utcnow()
@@ -290,11 +299,17 @@ def install() -> None:
         )
         service.deployments = [primary]
         refresh_counts(backend, service)
+        service_event(service, f"(deployment {primary['id']}) deployment completed.")
+        service_event(service, "has reached a steady state.")
 
     def stop_previous_tasks(backend: Any, service: Any, deployment_id: str) -> None:
+        stopped = []
         for task in service_tasks(backend, service):
             if task.desired_status == "RUNNING" and task.started_by != deployment_id:
                 stop_task(task, f"Scaling activity initiated by (deployment {deployment_id})", "ServiceSchedulerInitiated")
+                stopped.append(task.id)
+        if stopped:
+            service_event(service, f"has stopped {len(stopped)} running tasks: " + " ".join(f"(task {task_id})" for task_id in stopped) + ".")
 
     def roll_back(backend: Any, rollout: dict[str, Any], reason: str) -> None:
         service = rollout["service"]
@@ -351,6 +366,8 @@ def install() -> None:
             primary.update({"rolloutState": "COMPLETED", "rolloutStateReason": f"ECS deployment {primary['id']} completed.", "updatedAt": utcnow()})
             service.deployments = [primary]
             refresh_counts(backend, service)
+            service_event(service, f"(deployment {primary['id']}) deployment completed.")
+            service_event(service, "has reached a steady state.")
             return
         if status == "STOP_REQUESTED":
             finish(rollout, "STOPPED", rollout["statusReason"])
@@ -371,6 +388,7 @@ def install() -> None:
                 service.deployments[0].update(
                     {"rolloutState": "FAILED", "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start."}
                 )
+                service_event(service, f"(deployment {rollout['ecsDeploymentId']}) deployment failed: tasks failed to start.")
                 if rollback and rollout["sourceTaskDefinition"]:
                     roll_back(backend, rollout, "Service deployment rolled back because the circuit breaker threshold was exceeded.")
                 else:

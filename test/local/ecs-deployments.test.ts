@@ -152,6 +152,12 @@ describe('a rollout that succeeds', () => {
     const steady = await service()
     expect({running: steady.runningCount, pending: steady.pendingCount, taskDefinition: steady.taskDefinition}).toEqual({running: 2, pending: 0, taskDefinition: v2})
     expect(steady.deployments?.map((d) => [d.status, d.rolloutState, d.runningCount])).toEqual([['PRIMARY', 'COMPLETED', 2]])
+    // AND the service's events tell the rollout, newest first, in ECS's words
+    const messages = (steady.events ?? []).map((e) => e.message!)
+    expect(messages[0]).toBe('(service web) has reached a steady state.')
+    expect(messages[1]).toMatch(/^\(service web\) \(deployment ecs-svc\/\d+\) deployment completed\.$/)
+    expect(messages[2]).toMatch(/^\(service web\) has stopped 2 running tasks: \(task [\w-]+\) \(task [\w-]+\)\.$/)
+    expect(messages[3]).toMatch(/^\(service web\) has started 2 tasks: \(task [\w-]+\) \(task [\w-]+\)\.$/)
     const running = await serviceTasks()
     expect(running.map((t) => [t.lastStatus, t.taskDefinitionArn, t.group])).toEqual([
       ['RUNNING', v2, 'service:web'],
@@ -199,6 +205,7 @@ describe('a rollout that fails', () => {
     const after = await service()
     expect({taskDefinition: after.taskDefinition, running: after.runningCount}).toEqual({taskDefinition: v1, running: 2})
     expect(after.deployments?.map((d) => [d.status, d.rolloutState])).toEqual([['PRIMARY', 'COMPLETED']])
+    expect(after.events?.map((e) => e.message)).toContainEqual(expect.stringMatching(/^\(service web\) \(deployment ecs-svc\/\d+\) deployment failed: tasks failed to start\.$/))
     // AND the broken revision's tasks stopped with the container's exit
     const stopped = (await serviceTasks('STOPPED')).filter((t) => t.taskDefinitionArn === broken)
     expect(stopped).toHaveLength(4)

@@ -6,7 +6,7 @@ import type {StackDefinition} from '../stacks/types.js'
 import {clusterName} from '../../templates/cluster.js'
 import {prefix} from '../../templates/common.js'
 import {serviceName} from '../../templates/service.js'
-import type {AlarmSummary, StatusApi} from './aws.js'
+import type {AlarmSummary, ServiceSummary, StatusApi} from './aws.js'
 
 /**
  * Where releases are recorded: `releases/<8-digit number>.json` in the bootstrap stack's artifact
@@ -25,16 +25,11 @@ export interface StackStatus {
   terminationProtection?: boolean
 }
 
-export interface ServiceStatus {
+/** A service as ECS reports it (status NOT_DEPLOYED when ECS has no such service), with its deployed image. */
+export interface ServiceStatus extends Omit<ServiceSummary, 'name'> {
+  /** The service's name in platform.yaml. */
   name: string
   ecsService: string
-  /** NOT_DEPLOYED when ECS has no such service. */
-  status: string
-  running: number
-  desired: number
-  pending: number
-  taskDefinition?: string
-  rolloutState?: string
   image?: string
   /** `sha256:...` when the image is pinned by digest. */
   imageDigest?: string

@@ -1,20 +1,19 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {EXIT_CODES_HELP} from '../lib/errors.js'
 import {createLogsApi, formatLogEvent, literalPattern, parseSince, readLogs, serviceLogGroup} from '../lib/logs/logs.js'
 
-export default class Logs extends Command {
+export default class Logs extends PlatformCommand {
   static override summary = 'Print a service\'s CloudWatch logs, every task interleaved in time order; --follow keeps printing like tail -f.'
   static override description = `Reads the service's log group (/ecs/<project>-<env>/<service>) from --since (a duration such as 15m, 1h, 2d, or an ISO 8601 time; default 1h). --filter keeps only events that contain TEXT literally. --follow polls for new events until Ctrl-C.
 
-Each line is the time (UTC), the first 8 characters of the task id, and the message. --json prints one JSON object per event and line: {timestamp, time, stream, message}.
-
-EXIT CODES
-${EXIT_CODES_HELP}`
+Each line is the time (UTC), the first 8 characters of the task id, and the message. --json prints one JSON object per event and line: {timestamp, time, stream, message}.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod api', '<%= config.bin %> <%= command.id %> prod web --since 15m --follow', '<%= config.bin %> <%= command.id %> prod api --filter ERROR --since 2d --json']
+
+  static override jsonLines = true
 
   static override args = {
     env: Args.string({description: 'Environment name from platform.yaml.', required: true}),

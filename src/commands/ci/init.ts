@@ -37,9 +37,9 @@ The role's ARN is read from the bootstrap stack's DeployRoleArn output; when it 
         dir: flags.dir,
         force: flags.force,
         readRole: clients ? (env) => readDeployRole(clients, env) : undefined,
-        warn: (m) => process.stderr.write(`warning: ${m}\n`),
+        warn: (m) => this.out.warn(m),
       })
-      this.logToStderr(`Wrote ${result.file} (${result.environments.map((e) => `${e.name} on ${e.branch}`).join(', ')}).`)
+      this.out.progress(`Wrote ${result.file} (${result.environments.map((e) => `${e.name} on ${e.branch}`).join(', ')}).`)
       return result
     } finally {
       clients?.destroy()

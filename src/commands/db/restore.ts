@@ -40,12 +40,12 @@ export default class DbRestore extends PlatformCommand {
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await restoreDatabase(env, createDbApi(clients, region), {snapshot: flags.snapshot, toTime: flags['to-time'], target: flags.target}, realWaiting({pollMs: flags['poll-interval'], timeoutMs: RESTORE_TIMEOUT_MS}))
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`)
+      for (const w of result.warnings) this.out.warn(w)
       if (!this.jsonEnabled()) {
-        this.log(`Restored ${result.source.snapshot ?? `${result.source.cluster} as of ${result.source.time}`} into ${result.cluster} in ${formatDuration(result.seconds)}.`)
-        this.log(`Writer endpoint: ${result.endpoint ?? '-'}:${result.port ?? '-'}`)
-        this.log('\nSwitch-over (nothing below was done for you):')
-        result.switchOver.forEach((step, i) => this.log(`  ${i + 1}. ${step}`))
+        this.out.result(`Restored ${result.source.snapshot ?? `${result.source.cluster} as of ${result.source.time}`} into ${result.cluster} in ${formatDuration(result.seconds)}.`)
+        this.out.result(`Writer endpoint: ${result.endpoint ?? '-'}:${result.port ?? '-'}`)
+        this.out.result('\nSwitch-over (nothing below was done for you):')
+        result.switchOver.forEach((step, i) => this.out.result(`  ${i + 1}. ${step}`))
       }
       return result
     } finally {

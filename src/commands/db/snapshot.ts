@@ -30,8 +30,8 @@ export default class DbSnapshot extends PlatformCommand {
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await snapshotDatabase(env, createDbApi(clients, region), realWaiting({pollMs: flags['poll-interval'], timeoutMs: 3_600_000}), {wait: flags.wait})
-      this.logToStderr(`Snapshot ${result.snapshot} of ${result.cluster}: ${result.status} in ${result.seconds.toFixed(1)} s.`)
-      if (!this.jsonEnabled()) this.log(result.snapshot)
+      this.out.progress(`Snapshot ${result.snapshot} of ${result.cluster}: ${result.status} in ${result.seconds.toFixed(1)} s.`)
+      this.out.result(result.snapshot)
       return result
     } finally {
       clients.destroy()

@@ -25,7 +25,7 @@ export default class DbSnapshots extends PlatformCommand {
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await listDatabaseSnapshots(env, createDbApi(clients, region))
-      if (!this.jsonEnabled()) this.log(formatSnapshots(result))
+      this.out.result(formatSnapshots(result))
       return result
     } finally {
       clients.destroy()

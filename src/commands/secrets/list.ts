@@ -25,7 +25,7 @@ export default class SecretsList extends PlatformCommand {
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await listSecrets(env, createSecretStore(clients, region))
-      if (!this.jsonEnabled()) this.log(formatSecretList(result))
+      this.out.result(formatSecretList(result))
       return result
     } finally {
       clients.destroy()

@@ -38,7 +38,7 @@ Services read their secrets when their tasks start: deploy (or restart) a servic
     try {
       const result = await setSecret(env, args.name, value, createSecretStore(clients, region))
       const users = result.services.length > 0 ? ` Deploy ${result.services.join(', ')} for ${result.services.length === 1 ? 'it' : 'them'} to read it.` : ''
-      this.logToStderr(`Set ${result.parameter} (version ${result.version}).${users}`)
+      this.out.progress(`Set ${result.parameter} (version ${result.version}).${users}`)
       return result
     } finally {
       clients.destroy()

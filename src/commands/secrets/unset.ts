@@ -36,7 +36,7 @@ export default class SecretsUnset extends PlatformCommand {
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await unsetSecret(env, args.name, createSecretStore(clients, region))
-      this.logToStderr(`Deleted ${result.parameter}.`)
+      this.out.progress(`Deleted ${result.parameter}.`)
       return result
     } finally {
       clients.destroy()

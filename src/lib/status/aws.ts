@@ -1,5 +1,6 @@
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
+import {createS3ReleaseStore, listReleases, type ReleaseRecord} from '../release/history.js'
 
 export interface StackSummary {
   name: string
@@ -38,10 +39,8 @@ export interface StatusApi {
   services(region: string, cluster: string, names: string[]): Promise<ServiceSummary[]>
   /** Alarms whose name starts with `prefix` and that are in ALARM now. */
   alarmsInAlarm(region: string, prefix: string): Promise<AlarmSummary[]>
-  /** An S3 object's text, or undefined when there is none. */
-  getObject(region: string, bucket: string, key: string): Promise<string | undefined>
-  /** Keys under a prefix, all pages. */
-  listKeys(region: string, bucket: string, prefix: string): Promise<string[]>
+  /** The newest record of the release history in the bootstrap bucket, if any. */
+  latestRelease(region: string, bucket: string): Promise<ReleaseRecord | undefined>
 }
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
@@ -121,30 +120,10 @@ export function createStatusApi(clients: AwsClients): StatusApi {
         } while (token)
         return found
       }),
-    getObject: (region, bucket, key) =>
+    latestRelease: (region, bucket) =>
       guarded(async () => {
-        const {GetObjectCommand} = await import('@aws-sdk/client-s3')
-        const s3 = await clients.s3(region)
-        try {
-          const out = await s3.send(new GetObjectCommand({Bucket: bucket, Key: key}))
-          return await out.Body?.transformToString()
-        } catch (error) {
-          if ((error as {name?: string}).name === 'NoSuchKey') return undefined
-          throw error
-        }
-      }),
-    listKeys: (region, bucket, prefix) =>
-      guarded(async () => {
-        const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
-        const s3 = await clients.s3(region)
-        const keys: string[] = []
-        let token: string | undefined
-        do {
-          const out = await s3.send(new ListObjectsV2Command({Bucket: bucket, Prefix: prefix, ContinuationToken: token}))
-          keys.push(...(out.Contents ?? []).map((c) => c.Key!).filter(Boolean))
-          token = out.NextContinuationToken
-        } while (token)
-        return keys
+        const [record] = await listReleases(createS3ReleaseStore(await clients.s3(region), bucket), 1)
+        return record
       }),
   }
 }

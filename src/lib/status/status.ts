@@ -8,12 +8,6 @@ import {prefix} from '../../templates/common.js'
 import {serviceName} from '../../templates/service.js'
 import type {AlarmSummary, ServiceSummary, StatusApi} from './aws.js'
 
-/**
- * Where releases are recorded: `releases/<8-digit number>.json` in the bootstrap stack's artifact
- * bucket, one JSON record per release (the release history's layout).
- */
-const RELEASES_PREFIX = 'releases/'
-
 export interface StackStatus {
   part: string
   name: string
@@ -75,13 +69,8 @@ function digestOf(image: string | undefined): string | undefined {
 }
 
 async function latestRelease(api: StatusApi, region: string, bucket: string | undefined): Promise<ReleaseStatus | null> {
-  if (!bucket) return null
-  const keys = (await api.listKeys(region, bucket, RELEASES_PREFIX)).filter((k) => /\d+\.json$/.test(k))
-  const newest = keys.sort((a, b) => Number(/(\d+)\.json$/.exec(b)![1]) - Number(/(\d+)\.json$/.exec(a)![1]))[0]
-  if (!newest) return null
-  const text = await api.getObject(region, bucket, newest)
-  if (!text) return null
-  const record = JSON.parse(text) as {id: string; outcome?: string; description?: string; startedAt?: string; endedAt?: string; git?: {commit?: string}}
+  const record = bucket ? await api.latestRelease(region, bucket) : undefined
+  if (!record) return null
   return {id: record.id, outcome: record.outcome, description: record.description, startedAt: record.startedAt, endedAt: record.endedAt, commit: record.git?.commit}
 }
 

@@ -114,6 +114,8 @@ export function createStatusApi(clients: AwsClients): StatusApi {
         do {
           const out = await cw.send(new DescribeAlarmsCommand({AlarmNamePrefix: prefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken: token}))
           for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
+            // StateValue asks AWS for ALARM only; checked again so the report can never say otherwise.
+            if (a.StateValue !== 'ALARM') continue
             found.push({name: a.AlarmName!, state: a.StateValue ?? 'ALARM', reason: a.StateReason, since: iso(a.StateUpdatedTimestamp)})
           }
           token = out.NextToken

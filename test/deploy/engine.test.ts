@@ -328,6 +328,18 @@ describe('idempotency and AWS call failures', () => {
   })
 })
 
+describe('stack status', () => {
+  it('reports a stack left in REVIEW_IN_PROGRESS (a create change set never executed) as created, not updated', async () => {
+    const aws = new FakeAws()
+    tokyo(aws).seedStack({name: 'app-prod-network', status: 'REVIEW_IN_PROGRESS', template: {Resources: {}}})
+    const {promise, events} = deploy(aws)
+    const result = await promise
+    expect(result.stacks.find((s) => s.part === 'network')).toMatchObject({action: 'create', outcome: 'created'})
+    expect(events).toContainEqual(expect.objectContaining({type: 'stack', stack: 'app-prod-network', phase: 'executing', message: 'creating'}))
+    expect(tokyo(aws).stack('app-prod-network')?.status).toBe('CREATE_COMPLETE')
+  })
+})
+
 describe('preflight', () => {
   const withDb = {...env, database: {engine: 'aurora-postgresql', version: '17.2'} as never, services: {web: {secrets: ['DATABASE_URL']} as never}}
   const stacks = () => [...sampleStacks(), stack('svc-web', {parameters: {ImageUri: {from: 'value', value: 'x'}}})]

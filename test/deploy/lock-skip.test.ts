@@ -3,7 +3,8 @@ import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {acquireDeployLock} from '../../src/lib/deploy/lock.js'
-import {decideSkip, isHealthyStatus, listItems} from '../../src/lib/deploy/skip.js'
+import {decideSkip, listItems} from '../../src/lib/deploy/skip.js'
+import {isSettled} from '../../src/lib/deploy/stack-status.js'
 import type {DeployedStack} from '../../src/lib/aws/cloudformation.js'
 import {stack} from './stacks.js'
 
@@ -62,10 +63,10 @@ describe('decideSkip', () => {
 
   it('never skips a stack in a failed or unfinished state', () => {
     for (const status of ['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'REVIEW_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'CREATE_FAILED']) {
-      expect(isHealthyStatus(status)).toBe(false)
+      expect(isSettled(status)).toBe(false)
       expect(decideSkip(def, {...deployed, status}, template, params).skip).toBe(false)
     }
-    for (const status of ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE']) expect(isHealthyStatus(status)).toBe(true)
+    for (const status of ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE']) expect(isSettled(status)).toBe(true)
   })
 })
 

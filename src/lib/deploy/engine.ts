@@ -9,7 +9,8 @@ import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
 import {changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
 import {decideSkip, effectiveParameters, listItems, type ResolvedParameters} from './skip.js'
-import {isStackEvent, isTerminalStatus, StackEventPoller} from './stack-events.js'
+import {isStackEvent, StackEventPoller} from './stack-events.js'
+import {hasNoDeployedTemplate, isBlocked, isBusy, isFailedOutcome, isTerminal, REVIEW, ROLLBACK_STUCK, ROLLED_BACK_CREATE, ROLLED_BACK_UPDATE} from './stack-status.js'
 import type {DeployAws, DeployEvent, EventSink, ParameterChange, StackAction, StackPhase, StackPlan} from './types.js'
 import {runWorkGraph, type WorkNode} from './work-graph.js'
 
@@ -90,8 +91,6 @@ interface Prepared {
   result: StackResult
 }
 
-const FAILED_TERMINAL = new Set(['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED'])
-const REFUSED_STATUSES = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED', 'ROLLBACK_FAILED', 'IMPORT_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS_FAILED'])
 
 /**
  * The AWS messages for "nothing to change": a change set FAILS with the first, an UpdateStack
@@ -193,7 +192,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       const selected = selectedNames.has(name)
       try {
         deployed = await cfn.describeStack(name)
-        const readTemplate = selected && deployed && deployed.status !== 'REVIEW_IN_PROGRESS' && deployed.status !== 'ROLLBACK_COMPLETE'
+        const readTemplate = selected && deployed && !hasNoDeployedTemplate(deployed.status)
         deployedTemplate = readTemplate ? parseTemplate(await cfn.getTemplate(name)) : undefined
       } catch (error) {
         throw asStackFailure(error, name)
@@ -278,13 +277,13 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   async function planStack(p: Prepared, parameters: ResolvedParameters, unresolved: string[]): Promise<void> {
     const {def, deployed} = p
     const status = deployed?.status
-    if (status && status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
+    if (status && isBusy(status)) {
       setAction(p, 'attach', `${status}: another operation is running; the deploy waits for it`)
       p.plan.changes = predictChanges(p.deployedTemplate, def.template)
       p.plan.source = 'template'
       return
     }
-    if (status && REFUSED_STATUSES.has(status)) {
+    if (status && isBlocked(status)) {
       throw new DeployFailedError(`${def.name} is in ${status}${deployed?.statusReason ? ` (${deployed.statusReason})` : ''} and cannot be deployed.`, [], {
         code: 'STACK_BLOCKED',
         suggestions: [status === 'DELETE_FAILED' ? 'Finish the deletion (retain the failing resources) in the console or with `aws cloudformation delete-stack --retain-resources`.' : 'Look at its events: `aws cloudformation describe-stack-events --stack-name ' + def.name + '`.'],
@@ -292,8 +291,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     }
     const effective = effectiveParameters(def.template, parameters, deployed)
     p.plan.parameterChanges = parameterChanges(deployed?.parameters ?? {}, effective, def.template)
-    if (!deployed || status === 'REVIEW_IN_PROGRESS' || status === 'ROLLBACK_COMPLETE' || status === 'UPDATE_ROLLBACK_FAILED') {
-      const action: StackAction = status === 'ROLLBACK_COMPLETE' ? 'recreate' : status === 'UPDATE_ROLLBACK_FAILED' ? 'recover' : 'create'
+    if (!deployed || hasNoDeployedTemplate(status) || status === ROLLBACK_STUCK) {
+      const action: StackAction = status === ROLLED_BACK_CREATE ? 'recreate' : status === ROLLBACK_STUCK ? 'recover' : 'create'
       const why =
         action === 'recreate'
           ? 'ROLLBACK_COMPLETE after a failed first create: it holds nothing; it is deleted and created again'
@@ -341,7 +340,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
 
   async function createChangeSet(p: Prepared, parameters: ResolvedParameters): Promise<{id: string; stackId: string; changes: ResourceChange[]} | undefined> {
     const {def, cfn} = p
-    const exists = p.deployed && p.deployed.status !== 'REVIEW_IN_PROGRESS'
+    const exists = p.deployed && p.deployed.status !== REVIEW
     if (p.deployed) await deleteStaleChangeSets(p)
     const body = serializeTemplate(def.template)
     let templateUrl: string | undefined
@@ -526,16 +525,16 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     emit(stackEvent(p, 'waiting'))
     let deployed = p.deployed
     // Another operation holds the stack: show its events and wait for it, then decide again.
-    if (deployed && deployed.status.endsWith('_IN_PROGRESS') && deployed.status !== 'REVIEW_IN_PROGRESS') {
+    if (deployed && isBusy(deployed.status)) {
       const poller = new StackEventPoller(cfn, deployed.stackId)
       const holder = await describeHolder(poller)
       emit(stackEvent(p, 'attaching', `${deployed.status}${holder ? ` started by ${holder}` : ''}: waiting for it to finish`))
       deployed = await waitForStack(p, poller, deployed.stackId, 'attach')
       p.deployed = deployed
-      if (deployed && REFUSED_STATUSES.has(deployed.status)) throw new DeployFailedError(`${def.name} ended in ${deployed.status}.`, [], {code: 'STACK_BLOCKED'})
-      p.deployedTemplate = deployed && deployed.status !== 'ROLLBACK_COMPLETE' ? parseTemplate(await cfn.getTemplate(def.name)) : undefined
+      if (deployed && isBlocked(deployed.status)) throw new DeployFailedError(`${def.name} ended in ${deployed.status}.`, [], {code: 'STACK_BLOCKED'})
+      p.deployedTemplate = deployed && !hasNoDeployedTemplate(deployed.status) ? parseTemplate(await cfn.getTemplate(def.name)) : undefined
     }
-    if (deployed?.status === 'ROLLBACK_COMPLETE') {
+    if (deployed?.status === ROLLED_BACK_CREATE) {
       emit(stackEvent(p, 'deleting', 'ROLLBACK_COMPLETE after a failed create: deleting it to create it again'))
       const poller = new StackEventPoller(cfn, deployed.stackId)
       await poller.prime()
@@ -548,14 +547,14 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       p.deployed = undefined
       p.deployedTemplate = undefined
     }
-    if (deployed?.status === 'UPDATE_ROLLBACK_FAILED') {
+    if (deployed?.status === ROLLBACK_STUCK) {
       const skip = (options.skipResources ?? []).flatMap((r) => (r.includes('.') ? (r.startsWith(`${def.name}.`) || r.startsWith(`${def.part}.`) ? [r.slice(r.indexOf('.') + 1)] : []) : [r]))
       emit(stackEvent(p, 'recovering', `UPDATE_ROLLBACK_FAILED: continuing the rollback${skip.length > 0 ? ` skipping ${skip.join(', ')}` : ''}`))
       const poller = new StackEventPoller(cfn, deployed.stackId)
       await poller.prime()
       await cfn.continueUpdateRollback(def.name, skip, operationToken(token, def.name, 'recover'))
       deployed = await waitForStack(p, poller, deployed.stackId, 'recover')
-      if (deployed?.status !== 'UPDATE_ROLLBACK_COMPLETE') {
+      if (deployed?.status !== ROLLED_BACK_UPDATE) {
         throw new DeployFailedError(`${def.name}: continue-update-rollback ended in ${deployed?.status}.`, collectFailures(def.name, poller.failures), {
           code: 'ROLLBACK_FAILED',
           suggestions: [`Skip the resources that cannot roll back: --skip-resources ${poller.failures.map((f) => `${def.part}.${f.LogicalResourceId}`).join(' --skip-resources ')}`],
@@ -614,7 +613,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       await cfn.deleteChangeSet(changeSet.id).catch(() => undefined)
       throw new AbortedError('Interrupted before execution.')
     }
-    const creating = !p.deployed
+    // A stack in REVIEW_IN_PROGRESS exists only as a never-executed change set: executing it creates it.
+    const creating = !p.deployed || p.deployed.status === REVIEW
     const poller = new StackEventPoller(cfn, changeSet.stackId)
     await poller.prime()
     emit(stackEvent(p, 'executing', creating ? 'creating' : 'updating'))
@@ -629,10 +629,10 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     }
     emit({type: 'change-set', stack: def.name, changeSetId: changeSet.id, action: 'executed'})
     const final = await waitForStack(p, poller, changeSet.stackId, creating ? 'create' : 'update')
-    if (!final || FAILED_TERMINAL.has(final.status)) {
+    if (!final || isFailedOutcome(final.status)) {
       throw new DeployFailedError(`${def.name} ${creating ? 'create' : 'update'} failed and was rolled back (${final?.status ?? 'deleted'}).`, collectFailures(def.name, poller.failures, final?.statusReason))
     }
-    if (options.signal?.aborted && !isTerminalStatus(final.status)) throw new AbortedError(`Interrupted; ${def.name} is ${final.status}.`)
+    if (options.signal?.aborted && !isTerminal(final.status)) throw new AbortedError(`Interrupted; ${def.name} is ${final.status}.`)
     p.deployed = final
     outputs.set(def.name, final.outputs)
     await setTerminationProtection(p)
@@ -664,7 +664,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       let terminalSeen = false
       for (const event of events) {
         if (isStackEvent(event)) {
-          if (event.ResourceStatus && isTerminalStatus(event.ResourceStatus)) terminalSeen = true
+          if (event.ResourceStatus && isTerminal(event.ResourceStatus)) terminalSeen = true
           continue
         }
         emitResource(p, event)
@@ -672,7 +672,12 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       if (terminalSeen || i % 5 === 4) {
         const state = await p.cfn.describeStack(stackId)
         if (!state) return undefined
-        if (isTerminalStatus(state.status)) return state
+        if (isTerminal(state.status)) {
+          // Events written between the last poll and the terminal status (the last failure
+          // reasons among them) are read before returning, so none is lost from the report.
+          for (const event of await poller.poll()) if (!isStackEvent(event)) emitResource(p, event)
+          return state
+        }
       }
       if (options.signal?.aborted && !cancelled) {
         cancelled = true
@@ -787,7 +792,7 @@ function resolveParameters(p: Prepared, images: Record<string, string>, outputs:
       if (value === undefined) unresolved.push(`${source.stack}.${source.output}`)
       else parameters[name] = {value}
     } else if (images[source.service]) parameters[name] = {value: images[source.service]}
-    else if (p.deployed?.parameters[name] !== undefined && p.deployed.status !== 'ROLLBACK_COMPLETE' && p.deployed.status !== 'REVIEW_IN_PROGRESS') {
+    else if (p.deployed?.parameters[name] !== undefined && !hasNoDeployedTemplate(p.deployed.status)) {
       parameters[name] = {usePrevious: true}
     } else imageMissing.push(source.service)
   }

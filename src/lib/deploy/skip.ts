@@ -1,6 +1,7 @@
 import {isDeepStrictEqual} from 'node:util'
 import type {DeployedStack} from '../aws/cloudformation.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
+import {isSettled} from './stack-status.js'
 
 /** A parameter as submitted: a value, or "keep the deployed one" (UsePreviousValue). */
 export interface ResolvedParameter {
@@ -9,14 +10,6 @@ export interface ResolvedParameter {
 }
 
 export type ResolvedParameters = Record<string, ResolvedParameter>
-
-/**
- * Statuses a stack can be skipped in. ROLLBACK_COMPLETE (a failed first create: the stack is
- * empty), *_FAILED and REVIEW_IN_PROGRESS (never executed) hold nothing worth comparing against.
- */
-export function isHealthyStatus(status: string): boolean {
-  return status.endsWith('_COMPLETE') && status !== 'ROLLBACK_COMPLETE' && status !== 'DELETE_COMPLETE' && !status.includes('FAILED')
-}
 
 /** The parameters the stack would run with: submitted values, else template defaults. */
 export function effectiveParameters(template: CfnTemplate, resolved: ResolvedParameters, deployed?: DeployedStack): Record<string, string | undefined> {
@@ -42,7 +35,7 @@ export interface SkipDecision {
 export function decideSkip(def: StackDefinition, deployed: DeployedStack | undefined, deployedTemplate: unknown, resolved: ResolvedParameters, force = false): SkipDecision {
   if (force) return {skip: false, reason: '--force'}
   if (!deployed) return {skip: false, reason: 'stack does not exist'}
-  if (!isHealthyStatus(deployed.status)) return {skip: false, reason: `status ${deployed.status}`}
+  if (!isSettled(deployed.status)) return {skip: false, reason: `status ${deployed.status}`}
   if (!isDeepStrictEqual(deployedTemplate, JSON.parse(JSON.stringify(def.template)))) return {skip: false, reason: 'template differs'}
   const wanted = effectiveParameters(def.template, resolved, deployed)
   for (const [name, value] of Object.entries(wanted)) {

@@ -47,11 +47,6 @@ export class StackEventPoller {
   }
 }
 
-/** Stack statuses from which nothing more will happen without a new request. */
-export function isTerminalStatus(status: string): boolean {
-  return !status.endsWith('_IN_PROGRESS')
-}
-
 /** Whether a stack event is about the stack itself rather than one of its resources. */
 export function isStackEvent(event: StackEvent): boolean {
   return event.ResourceType === 'AWS::CloudFormation::Stack' && (event.PhysicalResourceId === event.StackId || event.LogicalResourceId === event.StackName)

@@ -15,16 +15,38 @@ interface Cidr {
   prefixLength: number
 }
 
-/** Parse `a.b.c.d/n`; throws on anything else. The base is masked to the network address. */
-export function parseCidr(cidr: string): Cidr {
+/** `a.b.c.d/n` as written (host bits kept), or `undefined` for anything else. */
+export function readCidr(cidr: string): {address: number; prefixLength: number} | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim())
-  if (!match) throw new Error(`Not an IPv4 CIDR: ${cidr}`)
+  if (!match) return undefined
   const octets = match.slice(1, 5).map(Number)
   const prefixLength = Number(match[5])
-  if (octets.some((o) => o > 255) || prefixLength > 32) throw new Error(`Not an IPv4 CIDR: ${cidr}`)
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0)
-  const size = 2 ** (32 - prefixLength)
-  return {base: Math.floor(address / size) * size, prefixLength}
+  if (octets.some((o) => o > 255) || prefixLength > 32) return undefined
+  return {address: octets.reduce((acc, o) => acc * 256 + o, 0), prefixLength}
+}
+
+/** Parse `a.b.c.d/n`; throws on anything else. The base is masked to the network address. */
+export function parseCidr(cidr: string): Cidr {
+  const read = readCidr(cidr)
+  if (!read) throw new Error(`Not an IPv4 CIDR: ${cidr}`)
+  const size = 2 ** (32 - read.prefixLength)
+  return {base: Math.floor(read.address / size) * size, prefixLength: read.prefixLength}
+}
+
+/** True when two CIDRs share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [x, y] = [parseCidr(a), parseCidr(b)]
+  return x.base < y.base + 2 ** (32 - y.prefixLength) && y.base < x.base + 2 ** (32 - x.prefixLength)
+}
+
+/** True when {@link carveSubnets} can lay out `availabilityZones` public and private subnets in `vpcCidr`. */
+export function canCarveSubnets(vpcCidr: string, availabilityZones: number): boolean {
+  try {
+    carveSubnets(vpcCidr, availabilityZones)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Format an unsigned 32-bit address and prefix length as `a.b.c.d/n`. */

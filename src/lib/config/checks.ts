@@ -3,6 +3,7 @@
  * Each check reports through the environment's reporter, which points at where the value is
  * written (the environment, or `defaults` when inherited).
  */
+import {canCarveSubnets, cidrContains, cidrsOverlap, formatCidr, parseCidr, readCidr} from '../cidr.js'
 import {REGION_AZ_COUNT, checkAuroraPostgresVersion, supportsAutoPause} from './aws-facts.js'
 import {describeFargateMemory, fargateCpusFor, fargateMemoryFor, isFargatePair} from './fargate.js'
 import type {IssueCollector} from './issues.js'
@@ -48,48 +49,6 @@ export function checkAcrossEnvironments(subjects: EnvironmentUnderCheck[], _sink
 
 // ---------------------------------------------------------------- network
 
-interface Cidr {
-  base: number
-  prefix: number
-}
-
-function parseCidr(text: string): Cidr | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text)
-  if (!match) return undefined
-  const octets = match.slice(1, 5).map(Number)
-  const prefix = Number(match[5])
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined
-  return {base: octets.reduce((acc, o) => acc * 256 + o, 0), prefix}
-}
-
-function size(cidr: Cidr): number {
-  return 2 ** (32 - cidr.prefix)
-}
-
-function networkAddress(cidr: Cidr): number {
-  return Math.floor(cidr.base / size(cidr)) * size(cidr)
-}
-
-function formatAddress(address: number, prefix: number): string {
-  return `${[24, 16, 8, 0].map((s) => Math.floor(address / 2 ** s) % 256).join('.')}/${prefix}`
-}
-
-function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && networkAddress(inner) >= networkAddress(outer) && networkAddress(inner) + size(inner) <= networkAddress(outer) + size(outer)
-}
-
-function overlaps(a: Cidr, b: Cidr): boolean {
-  const [aStart, bStart] = [networkAddress(a), networkAddress(b)]
-  return aStart < bStart + size(b) && bStart < aStart + size(a)
-}
-
-/** Mirrors the renderer's carving (src/lib/cidr.ts): design /24 layout, else equal blocks down to /28. */
-function canCarve(vpc: Cidr, azs: number): boolean {
-  const slash24s = vpc.prefix <= 24 ? 2 ** (24 - vpc.prefix) : 0
-  if (11 + azs <= slash24s) return true
-  return vpc.prefix + Math.ceil(Math.log2(2 * azs)) <= 28
-}
-
 function checkNetwork(env: ResolvedEnvironment, report: Report, written: (p: Array<string | number>) => boolean): void {
   const network = env.network
   const regionAzs = REGION_AZ_COUNT[env.region]
@@ -101,16 +60,17 @@ function checkNetwork(env: ResolvedEnvironment, report: Report, written: (p: Arr
   }
   if (network.natGateways === 0) checkPrivateEgress(env, report)
 
-  const vpc = parseCidr(network.cidr)
+  const vpc = readCidr(network.cidr)
   if (!vpc) return
-  if (vpc.prefix < 16 || vpc.prefix > 28) {
-    report(['network', 'cidr'], {message: `a VPC CIDR must be /16 to /28, not /${vpc.prefix}`, hint: 'use e.g. 10.0.0.0/16'})
+  if (vpc.prefixLength < 16 || vpc.prefixLength > 28) {
+    report(['network', 'cidr'], {message: `a VPC CIDR must be /16 to /28, not /${vpc.prefixLength}`, hint: 'use e.g. 10.0.0.0/16'})
     return
   }
-  if (vpc.base !== networkAddress(vpc)) {
-    report(['network', 'cidr'], {message: `${network.cidr} has host bits set`, hint: `use the network address: ${formatAddress(networkAddress(vpc), vpc.prefix)}`})
+  const base = parseCidr(network.cidr).base
+  if (vpc.address !== base) {
+    report(['network', 'cidr'], {message: `${network.cidr} has host bits set`, hint: `use the network address: ${formatCidr(base, vpc.prefixLength)}`})
   }
-  const explicit: Array<{path: Array<string | number>; cidr: Cidr; text: string}> = []
+  const explicit: Array<{path: Array<string | number>; text: string}> = []
   for (const kind of ['publicSubnets', 'privateSubnets'] as const) {
     const list = network[kind]
     if (!list) continue
@@ -118,19 +78,19 @@ function checkNetwork(env: ResolvedEnvironment, report: Report, written: (p: Arr
       report(['network', kind], {message: `${list.length} ${kind} for ${network.availabilityZones} availability zones`, hint: `give exactly one CIDR per AZ (${network.availabilityZones}), or remove ${kind} to carve them from the VPC CIDR`})
     }
     list.forEach((text, i) => {
-      const cidr = parseCidr(text)
+      const cidr = readCidr(text)
       if (!cidr) return
       const path = ['network', kind, i]
-      if (!contains(vpc, cidr)) report(path, {message: `subnet ${text} is outside the VPC CIDR ${network.cidr}`, hint: `pick a range inside ${network.cidr}`})
-      else if (cidr.prefix > 28) report(path, {message: `subnet ${text} is smaller than /28, the smallest AWS allows`, hint: 'use /28 or larger (e.g. /24)'})
+      if (!cidrContains(network.cidr, text)) report(path, {message: `subnet ${text} is outside the VPC CIDR ${network.cidr}`, hint: `pick a range inside ${network.cidr}`})
+      else if (cidr.prefixLength > 28) report(path, {message: `subnet ${text} is smaller than /28, the smallest AWS allows`, hint: 'use /28 or larger (e.g. /24)'})
       for (const other of explicit) {
-        if (overlaps(other.cidr, cidr)) report(path, {message: `subnet ${text} overlaps ${other.text}`, hint: 'give every subnet its own range'})
+        if (cidrsOverlap(other.text, text)) report(path, {message: `subnet ${text} overlaps ${other.text}`, hint: 'give every subnet its own range'})
       }
-      explicit.push({path, cidr, text})
+      explicit.push({path, text})
     })
   }
   const carvesSome = !network.publicSubnets || !network.privateSubnets
-  if (carvesSome && !canCarve(vpc, network.availabilityZones)) {
+  if (carvesSome && !canCarveSubnets(network.cidr, network.availabilityZones)) {
     report(['network', 'cidr'], {
       message: `${network.cidr} is too small for ${2 * network.availabilityZones} subnets of at least /28`,
       hint: written(['network', 'cidr']) ? 'use a larger VPC range (e.g. a /16), fewer AZs, or list publicSubnets and privateSubnets' : 'set network.cidr',

@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
-import {tlsOnlyPolicy} from './storage.js'
+import {NONCURRENT_DAYS, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com'
@@ -32,10 +32,12 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
         BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]},
         PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true},
         OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
+        // Versioned: an overwritten or deleted object stays recoverable for NONCURRENT_DAYS.
+        VersioningConfiguration: {Status: 'Enabled'},
         // Templates are re-uploaded on every deploy; old ones are only useful for a short while.
         LifecycleConfiguration: {
           Rules: [
-            {Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 30},
+            {Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 30, NoncurrentVersionExpiration: {NoncurrentDays: NONCURRENT_DAYS}},
             {Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: {DaysAfterInitiation: 1}},
           ],
         },

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
+import {assumeRolePolicy} from './iam.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const POSTGRES_PORT = 5432
@@ -19,6 +20,9 @@ export function dbIdentifier(env: ResolvedEnvironment, suffix: string, max: numb
 export function parameterGroupFamily(version: string): string {
   return `aurora-postgresql${version.split('.')[0]}`
 }
+
+/** Enhanced monitoring interval, seconds (1, 5, 10, 15, 30 or 60; 60 is the cheapest). */
+export const ENHANCED_MONITORING_SECONDS = 60
 
 /**
  * Aurora PostgreSQL Serverless v2, only when `database` is set: subnet group, cluster parameter
@@ -88,12 +92,24 @@ export function renderDataStack(env: ResolvedEnvironment): StackDefinition | und
         PreferredBackupWindow: db.backupWindow,
         PreferredMaintenanceWindow: db.maintenanceWindow,
         EnableCloudwatchLogsExports: ['postgresql'],
+        // Logins may use short-lived IAM tokens (rds-db:connect) besides the managed password.
+        EnableIAMDatabaseAuthentication: true,
         CopyTagsToSnapshot: true,
         DBSubnetGroupName: {Ref: 'DatabaseSubnetGroup'},
         DBClusterParameterGroupName: {Ref: 'DatabaseClusterParameterGroup'},
         VpcSecurityGroupIds: [{Ref: 'DatabaseSecurityGroupId'}],
         Tags: tagList(env),
       },
+    },
+  }
+  resources.MonitoringRole = {
+    Type: 'AWS::IAM::Role',
+    Metadata: {'platform:description': 'RDS enhanced monitoring publishes OS metrics with this role'},
+    Properties: {
+      Description: `${prefix(env)}: RDS enhanced monitoring of the Aurora instances`,
+      AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com'),
+      ManagedPolicyArns: [{'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'}],
+      Tags: tagList(env),
     },
   }
   for (let i = 1; i <= db.instances; i++) {
@@ -114,6 +130,9 @@ export function renderDataStack(env: ResolvedEnvironment): StackDefinition | und
         // Instance n in AZ n (mod the AZ count): a reader in another AZ is the failover target.
         AvailabilityZone: {'Fn::Select': [(i - 1) % env.network.availabilityZones, {'Fn::GetAZs': ''}]},
         PromotionTier: i === 1 ? 0 : 1,
+        // OS-level metrics (memory, swap, processes) every 60 s: what CloudWatch's instance metrics lack.
+        MonitoringInterval: ENHANCED_MONITORING_SECONDS,
+        MonitoringRoleArn: {'Fn::GetAtt': ['MonitoringRole', 'Arn']},
         Tags: tagList(env),
       },
     }

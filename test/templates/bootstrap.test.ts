@@ -13,6 +13,8 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     expect(resources.ArtifactBucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true},
       BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]},
+      // Versioned (CT.S3.PR.1): release records and templates overwritten or deleted stay recoverable for 30 days.
+      VersioningConfiguration: {Status: 'Enabled'},
     })
     expect(stack.template.Outputs!.ArtifactBucketName.Value).toEqual({Ref: 'ArtifactBucket'})
   })

@@ -58,6 +58,17 @@ describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
     expect(cluster.DependsOn).toBe('DatabaseLogGroup')
   })
 
+  it('allows IAM database authentication and publishes enhanced monitoring every 60 s (Control Tower CT.RDS)', () => {
+    expect(cluster.Properties!.EnableIAMDatabaseAuthentication).toBe(true)
+    for (const id of ['DatabaseInstance1', 'DatabaseInstance2']) {
+      expect(resources[id].Properties).toMatchObject({MonitoringInterval: 60, MonitoringRoleArn: {'Fn::GetAtt': ['MonitoringRole', 'Arn']}})
+    }
+    expect(resources.MonitoringRole.Properties).toMatchObject({
+      AssumeRolePolicyDocument: {Statement: [{Principal: {Service: 'monitoring.rds.amazonaws.com'}}]},
+      ManagedPolicyArns: [{'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'}],
+    })
+  })
+
   it('forces TLS through the cluster parameter group of the major version family', () => {
     expect(resources.DatabaseClusterParameterGroup.Properties).toMatchObject({Family: 'aurora-postgresql17', Parameters: {'rds.force_ssl': '1'}})
     expect(cluster.Properties!.DBClusterParameterGroupName).toEqual({Ref: 'DatabaseClusterParameterGroup'})

@@ -26,6 +26,10 @@ describe('storage stack (design row 11: S3)', () => {
   it('versions assets and backups, and moves backups to Glacier Instant Retrieval after 30 days', () => {
     expect(resources.AssetsBucket.Properties!.VersioningConfiguration).toEqual({Status: 'Enabled'})
     expect(resources.BackupBucket.Properties!.VersioningConfiguration).toEqual({Status: 'Enabled'})
+    // Logs too (Control Tower CT.S3.PR.1): a deleted log stays recoverable until its version expires.
+    expect(resources.AlbLogsBucket.Properties!.VersioningConfiguration).toEqual({Status: 'Enabled'})
+    const logRules = (resources.AlbLogsBucket.Properties!.LifecycleConfiguration as {Rules: Array<Record<string, unknown>>}).Rules
+    expect(logRules).toContainEqual(expect.objectContaining({NoncurrentVersionExpiration: {NoncurrentDays: 30}}))
     const rules = (resources.BackupBucket.Properties!.LifecycleConfiguration as {Rules: Array<Record<string, unknown>>}).Rules
     expect(rules).toContainEqual(expect.objectContaining({Transitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: 30}]}))
   })
@@ -46,6 +50,9 @@ describe('storage stack (design row 11: S3)', () => {
     for (const policy of ['AlbLogsBucketPolicy', 'BackupBucketPolicy']) {
       const statements = (resources[policy].Properties!.PolicyDocument as {Statement: Array<Record<string, unknown>>}).Statement
       expect(statements[0]).toMatchObject({Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: {Bool: {'aws:SecureTransport': 'false'}}})
+      // The bucket and its objects in the GetAtt/Join form Control Tower's CT.S3.PR.8 recognises.
+      const bucket = policy.replace(/Policy$/, '')
+      expect(statements[0].Resource).toEqual([{'Fn::GetAtt': [bucket, 'Arn']}, {'Fn::Join': ['', [{'Fn::GetAtt': [bucket, 'Arn']}, '/*']]}])
     }
     const policies = Object.values(resources).filter((r) => r.Type === 'AWS::S3::BucketPolicy').map((r) => r.Properties!.Bucket)
     expect(policies).not.toContainEqual({Ref: 'AssetsBucket'})

@@ -22,7 +22,7 @@ Services need an image on their first deploy (--image SERVICE=URI); with --infra
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
     '<%= config.bin %> <%= command.id %> prod --yes --json',
-    '<%= config.bin %> <%= command.id %> prod --stack data --allow-replace Cluster',
+    '<%= config.bin %> <%= command.id %> prod --stack data --allow-replace data.DatabaseCluster',
     '<%= config.bin %> <%= command.id %> prod --image web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shop/prod/web@sha256:...',
   ]
 
@@ -40,7 +40,7 @@ Services need an image on their first deploy (--image SERVICE=URI); with --infra
     force: Flags.boolean({summary: 'Create a change set even for stacks that look unchanged.', default: false}),
     'infra-only': Flags.boolean({summary: 'Deploy the stacks only; defer service stacks that have no image yet.', default: false}),
     stack: Flags.string({summary: 'Deploy only this stack part (repeatable); the others are only read for their outputs.', multiple: true}),
-    'allow-replace': Flags.string({summary: 'Let the replacement guard pass this logical id (repeatable).', multiple: true}),
+    'allow-replace': Flags.string({summary: 'Let the replacement guard pass this resource: LogicalId (when only one stack has it), or PART.LogicalId (repeatable).', multiple: true}),
     image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true}),
     'skip-resources': Flags.string({summary: 'Logical ids continue-update-rollback may skip, as PART.LogicalId (repeatable).', multiple: true}),
     concurrency: Flags.integer({summary: 'Stacks deployed at once.', default: 4, min: 1, max: 32}),

@@ -164,7 +164,29 @@ describe('runDeploy against the fake CloudFormation', () => {
     const csLeft = await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-data')!.stackId)
     expect(csLeft).toEqual([])
 
-    const result = await deploy(aws, {stacks, allowReplace: ['Cluster']}).promise
+    const {promise, events} = deploy(aws, {stacks, allowReplace: ['Cluster']})
+    const result = await promise
+    expect(result.stacks.find((s) => s.part === 'data')?.outcome).toBe('updated')
+    // an allowed replacement still says what it does
+    expect(events).toContainEqual({type: 'warning', message: expect.stringMatching(/^app-prod-data: Cluster \(AWS::RDS::DBCluster\) would be replaced .*; allowed by --allow-replace\.$/)})
+  })
+
+  it('accepts --allow-replace as part.LogicalId, and refuses a bare logical id that matches in several stacks', async () => {
+    const aws = new FakeAws()
+    const stacks = sampleStacks()
+    // a bucket with the same logical id as the database cluster, in another stack
+    stacks[3].template.Resources.Cluster = {Type: 'AWS::S3::Bucket', Properties: {BucketName: 'b1'}}
+    await deploy(aws, {stacks}).promise
+    // both would now be replaced
+    ;(stacks[2].template.Resources.Cluster.Properties as Record<string, unknown>).DatabaseName = 'otherdb'
+    ;(stacks[3].template.Resources.Cluster.Properties as Record<string, unknown>).BucketName = 'b2'
+
+    const ambiguous = await deploy(aws, {stacks, allowReplace: ['Cluster']}).promise.catch((e) => e)
+    expect(ambiguous).toMatchObject({code: 'AMBIGUOUS_ALLOW_REPLACE', exitCode: 2})
+    expect(ambiguous.suggestions).toEqual(['Name the one meant: --allow-replace data.Cluster or --allow-replace cdn.Cluster.'])
+    expect(tokyo(aws).stack('app-prod-data')?.templateBody).not.toContain('otherdb')
+
+    const result = await deploy(aws, {stacks, allowReplace: ['data.Cluster', 'cdn.Cluster']}).promise
     expect(result.stacks.find((s) => s.part === 'data')?.outcome).toBe('updated')
   })
 

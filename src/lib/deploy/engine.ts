@@ -7,7 +7,7 @@ import {shortHash} from '../naming.js'
 import {serializeTemplate} from '../stacks/serialize.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
-import {changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
+import {allowedReplacements, changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
 import {decideSkip, effectiveParameters, listItems, type ResolvedParameters} from './skip.js'
 import {isStackEvent, StackEventPoller} from './stack-events.js'
 import {hasNoDeployedTemplate, isBlocked, isBusy, isFailedOutcome, isTerminal, REVIEW, ROLLBACK_STUCK, ROLLED_BACK_CREATE, ROLLED_BACK_UPDATE} from './stack-status.js'
@@ -437,7 +437,23 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     await cleanUpPlanned()
     throw error
   }
-  const violations = [...prepared.values()].flatMap((p) => findGuardViolations(p.def.name, p.plan.changes, options.allowReplace ?? []))
+  const allowReplace = options.allowReplace ?? []
+  const violations = [...prepared.values()].flatMap((p) => findGuardViolations(p.def.name, p.plan.changes, allowReplace, p.def.part))
+  const allowed = [...prepared.values()].flatMap((p) => allowedReplacements(p.def.name, p.plan.changes, allowReplace, p.def.part).map((v) => ({...v, part: p.def.part})))
+  for (const id of new Set(allowReplace.filter((entry) => !entry.includes('.')))) {
+    const matches = allowed.filter((v) => v.logicalId === id)
+    if (new Set(matches.map((v) => v.stack)).size > 1) {
+      await cleanUpPlanned()
+      throw new PlatformError(`--allow-replace ${id} matches a resource in several stacks: ${matches.map((v) => v.stack).join(', ')}.`, {
+        code: 'AMBIGUOUS_ALLOW_REPLACE',
+        exit: 2,
+        suggestions: [`Name the one meant: ${matches.map((v) => `--allow-replace ${v.part}.${id}`).join(' or ')}.`],
+      })
+    }
+  }
+  if (options.mode === 'deploy') {
+    for (const v of allowed) emit({type: 'warning', message: `${v.stack}: ${v.logicalId} (${v.type}) ${v.why.replace(/^it /, '')}; allowed by --allow-replace.`})
+  }
   if (options.mode === 'diff') {
     await cleanUpPlanned()
     for (const p of prepared.values()) if (p.result.outcome === 'not-started') p.result.outcome = 'planned'
@@ -595,7 +611,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
         return
       }
       const predicted = predictChanges(p.deployedTemplate, def.template, p.deployed?.parameters, effectiveParameters(def.template, parameters, p.deployed))
-      const late = findGuardViolations(def.name, withPredicted(created.changes, predicted), options.allowReplace ?? [])
+      const late = findGuardViolations(def.name, withPredicted(created.changes, predicted), options.allowReplace ?? [], def.part)
       if (late.length > 0) {
         await cfn.deleteChangeSet(created.id).catch(() => undefined)
         throw new DeployFailedError(

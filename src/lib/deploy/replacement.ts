@@ -177,12 +177,25 @@ export interface GuardViolation {
 }
 
 /** The changes that must not happen unless `--allow-replace <LogicalId>` names them. */
-export function findGuardViolations(stack: string, changes: ResourceChange[], allowReplace: string[]): GuardViolation[] {
-  const allowed = new Set(allowReplace)
+export function findGuardViolations(stack: string, changes: ResourceChange[], allowReplace: string[], part?: string): GuardViolation[] {
+  return guardedChanges(stack, changes).filter((v) => !isAllowed(v.logicalId, stack, part, allowReplace))
+}
+
+/** The guarded replacements and deletions `--allow-replace` lets through: the deploy warns about each. */
+export function allowedReplacements(stack: string, changes: ResourceChange[], allowReplace: string[], part?: string): GuardViolation[] {
+  return guardedChanges(stack, changes).filter((v) => isAllowed(v.logicalId, stack, part, allowReplace))
+}
+
+/** `--allow-replace` names a resource as `LogicalId`, `stack-name.LogicalId` or `part.LogicalId` (`data.DatabaseCluster`). */
+function isAllowed(logicalId: string, stack: string, part: string | undefined, allowReplace: string[]): boolean {
+  return allowReplace.some((entry) => entry === logicalId || entry === `${stack}.${logicalId}` || (part !== undefined && entry === `${part}.${logicalId}`))
+}
+
+function guardedChanges(stack: string, changes: ResourceChange[]): GuardViolation[] {
   const out: GuardViolation[] = []
   for (const change of changes) {
     const holds = STATEFUL_TYPES[change.type]
-    if (!holds || allowed.has(change.logicalId) || allowed.has(`${stack}.${change.logicalId}`)) continue
+    if (!holds) continue
     if (change.action === 'Remove') {
       out.push({...pick(change), stack, why: `it would be deleted from the stack: ${holds}`})
     } else if (change.action === 'Modify' && change.replacement !== 'False') {

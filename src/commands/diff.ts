@@ -21,8 +21,8 @@ export default class Diff extends PlatformCommand {
   static override flags = {
     ...configFlag,
     ...awsFlags,
-    stack: Flags.string({summary: 'Only this stack part (repeatable).', multiple: true}),
-    image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true}),
+    stack: Flags.string({summary: 'Only this stack part (repeatable).', multiple: true, multipleNonGreedy: true}),
+    image: Flags.string({summary: 'Image for a service, SERVICE=URI (repeatable).', multiple: true, multipleNonGreedy: true}),
     force: Flags.boolean({summary: 'Compare through a change set even for stacks that look unchanged.', default: false}),
   }
 

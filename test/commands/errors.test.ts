@@ -1,8 +1,8 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, runCli} from '../helpers/built-cli.js'
+import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
 
 const ERROR_KEYS = ['code', 'exitCode', 'message', 'suggestions']
 
@@ -79,6 +79,32 @@ describe('errors: one shape, right exit codes (the base command)', () => {
     expect(run.stderr).toMatch(/^platform:command platform render, node v\d+/m)
     expect(run.stderr).toMatch(/^platform:error .*Unknown environment/m)
     expect(run.stderr).toMatch(/^\s+at getEnvironment /m)
+  })
+
+  it('a repeatable flag takes one value: `diff --stack data ENV` keeps ENV as the environment', () => {
+    // A greedy --stack would take "prdo" as a second stack and then miss the ENV argument (a usage error, 2).
+    const run = runCli(['diff', '--stack', 'data', 'prdo', '--json'])
+    expect(run.status).toBe(3)
+    expect(JSON.parse(run.stdout)).toMatchObject({code: 'UNKNOWN_ENVIRONMENT'})
+    const deploy = runCli(['deploy', '--image', 'web=nginx', '--stack', 'data', 'prdo', '--json'])
+    expect(deploy.status).toBe(3)
+    expect(JSON.parse(deploy.stdout.trim().split('\n').at(-1)!)).toMatchObject({type: 'error', code: 'UNKNOWN_ENVIRONMENT'})
+  })
+
+  it('finds platform.yaml in a parent folder; without one, CONFIG_NOT_FOUND names every folder searched', () => {
+    const project = mkdtempSync(join(tmpdir(), 'discover-'))
+    writeFileSync(join(project, 'platform.yaml'), readFileSync(join(repoRoot, 'platform.yaml')))
+    const deep = join(project, 'services', 'web')
+    mkdirSync(deep, {recursive: true})
+    const found = runCli(['validate', 'prod', '--json'], {cwd: deep})
+    expect(found.status, found.stderr).toBe(0)
+    expect(JSON.parse(found.stdout)).toMatchObject({valid: true, file: join(project, 'platform.yaml')})
+    const empty = mkdtempSync(join(tmpdir(), 'discover-none-'))
+    const missing = runCli(['render', 'prod', '--json'], {cwd: empty})
+    expect(missing.status).toBe(3)
+    const error = JSON.parse(missing.stdout)
+    expect(error.code).toBe('CONFIG_NOT_FOUND')
+    expect(error.message).toBe(`No platform.yaml in ${[empty, tmpdir(), '/'].join(', ')}.`)
   })
 
   it('-h shows the help', () => {

@@ -40,5 +40,5 @@ describe('help of every command', () => {
       expect(run.stdout, id).toContain('EXIT CODES\n  0  success')
       expect(run.stdout).toMatchSnapshot(id)
     }
-  })
+  }, 600_000)
 })

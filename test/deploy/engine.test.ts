@@ -380,7 +380,7 @@ describe('preflight', () => {
     const error = await deploy(aws, {env: withDb, stacks: stacks()}).promise.catch((e) => e)
     expect(error.exitCode).toBe(5)
     expect(error.message).toMatch(/17\.2 is not offered in ap-northeast-1\. Offered 17\.x: 17\.4, 17\.9/)
-    expect(error.message).toMatch(/Missing SSM parameters.*\/app\/prod\/DATABASE_URL/)
+    expect(error.message).toMatch(/Missing secrets.*\/app\/prod\/DATABASE_URL.*`platform secrets set prod DATABASE_URL`/)
     // Only reads happened: no change set, nothing executed.
     expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'GetTemplate'].includes(c.op))).toEqual([])
   })
@@ -395,7 +395,7 @@ describe('preflight', () => {
     expect(aws.otherCalls).not.toContain('GetParameters')
     // With an image the service deploys, so the missing secret stops it before any change.
     const error = await deploy(aws, {env: good, stacks: withService, images: {web: 'repo@sha256:abc'}}).promise.catch((e) => e)
-    expect(error.message).toMatch(/Missing SSM parameters.*\/app\/prod\/DATABASE_URL/)
+    expect(error.message).toMatch(/Missing secrets.*\/app\/prod\/DATABASE_URL.*`platform secrets set prod DATABASE_URL`/)
   })
 
   it('passes when the version is offered and the parameters exist', async () => {

@@ -198,7 +198,7 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     const run = await deploy()
     expect(run.code).toBe(5)
     expect(run.error).toMatchObject({code: 'PREFLIGHT_FAILED'})
-    expect(run.error!.message).toMatch(/Missing SSM parameters.*\/bookmark-manager\/prod\/JWT_SECRET/)
+    expect(run.error!.message).toMatch(/Missing secrets.*\/bookmark-manager\/prod\/JWT_SECRET.*`platform secrets set prod JWT_SECRET`/)
     expect(run.lines.some((l) => l.type === 'stack' && l.phase === 'executing')).toBe(false)
     expect(await stacksIn(TOKYO)).toEqual(before)
     await putSecrets()

@@ -1,8 +1,18 @@
 import {Flags} from '@oclif/core'
+import {CONFIG_FILE_NAME, findConfigFile} from '../config/discover.js'
 
-/** `--config`: where platform.yaml is. */
+/**
+ * `--config`: where platform.yaml is. By default the nearest one in this folder or a parent; when
+ * there is none, `platform.yaml`, whose CONFIG_NOT_FOUND error then names every folder searched.
+ */
 export const configFlag = {
-  config: Flags.string({char: 'c', summary: 'Path of platform.yaml.', default: 'platform.yaml', env: 'PLATFORM_CONFIG'}),
+  config: Flags.string({
+    char: 'c',
+    summary: 'Path of platform.yaml.',
+    env: 'PLATFORM_CONFIG',
+    default: async () => findConfigFile() ?? CONFIG_FILE_NAME,
+    defaultHelp: async () => 'the nearest platform.yaml in this folder or a parent',
+  }),
 }
 
 /**

@@ -9,6 +9,7 @@ import {reportSchemaErrors} from './schema-issues.js'
 import {isPlainObject} from './schema.js'
 import {validate as validateSchema} from './schema-validator.generated.js'
 import {checkEnvironment, checkAcrossEnvironments} from './checks.js'
+import {CONFIG_FILE_NAME, configSearchFolders} from './discover.js'
 import type {PlatformConfig, ResolvedEnvironment} from './types.js'
 
 /**
@@ -214,6 +215,14 @@ export async function readAndParse(file: string): Promise<ParseResult> {
   } catch (error) {
     if (error instanceof PlatformError) throw error
     const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && file === CONFIG_FILE_NAME) {
+      // The default --config: nothing was found in this folder or any parent.
+      throw new PlatformError(`No platform.yaml in ${configSearchFolders().join(', ')}.`, {
+        code: 'CONFIG_NOT_FOUND',
+        exit: ExitCode.invalidConfig,
+        suggestions: ['Run `platform init` to create one, or run the command from your project\'s folder.', 'Or point at it with --config PATH (or PLATFORM_CONFIG).'],
+      })
+    }
     if (code === 'ENOENT') {
       throw new PlatformError(`No platform.yaml found at ${shown}.`, {
         code: 'CONFIG_NOT_FOUND',

@@ -43,8 +43,11 @@ export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, em
     }
   }
   if (missing.length > 0) {
+    // The platform command, not an aws one: run in the same shell with this deploy's flags it
+    // reaches the same account, region and endpoint (a pasted aws command would not, on the local AWS).
+    const secrets = missing.map((parameter) => parameter.slice(parameter.lastIndexOf('/') + 1))
     problems.push(
-      `Missing SSM parameters (services read them at start): ${missing.join(', ')}. Create them with \`aws ssm put-parameter --type SecureString --name NAME --value VALUE --region ${env.region}\`.`,
+      `Missing secrets (SSM parameters the services read at start): ${missing.join(', ')}. Set ${secrets.length === 1 ? 'it' : 'each'} with ${secrets.map((name) => `\`platform secrets set ${env.name} ${name}\``).join(', ')} (with the --local, --profile or --region flags this deploy used).`,
     )
   }
   if (problems.length > 0) throw new DeployFailedError(`Preflight failed; nothing was changed.\n  ${problems.join('\n  ')}`, [], {code: 'PREFLIGHT_FAILED'})

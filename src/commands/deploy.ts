@@ -2,8 +2,11 @@ import {Args, Flags} from '@oclif/core'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
+import {createAwsClients} from '../lib/aws/clients.js'
 import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/command.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
+import {BUILDERS} from '../lib/images/builder.js'
+import {type ReleaseResult, runRelease} from '../lib/release/release.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
@@ -15,7 +18,9 @@ A stack whose deployed template, parameters, tags and termination protection alr
 
 Safety: a change that replaces or deletes a database, bucket, log group, hosted zone, ECR repository or the VPC is refused unless --allow-replace names it. Preflight checks the account, the Aurora engine version and the services' SSM parameters before anything changes. A stack left in ROLLBACK_COMPLETE is deleted and created again; UPDATE_ROLLBACK_FAILED is recovered with continue-update-rollback (--skip-resources); a stack another deploy is changing is waited for. Ctrl-C cancels an update in progress (CloudFormation rolls it back) and leaves a create to finish; the next run picks either up.
 
-Services need an image on their first deploy (--image SERVICE=URI); with --infra-only their stacks are deferred until then, and later deploys keep the deployed image.
+A release (the default): every service with a \`build\` is built and pushed to its ECR repository under an immutable tag (the git commit that last changed its build context, with a suffix when uncommitted; or --tag), unless ECR already holds that tag; the pushed digest (repo@sha256:...) goes to the service stack's ImageUri parameter in the same change-set path. Each service whose stack changed is watched through ECS's service deployments until it is done: a rollout that ECS rolled back, or that leaves another revision serving, fails the release (exit 5). The release is recorded in the environment's bootstrap bucket (platform releases ENV); platform rollback ENV puts the previous one back. When nothing changed, nothing is built, pushed or recorded, and no change set is made.
+
+--skip-build deploys only the images --image names (SERVICE=URI@sha256:..., e.g. from platform build) and keeps the others; --infra-only (or --stack) deploys stacks only: no build, no rollout watch, no record, and service stacks with no image yet are deferred.
 
 --json prints one JSON object per line on stdout (the progress events, then {"type":"result"} or {"type":"error"}).`
 
@@ -23,7 +28,8 @@ Services need an image on their first deploy (--image SERVICE=URI); with --infra
     '<%= config.bin %> <%= command.id %> prod',
     '<%= config.bin %> <%= command.id %> prod --yes --json',
     '<%= config.bin %> <%= command.id %> prod --stack data --allow-replace data.DatabaseCluster',
-    '<%= config.bin %> <%= command.id %> prod --image web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shop/prod/web@sha256:...',
+    '<%= config.bin %> <%= command.id %> prod --skip-build --image web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/shop/prod/web@sha256:...',
+    '<%= config.bin %> <%= command.id %> staging --local --yes',
   ]
 
   static override jsonLines = true
@@ -45,30 +51,46 @@ Services need an image on their first deploy (--image SERVICE=URI); with --infra
     'skip-resources': Flags.string({summary: 'Logical ids continue-update-rollback may skip, as PART.LogicalId (repeatable).', multiple: true, multipleNonGreedy: true}),
     concurrency: Flags.integer({summary: 'Stacks deployed at once.', default: 4, min: 1, max: 32}),
     'poll-interval': Flags.integer({summary: 'Milliseconds between CloudFormation polls (default 2000).', env: 'PLATFORM_POLL_INTERVAL', min: 0}),
+    'skip-build': Flags.boolean({summary: 'Build nothing: deploy the images --image names (and keep the others).', default: false}),
+    tag: Flags.string({summary: 'Immutable tag for the images built (default: the git commit of each build context). "latest" is refused.'}),
+    builder: Flags.option({options: BUILDERS, summary: 'Image builder (default: the first found of a running docker, podman, buildah).'})(),
+    timeout: Flags.integer({summary: 'Minutes to wait for each ECS rollout; past it ECS rolls the service back and the release fails.', default: 15, min: 1}),
   }
 
-  override async run(): Promise<DeployCommandResult> {
+  override async run(): Promise<DeployCommandResult | ReleaseResult> {
     const {args, flags} = await this.parse(Deploy)
     const config = await loadConfig(flags.config)
     const env = getEnvironment(config, args.env)
     const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
-    return deployEnvironment({
-      env,
-      stacks,
-      aws: await createDeploySdkClients(flags, config.region),
-      prompt: {canPrompt: () => canPrompt(), confirm: (message) => confirm(message)},
-      flags: {
-        json: flags.json,
-        yes: flags.yes,
-        force: flags.force,
-        infraOnly: flags['infra-only'],
-        stack: flags.stack,
-        allowReplace: flags['allow-replace'],
-        image: flags.image,
-        skipResources: flags['skip-resources'],
-        concurrency: flags.concurrency,
-        pollInterval: flags['poll-interval'],
-      },
-    })
+    const deployFlags = {
+      json: flags.json,
+      yes: flags.yes,
+      force: flags.force,
+      infraOnly: flags['infra-only'],
+      stack: flags.stack,
+      allowReplace: flags['allow-replace'],
+      image: flags.image,
+      skipResources: flags['skip-resources'],
+      concurrency: flags.concurrency,
+      pollInterval: flags['poll-interval'],
+    }
+    const prompt = {canPrompt: () => canPrompt(), confirm: (message: string) => confirm(message)}
+    const deployClients = await createDeploySdkClients(flags, config.region)
+    // Stacks only (--infra-only, or a --stack selection): no build, no rollout watch, no record.
+    if (flags['infra-only'] || flags.stack) return deployEnvironment({env, stacks, aws: deployClients, prompt, flags: deployFlags})
+    const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
+    try {
+      return await runRelease({
+        env,
+        stacks,
+        configDir: config.dir,
+        aws,
+        deployClients,
+        prompt,
+        flags: {...deployFlags, skipBuild: flags['skip-build'], tag: flags.tag, builder: flags.builder, timeoutMs: flags.timeout * 60_000},
+      })
+    } finally {
+      aws.destroy()
+    }
   }
 }

@@ -93,7 +93,7 @@ export function createEcsApi(client: ECSClient): EcsApi {
     stoppedTaskReasons: (cluster, service) =>
       wrap(async () => {
         const {ListTasksCommand, DescribeTasksCommand} = await sdk()
-        const arns = (await client.send(new ListTasksCommand({cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 10}))).taskArns ?? []
+        const arns = (await client.send(new ListTasksCommand({cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 100}))).taskArns ?? []
         if (arns.length === 0) return []
         const tasks = (await client.send(new DescribeTasksCommand({cluster, tasks: arns}))).tasks ?? []
         const reasons = new Set<string>()
@@ -103,7 +103,10 @@ export function createEcsApi(client: ECSClient): EcsApi {
             .map((c) => `${c.name}: ${c.reason ?? `exit code ${c.exitCode}`}`)
           if (task.stoppedReason) reasons.add([task.stoppedReason, ...containers].join('; '))
         }
-        return [...reasons]
+        // Tasks a deployment replaced stop with "Scaling activity initiated by (deployment ...)":
+        // normal, so listed after the reasons that explain a failure.
+        const routine = (r: string) => r.startsWith('Scaling activity initiated by')
+        return [...reasons].sort((a, b) => Number(routine(a)) - Number(routine(b)))
       }),
     rollBackServiceDeployment: (arn) =>
       wrap(async () => {

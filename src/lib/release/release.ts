@@ -13,7 +13,7 @@ import {checkTag, headCommit} from '../images/tag.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createEcsApi, type EcsApi} from './ecs.js'
 import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease} from './history.js'
-import {type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
+import {findFailedRollout, type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
 
 /** The part name of a service's stack (`svc-<service>`), as the service renderer names it. */
 export const servicePart = (service: string) => `svc-${service}`
@@ -195,22 +195,31 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
 
     // 2. Stacks, through change sets; a service's new image is its stack's ImageUri parameter.
     let deployResult: DeployCommandResult
-    try {
-      deployResult = await deploy({image: Object.entries(uris).map(([service, uri]) => `${service}=${uri}`)})
-    } catch (error) {
-      if (pushes > 0 || (error as {exitCode?: number}).exitCode === ExitCode.deployFailed) {
-        await tryRecord(input, {started, images, uris, rollouts: [], outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason: (error as Error).message, streams})
-      }
-      throw error
-    }
-
-    // 3. Watch every service whose stack changed.
-    const changed = deployResult.stacks.filter((s) => s.part.startsWith('svc-') && (s.outcome === 'created' || s.outcome === 'updated'))
     const ecsByRegion = new Map<string, EcsApi>()
     const ecsFor = async (region: string) => {
       if (!ecsByRegion.has(region)) ecsByRegion.set(region, createEcsApi(await input.aws.ecs(region)))
       return ecsByRegion.get(region)!
     }
+    try {
+      deployResult = await deploy({image: Object.entries(uris).map(([service, uri]) => `${service}=${uri}`)})
+    } catch (error) {
+      const deployFailed = (error as {exitCode?: number}).exitCode === ExitCode.deployFailed
+      // CloudFormation fails a service whose ECS deployment was rolled back: say why ECS did.
+      const rollouts = deployFailed ? await explainFailedRollouts(input, Object.keys(uris), ecsFor, since) : []
+      const reason = [...rollouts.map((r) => `${r.service}: ${r.reason}`), (error as Error).message].join('\n')
+      let release: ReleaseRecord | undefined
+      if (pushes > 0 || deployFailed) {
+        release = await tryRecord(input, {started, images, uris, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
+      }
+      if (rollouts.length === 0) throw error
+      throw new DeployFailedError(`Release ${release?.id ?? ''} of ${env.name} failed:\n${reason}`, (error as DeployFailedError).failures ?? [], {
+        code: 'ROLLOUT_FAILED',
+        suggestions: [`See the history: platform releases ${env.name}`, `Put the previous release back: platform rollback ${env.name}`],
+      })
+    }
+
+    // 3. Watch every service whose stack changed.
+    const changed = deployResult.stacks.filter((s) => s.part.startsWith('svc-') && (s.outcome === 'created' || s.outcome === 'updated'))
     const rollouts = await Promise.all(
       changed.map(async (stack) => {
         const service = stack.part.slice('svc-'.length)
@@ -264,6 +273,19 @@ function describeRelease(result: ReleaseResult): string {
   if (!result.release) return `Nothing to release in ${result.environment}: every image is already deployed and no stack changed (${seconds}s).`
   const rolled = result.rollouts.map((r) => `${r.service} ${r.outcome}`).join(', ')
   return `Released ${result.environment} ${result.release.id}: ${result.pushes} image(s) pushed, ${result.changeSetsCreated} change set(s)${rolled ? `, rollout: ${rolled}` : ''} in ${seconds}s.`
+}
+
+/** The failed ECS deployments behind a failed stack deploy, per service whose image this release set. */
+async function explainFailedRollouts(input: ReleaseInput, services: string[], ecsFor: (region: string) => Promise<EcsApi>, since: Date): Promise<RolloutResult[]> {
+  const found = await Promise.all(
+    services.map(async (service) => {
+      const def = input.stacks.find((s) => s.part === servicePart(service))
+      const deployed = def ? await stackOutputs(input.aws, def.region, def.name).catch(() => undefined) : undefined
+      if (!def || !deployed?.outputs.ServiceName) return undefined
+      return findFailedRollout({service, cluster: deployed.parameters.ClusterName, ecsService: deployed.outputs.ServiceName}, await ecsFor(def.region), since).catch(() => undefined)
+    }),
+  )
+  return found.filter((r): r is RolloutResult => r !== undefined)
 }
 
 /**

@@ -168,3 +168,18 @@ async function verifyServing(
   }
   return result('succeeded', undefined, {serviceDeploymentArn: deploymentArn})
 }
+
+/**
+ * After CloudFormation failed a service update (it waits for ECS, and fails the resource when the
+ * circuit breaker rolled the deployment back), what ECS says went wrong: the failed deployment of
+ * this release, if any, with the reasons of the tasks it stopped.
+ */
+export async function findFailedRollout(target: Omit<RolloutTarget, 'taskDefinitionArn'>, ecs: EcsApi, since: Date): Promise<RolloutResult | undefined> {
+  for (const summary of await ecs.listServiceDeployments(target.cluster, target.ecsService, since)) {
+    const deployment = await ecs.describeServiceDeployment(summary.arn)
+    if (!deployment || !(FAILED.has(deployment.status) || ROLLING_BACK.has(deployment.status))) continue
+    const stopped = await ecs.stoppedTaskReasons(target.cluster, target.ecsService)
+    return {service: target.service, outcome: 'failed', reason: describeFailure(deployment, stopped), taskDefinitionArn: '', serviceDeploymentArn: summary.arn, stoppedTaskReasons: stopped, elapsedMs: 0}
+  }
+  return undefined
+}

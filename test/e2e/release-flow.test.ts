@@ -1,0 +1,196 @@
+/**
+ * `platform deploy` as a release, `releases` and `rollback`, end to end: the BUILT CLI against the
+ * local AWS (patched moto: ECS rollouts that progress and can be made to fail, ECR that sees the
+ * registry's pushes), buildah and the registry, on a copy of the example application and the root
+ * platform.yaml in a git repository of their own. One local AWS for the sequence: each step starts
+ * from what the previous one left, as a team's successive releases do.
+ */
+import {execFileSync} from 'node:child_process'
+import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
+import {DescribeServicesCommand, ECSClient} from '@aws-sdk/client-ecs'
+import {ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
+import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
+import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
+import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+
+const TOKYO = 'ap-northeast-1'
+const PREFIX = 'bookmark-manager-staging-'
+const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
+const credentials = {accessKeyId: 'test', secretAccessKey: 'test'}
+
+let local: LocalAws
+let project: string
+let storage: string
+let lockDir: string
+const releases: Record<string, any> = {}
+
+function cli(args: string[]): Promise<JsonRun> {
+  return spawnCli(args, {
+    cwd: project,
+    env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), PLATFORM_LOCK_DIR: lockDir},
+  })
+}
+const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], {cwd: project, encoding: 'utf8'}).trim()
+const ecs = () => new ECSClient({region: TOKYO, endpoint: local.endpoint, credentials})
+
+async function stackParameter(part: string, key: string): Promise<string | undefined> {
+  const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
+  const stack = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}${part}`}))).Stacks![0]
+  return stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue
+}
+
+async function serving(service: string): Promise<string | undefined> {
+  const out = await ecs().send(new DescribeServicesCommand({cluster: `${PREFIX}cluster`, services: [`${PREFIX}${service}`]}))
+  return out.services?.[0]?.taskDefinition
+}
+
+beforeAll(async () => {
+  await buildPrivateCli()
+  local = await startLocalAws({registry: true})
+  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
+  storage = mkdtempSync(join(tmpdir(), 'platform-e2e-storage-'))
+  writeFileSync(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(storage, 'root')}"\nrunroot = "${join(storage, 'run')}"\n`)
+  project = mkdtempSync(join(tmpdir(), 'platform-e2e-release-'))
+  cpSync(join(repoRoot, 'examples'), join(project, 'examples'), {recursive: true})
+  cpSync(join(repoRoot, 'platform.yaml'), join(project, 'platform.yaml'))
+  git('init', '-q')
+  git('add', '.')
+  git('commit', '-qm', 'example app')
+  const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials})
+  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/staging/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
+}, 240_000)
+
+afterAll(async () => {
+  await local?.stop()
+  for (const dir of [project, storage, lockDir]) if (dir) rmSync(dir, {recursive: true, force: true})
+})
+
+describe('platform deploy staging as a release (built CLI, buildah, registry, ECS rollouts)', () => {
+  it('first release: builds and pushes both services, deploys every stack, watches both rollouts, records v1', async () => {
+    const run = await cli(['deploy', 'staging', '--yes', '--json'])
+    expect(run.error, run.stderr).toBeUndefined()
+    expect(run.code, run.stderr).toBe(0)
+    const result = run.result!
+    expect(result.pushes).toBe(2)
+    expect(result.release).toMatchObject({id: 'v1', outcome: 'succeeded', description: 'deploy', git: {commit: git('rev-parse', 'HEAD'), dirty: false}})
+    expect(result.rollouts.map((r: any) => [r.service, r.outcome]).sort()).toEqual([['api', 'succeeded'], ['web', 'succeeded']])
+    for (const service of ['web', 'api']) {
+      const image = result.images.find((i: any) => i.service === service)
+      // The stack's ImageUri is the digest-pinned URI, and the recorded release names it.
+      expect(await stackParameter(`svc-${service}`, 'ImageUri')).toBe(image.uri)
+      expect(image.uri).toMatch(/@sha256:[0-9a-f]{64}$/)
+      expect(result.release.services[service]).toMatchObject({image: image.uri, digest: image.digest, imageAction: 'built', outcome: 'succeeded'})
+      expect(result.release.services[service].serviceDeploymentArn).toMatch(/^arn:aws:ecs:/)
+      expect(await serving(service)).toBe(result.release.services[service].taskDefinitionArn)
+    }
+    expect(run.lines.some((l) => l.type === 'rollout' && l.service === 'web')).toBe(true)
+    releases.v1 = result.release
+  }, 240_000)
+
+  it('a change to web rebuilds and pushes web only, and changes only its stack\'s image parameter', async () => {
+    writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v2</title>\n')
+    git('commit', '-qam', 'web v2')
+    const apiBefore = await stackParameter('svc-api', 'ImageUri')
+    const run = await cli(['deploy', 'staging', '--yes', '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    const result = run.result!
+    expect(result.pushes).toBe(1)
+    expect(result.images.map((i: any) => [i.service, i.action]).sort()).toEqual([['api', 'existing'], ['web', 'built']])
+    const changed = result.stacks.filter((s: any) => s.outcome === 'updated').map((s: any) => s.part)
+    expect(changed).toEqual(['svc-web'])
+    expect(result.changeSetsCreated).toBe(1)
+    const plan = result.plans.find((p: any) => p.part === 'svc-web')
+    expect(plan.parameterChanges.map((c: any) => c.name)).toEqual(['ImageUri'])
+    expect(await stackParameter('svc-api', 'ImageUri')).toBe(apiBefore)
+    expect(result.rollouts.map((r: any) => r.service)).toEqual(['web'])
+    expect(result.release).toMatchObject({id: 'v2', outcome: 'succeeded'})
+    releases.v2 = result.release
+  }, 240_000)
+
+  it('a release with nothing changed builds nothing, pushes nothing, creates no change set and records nothing', async () => {
+    const run = await cli(['deploy', 'staging', '--yes', '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.result).toMatchObject({pushes: 0, changeSetsCreated: 0, rollouts: []})
+    expect(run.result!.release).toBeUndefined()
+    expect(run.result!.images.every((i: any) => i.action === 'existing')).toBe(true)
+  }, 120_000)
+
+  it('releases --json lists them newest first; the table shows them too', async () => {
+    const run = await cli(['releases', 'staging', '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    const listed = JSON.parse(run.stdout)
+    expect(listed.releases.map((r: any) => r.id)).toEqual(['v2', 'v1'])
+    expect(listed.releases[1]).toEqual(releases.v1)
+    const table = await cli(['releases', 'staging', '--limit', '1'])
+    expect(table.stdout).toMatch(/^ID\s+STARTED\s+DURATION\s+OUTCOME/)
+    expect(table.stdout).toContain('v2')
+    expect(table.stdout).not.toMatch(/^v1 /m)
+  }, 60_000)
+
+  it('rollback returns the services to the previous release\'s digests, through a watched rollout', async () => {
+    const run = await cli(['rollback', 'staging', '--yes', '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('does not undo database migrations')
+    expect(run.result!.release).toMatchObject({id: 'v3', description: 'rollback to v1', rollbackOf: 'v1', outcome: 'succeeded'})
+    expect(run.result!.pushes).toBe(0)
+    for (const service of ['web', 'api']) expect(await stackParameter(`svc-${service}`, 'ImageUri')).toBe(releases.v1.services[service].image)
+    expect(run.result!.rollouts.map((r: any) => [r.service, r.outcome])).toEqual([['web', 'succeeded']])
+    expect(await serving('web')).toBe(run.result!.release.services.web.taskDefinitionArn)
+  }, 240_000)
+
+  it('rollback without --yes and without a terminal changes nothing and names --yes', async () => {
+    const run = await cli(['rollback', 'staging'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--yes')
+  }, 60_000)
+
+  it('a failing rollout reports its stopped-task reason, exits 5, and is recorded as failed', async () => {
+    const reason = 'CannotPullContainerError: pull image manifest has been retried 5 time(s)'
+    const res = await fetch(`${local.endpoint}/moto-api/platform-local/ecs/fail-next-rollout`, {method: 'POST', body: JSON.stringify({region: TOKYO, service: `${PREFIX}web`, reason})})
+    expect(res.ok).toBe(true)
+    writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v3</title>\n')
+    git('commit', '-qam', 'web v3')
+    const run = await cli(['deploy', 'staging', '--yes', '--json'])
+    expect(run.code, run.stderr).toBe(5)
+    expect(run.stderr, run.stderr).toContain(reason)
+    expect(run.error).toMatchObject({exitCode: 5})
+    const listed = JSON.parse((await cli(['releases', 'staging', '--json', '--limit', '1'])).stdout)
+    expect(listed.releases[0]).toMatchObject({id: 'v4', outcome: 'failed'})
+    expect(listed.releases[0].services.web).toMatchObject({outcome: 'failed'})
+    expect(listed.releases[0].services.web.reason).toContain(reason)
+    // ECS put the previous revision back: what serves is still the rollback's.
+    expect(await stackParameter('svc-web', 'ImageUri')).toBe(releases.v1.services.web.image)
+  }, 240_000)
+
+  it('refuses latest: --tag latest and an --image without a digest or tag (exit 2), changing nothing', async () => {
+    const tagged = await cli(['deploy', 'staging', '--yes', '--tag', 'latest'])
+    expect(tagged.code).toBe(2)
+    expect(tagged.stderr).toContain('The image tag "latest" is refused')
+    const image = await cli(['deploy', 'staging', '--yes', '--skip-build', '--image', 'web=repo/web'])
+    expect(image.code).toBe(2)
+    expect(image.stderr).toContain('"latest" is refused')
+  }, 60_000)
+
+  it('every release is one object in the bootstrap bucket', async () => {
+    const s3 = new S3Client({region: TOKYO, endpoint: local.endpoint, credentials, forcePathStyle: true})
+    const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
+    const bucket = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0].Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
+    const keys = ((await s3.send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
+    expect(keys).toEqual(['releases/00000001.json', 'releases/00000002.json', 'releases/00000003.json', 'releases/00000004.json'])
+  }, 60_000)
+
+  it('platform deploy prod with the root platform.yaml releases too (every stack, both regions, both services)', async () => {
+    const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials})
+    for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
+    const run = await cli(['deploy', 'prod', '--yes', '--json'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.result!.release).toMatchObject({id: 'v1', environment: 'prod', outcome: 'succeeded'})
+    expect(run.result!.stacks.find((s: any) => s.part === 'edge')).toMatchObject({region: 'us-east-1', outcome: 'created'})
+    expect(run.result!.rollouts.map((r: any) => r.outcome)).toEqual(['succeeded', 'succeeded'])
+  }, 240_000)
+})

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {isAbsolute, join} from 'node:path'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
@@ -61,6 +62,15 @@ export async function planImages(input: {env: ResolvedEnvironment; configDir: st
   const images = await Promise.all(
     input.services.map(async (service): Promise<ServiceImage & {missingRepository?: boolean}> => {
       const build = input.env.services[service].build!
+      for (const [field, path] of [['context', build.context], ['dockerfile', build.dockerfile]] as const) {
+        if (!existsSync(resolvePath(input.configDir, path))) {
+          throw new PlatformError(`services.${service}.build.${field}: ${path} does not exist (relative to platform.yaml).`, {
+            code: 'BUILD_INPUT_MISSING',
+            exit: 3,
+            suggestions: ['Point `build` at your service\'s Containerfile, or deploy the stacks alone first: platform deploy ENV --infra-only'],
+          })
+        }
+      }
       const source = await sourceTag(resolvePath(input.configDir, build.context), [resolvePath(input.configDir, build.dockerfile)])
       const tag = fixedTag ?? source.tag
       const repository = repositoryName(input.env, service)

@@ -58,6 +58,8 @@ export interface InjectedFailure {
   rollbackFails?: boolean
   /** Continue-update-rollback keeps failing unless this resource is skipped. */
   rollbackFailsUntilSkipped?: boolean
+  /** Resources in flight that CloudFormation cancels when the failure stops the operation ("Resource creation cancelled"). */
+  cancelled?: string[]
 }
 
 export class AwsError extends Error {
@@ -106,15 +108,20 @@ export class FakeCloudFormation implements CloudFormationApi {
     return stack.stackId
   }
 
-  /** Another runner started an update: the stack is UPDATE_IN_PROGRESS for `steps` polls. */
-  startForeignUpdate(name: string, token: string, steps = 3): void {
+  /**
+   * Another runner started an operation: the stack is `running` (UPDATE_IN_PROGRESS) for `steps`
+   * polls, then `final` (UPDATE_COMPLETE), holding `template` when given (the other runner's template).
+   */
+  startForeignUpdate(name: string, token: string, steps = 3, outcome: {running?: string; final?: string; template?: unknown} = {}): void {
     const stack = this.mustGet(name)
-    stack.status = 'UPDATE_IN_PROGRESS'
-    this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated', token)
-    for (let i = 0; i < steps - 1; i++) stack.pending.push(() => this.addEvent(stack, 'Other', 'AWS::SNS::Topic', 'UPDATE_IN_PROGRESS', undefined, token))
+    const running = outcome.running ?? 'UPDATE_IN_PROGRESS'
+    stack.status = running
+    this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', running, 'User Initiated', token)
+    for (let i = 0; i < steps - 1; i++) stack.pending.push(() => this.addEvent(stack, 'Other', 'AWS::SNS::Topic', running, undefined, token))
     stack.pending.push(() => {
-      stack.status = 'UPDATE_COMPLETE'
-      this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', undefined, token)
+      stack.status = outcome.final ?? 'UPDATE_COMPLETE'
+      if (outcome.template !== undefined) stack.templateBody = JSON.stringify(outcome.template)
+      this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status, undefined, token)
     })
   }
 
@@ -216,11 +223,11 @@ export class FakeCloudFormation implements CloudFormationApi {
     return [...this.changeSets.values()].filter((c) => c.stackId === stackId).map((c) => ({id: c.id, name: c.name, stackId: c.stackId, status: c.status, executionStatus: c.executionStatus, creationTime: c.creationTime}))
   }
 
-  /** Seed a change set left behind by an interrupted run (`ageMs` ago). */
-  seedChangeSet(stackName: string, name: string, ageMs = 60 * 60 * 1000): string {
+  /** Seed a change set left behind by an interrupted run (`ageMs` ago), or one another runner is executing. */
+  seedChangeSet(stackName: string, name: string, ageMs = 60 * 60 * 1000, executionStatus = 'AVAILABLE'): string {
     const stack = this.mustGet(stackName)
     const id = `arn:aws:cloudformation:${this.region}:123456789012:changeSet/${name}/${++counter}`
-    this.changeSets.set(id, {id, name, stackId: stack.stackId, type: 'UPDATE', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, changes: [], creationTime: new Date(Date.now() - ageMs), settleAfter: 0, finalStatus: 'CREATE_COMPLETE'})
+    this.changeSets.set(id, {id, name, stackId: stack.stackId, type: 'UPDATE', status: 'CREATE_COMPLETE', executionStatus, templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, changes: [], creationTime: new Date(Date.now() - ageMs), settleAfter: 0, finalStatus: 'CREATE_COMPLETE'})
     return id
   }
 
@@ -247,6 +254,9 @@ export class FakeCloudFormation implements CloudFormationApi {
       stack.pending.push(() => this.addEvent(stack, r.LogicalResourceId!, r.ResourceType!, `${status}_IN_PROGRESS`, undefined, clientRequestToken))
       if (failure && failure.logicalId === r.LogicalResourceId) {
         stack.pending.push(() => this.addEvent(stack, r.LogicalResourceId!, r.ResourceType!, `${status}_FAILED`, failure.reason, clientRequestToken))
+        for (const other of failure.cancelled ?? []) {
+          stack.pending.push(() => this.addEvent(stack, other, 'AWS::SNS::Topic', `${status}_FAILED`, `Resource ${creating ? 'creation' : 'update'} cancelled`, clientRequestToken))
+        }
         stack.pending.push(() => this.rollback(stack, cs, failure, clientRequestToken))
         return
       }

@@ -1,0 +1,194 @@
+/**
+ * The engine's safety checks, each pinned by a test that fails when the check is removed (found by
+ * mutation testing: `npm run test:mutation`). Why the fake CloudFormation: every case needs a state
+ * moto cannot produce - another runner's operation in flight, a rollback with cancelled resources,
+ * a change set being executed elsewhere, or a Ctrl-C between planning and execution.
+ */
+import {describe, expect, it} from 'vitest'
+import {runDeploy, type DeployEngineOptions} from '../../src/lib/deploy/engine.js'
+import type {DeployEvent} from '../../src/lib/deploy/types.js'
+import {AbortedError, DeployFailedError} from '../../src/lib/errors.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
+import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {env, sampleStacks, stack} from './stacks.js'
+
+function deploy(aws: FakeAws, overrides: Partial<DeployEngineOptions> = {}) {
+  const events: DeployEvent[] = []
+  const {emit, ...rest} = overrides
+  const promise = runDeploy({
+    env,
+    stacks: sampleStacks(),
+    aws,
+    mode: 'deploy',
+    yes: true,
+    pollIntervalMs: 0,
+    ...rest,
+    emit: (e) => {
+      events.push(e)
+      emit?.(e)
+    },
+  })
+  return {promise, events}
+}
+
+const tokyo = (aws: FakeAws) => aws.cloudFormation('ap-northeast-1')
+
+/** Change sets created for one stack (the fake records CreateChangeSet's input, which names the stack). */
+const changeSetsCreatedFor = (aws: FakeAws, stackName: string) => tokyo(aws).calls.filter((c) => c.op === 'CreateChangeSet' && (c.arg as {stackName: string}).stackName === stackName).length
+
+const failedMessage = (events: DeployEvent[], stackName: string) => {
+  const failed = events.find((e) => e.type === 'stack' && e.stack === stackName && e.phase === 'failed')
+  return failed?.type === 'stack' ? failed.message : undefined
+}
+
+const withQueue = (def: StackDefinition) => {
+  def.template.Resources.Queue = {Type: 'AWS::SQS::Queue'}
+  return def
+}
+
+describe('replacement guard at run time', () => {
+  it('refuses a replacement that only appears once an upstream output changed during the deploy', async () => {
+    // At plan time data's parameter still has network's old output, so data looks unchanged; the
+    // new subnet group name (a create-only property of the cluster) is known only after network ran.
+    const stacks = () => [
+      stack('network', {outputs: {SubnetGroupName: 'db-subnets-a'}}),
+      stack('data', {
+        parameters: {SubnetGroupName: {from: 'output', stack: 'app-prod-network', output: 'SubnetGroupName'}},
+        resources: {Cluster: {Type: 'AWS::RDS::DBCluster', Properties: {Engine: 'aurora-postgresql', DBSubnetGroupName: {Ref: 'SubnetGroupName'}}}},
+      }),
+    ]
+    const aws = new FakeAws()
+    await deploy(aws, {stacks: stacks()}).promise
+    const next = stacks()
+    next[0].template.Outputs!.SubnetGroupName = {Value: 'db-subnets-b'}
+    const {promise, events} = deploy(aws, {stacks: next})
+    const error = (await promise.catch((e) => e)) as DeployFailedError
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(error.failures).toEqual([expect.objectContaining({stack: 'app-prod-data', logicalId: 'Cluster', status: 'WOULD_REPLACE', reason: expect.stringMatching(/DBSubnetGroupName cannot change in place/)})])
+    expect(failedMessage(events, 'app-prod-data')).toMatch(/^Refused: app-prod-data would replace or delete stateful resources once its inputs changed\./)
+    expect(tokyo(aws).stack('app-prod-network')?.outputs.SubnetGroupName).toBe('db-subnets-b')
+    expect(tokyo(aws).stack('app-prod-data')?.parameters).toEqual({SubnetGroupName: 'db-subnets-a'})
+    // The refused change set is not left behind.
+    expect(await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-data')!.stackId)).toEqual([])
+  })
+})
+
+describe('planned change sets', () => {
+  it('does not execute the change set planned with parameters that changed before it ran', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const stacks = sampleStacks()
+    stacks[0].template.Outputs!.PrivateSubnetIds = {Value: 'subnet-3,subnet-4'}
+    withQueue(stacks[2])
+    const result = await deploy(aws, {stacks}).promise
+    expect(result.stacks.find((s) => s.part === 'data')?.outcome).toBe('updated')
+    // The planned one (made with subnet-1,subnet-2) was replaced by one with network's new output.
+    expect(tokyo(aws).stack('app-prod-data')?.parameters).toEqual({PrivateSubnetIds: 'subnet-3,subnet-4'})
+    expect(tokyo(aws).stack('app-prod-data')?.templateBody).toContain('Queue')
+    expect(changeSetsCreatedFor(aws, 'app-prod-data')).toBe(3)
+  })
+})
+
+describe('attaching to another runner\'s operation', () => {
+  it('stops when the operation it waited for ends in a state a deploy cannot move the stack out of', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    tokyo(aws).startForeignUpdate('app-prod-network', 'platform-bob-ci-77-abc', 3, {running: 'DELETE_IN_PROGRESS', final: 'DELETE_FAILED'})
+    tokyo(aws).calls.length = 0
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    const {promise, events} = deploy(aws, {stacks})
+    const error = (await promise.catch((e) => e)) as DeployFailedError
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(failedMessage(events, 'app-prod-network')).toBe('app-prod-network ended in DELETE_FAILED.')
+    expect(changeSetsCreatedFor(aws, 'app-prod-network')).toBe(0)
+    expect(error.message).toMatch(/not started: app-prod-data/)
+  })
+
+  it('compares against the template the other runner left, not the one read before waiting', async () => {
+    // The other runner deployed a different database name; putting ours back would replace the cluster.
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const theirs = sampleStacks()[2].template
+    ;(theirs.Resources.Cluster.Properties as Record<string, unknown>).DatabaseName = 'otherdb'
+    tokyo(aws).startForeignUpdate('app-prod-data', 'platform-bob-ci-77-abc', 3, {template: theirs})
+    const {promise, events} = deploy(aws)
+    const error = (await promise.catch((e) => e)) as DeployFailedError
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(error.failures).toEqual([expect.objectContaining({stack: 'app-prod-data', logicalId: 'Cluster', status: 'WOULD_REPLACE', reason: expect.stringMatching(/DatabaseName cannot change in place/)})])
+    expect(events.some((e) => e.type === 'stack' && e.stack === 'app-prod-data' && e.phase === 'attaching')).toBe(true)
+    expect(tokyo(aws).stack('app-prod-data')?.templateBody).toContain('otherdb')
+  })
+})
+
+describe('Ctrl-C', () => {
+  it('after planning and before execution executes nothing and deletes the planned change set', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    tokyo(aws).calls.length = 0
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    const controller = new AbortController()
+    const {promise} = deploy(aws, {
+      stacks,
+      signal: controller.signal,
+      emit: (e) => {
+        if (e.type === 'stack' && e.stack === 'app-prod-network' && e.phase === 'waiting') controller.abort()
+      },
+    })
+    const error = await promise.catch((e) => e)
+    expect(error).toBeInstanceOf(AbortedError)
+    expect(tokyo(aws).count('ExecuteChangeSet')).toBe(0)
+    expect(tokyo(aws).stack('app-prod-network')?.status).toBe('CREATE_COMPLETE')
+    expect(await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-network')!.stackId)).toEqual([])
+  })
+})
+
+describe('stale change-set cleanup', () => {
+  it('leaves alone an old platform change set that another runner is executing', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const executing = tokyo(aws).seedChangeSet('app-prod-network', 'platform-other-runner', 60 * 60 * 1000, 'EXECUTE_IN_PROGRESS')
+    const stale = tokyo(aws).seedChangeSet('app-prod-network', 'platform-left-behind')
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    await deploy(aws, {stacks, now: () => Date.now()}).promise
+    const deleted = tokyo(aws).calls.filter((c) => c.op === 'DeleteChangeSet').map((c) => c.arg)
+    expect(deleted).toContain(stale)
+    expect(deleted).not.toContain(executing)
+  })
+})
+
+describe('another runner starting between plan and execution', () => {
+  it('says the stack is being changed by someone else and that a new deploy waits for it', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    const {promise, events} = deploy(aws, {
+      stacks,
+      emit: (e) => {
+        if (e.type === 'stack' && e.stack === 'app-prod-network' && e.phase === 'executing') tokyo(aws).startForeignUpdate('app-prod-network', 'platform-bob-ci-77-abc')
+      },
+    })
+    const error = (await promise.catch((e) => e)) as DeployFailedError
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(failedMessage(events, 'app-prod-network')).toBe('app-prod-network is being changed by someone else; its change set was not executed.')
+    expect(error.suggestions).toEqual(['Run the deploy again: it waits for the other operation.'])
+  })
+})
+
+describe('failure report', () => {
+  it('names the resource that failed, not the ones CloudFormation cancelled because of it', async () => {
+    const aws = new FakeAws()
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    tokyo(aws).failures.set('app-prod-network', {logicalId: 'Queue', reason: 'Queue limit exceeded', cancelled: ['Alarm', 'Dashboard']})
+    const {promise, events} = deploy(aws, {stacks})
+    const error = (await promise.catch((e) => e)) as DeployFailedError
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(error.failures).toEqual([{stack: 'app-prod-network', logicalId: 'Queue', type: 'AWS::SQS::Queue', status: 'CREATE_FAILED', reason: 'Queue limit exceeded'}])
+    // The cancellations were seen (and shown as they happened), only left out of the report.
+    expect(events.filter((e) => e.type === 'resource' && e.reason === 'Resource creation cancelled').map((e) => e.type === 'resource' && e.logicalId)).toEqual(['Alarm', 'Dashboard'])
+  })
+})

@@ -8,7 +8,7 @@ import {renderEnvironment} from '../templates/index.js'
 
 export default class Diff extends PlatformCommand {
   static override summary = 'Show what deploying an environment would change, stack by stack.'
-  static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Nothing is executed. Exit 0 whether or not there are changes.`
+  static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Deployed stacks of the environment that platform.yaml no longer renders are listed at the end ("orphaned" in --json); a deploy leaves them alone. Nothing is executed. Exit 0 whether or not there are changes.`
 
   static override examples = ['<%= config.bin %> <%= command.id %> prod', '<%= config.bin %> <%= command.id %> prod --stack data --json']
 

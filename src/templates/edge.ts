@@ -4,8 +4,9 @@ import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {hostedZoneSource, viewerHostnames} from './dns.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
-/** CloudFront only accepts certificates and CLOUDFRONT-scope web ACLs from this region. */
-export const EDGE_REGION = 'us-east-1'
+import {EDGE_REGION} from '../lib/stacks/types.js'
+
+export {EDGE_REGION}
 
 /** Config names of AWS managed rule groups → the group names WAF knows. */
 export const MANAGED_RULE_GROUPS: Record<WafManagedRule, string> = {

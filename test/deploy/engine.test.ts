@@ -41,8 +41,47 @@ describe('runDeploy against the fake CloudFormation', () => {
     expect(result.stacks.every((s) => s.outcome === 'skipped')).toBe(true)
     expect(result.changeSetsCreated).toBe(0)
     const calls = [...aws.regions.values()].flatMap((f) => f.calls.map((c) => c.op)).sort()
-    expect(calls).toEqual([...Array(4).fill('DescribeStacks'), ...Array(4).fill('GetTemplate')])
+    // One listing per region finds stacks platform.yaml no longer renders.
+    expect(calls).toEqual([...Array(4).fill('DescribeStacks'), 'DescribeStacks(all)', 'DescribeStacks(all)', ...Array(4).fill('GetTemplate')])
     expect(events.some((e) => e.type === 'change-set')).toBe(false)
+  })
+
+  it('shows deployed stacks the environment no longer renders, warns, and leaves them alone', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const tags = {environment: 'prod', 'managed-by': 'platform', project: 'app'}
+    const template = {Resources: {Zone: {Type: 'AWS::Route53::HostedZone'}}}
+    virginia(aws).seedStack({name: 'app-prod-dns', status: 'UPDATE_COMPLETE', template, tags})
+    tokyo(aws).seedStack({name: 'app-prod-zone', status: 'CREATE_COMPLETE', template, tags})
+    // Same name prefix, another environment (prod-eu); and a stack platform did not make.
+    tokyo(aws).seedStack({name: 'app-prod-eu-network', status: 'CREATE_COMPLETE', template, tags: {...tags, environment: 'prod-eu'}})
+    tokyo(aws).seedStack({name: 'app-prod-handmade', status: 'CREATE_COMPLETE', template})
+    const {promise, events} = deploy(aws)
+    const result = await promise
+    expect(result.orphaned).toEqual([
+      {stack: 'app-prod-dns', region: 'us-east-1', status: 'UPDATE_COMPLETE'},
+      {stack: 'app-prod-zone', region: 'ap-northeast-1', status: 'CREATE_COMPLETE'},
+    ])
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e.message] : []))
+    expect(warnings.filter((w) => w.includes('no longer in platform.yaml'))).toHaveLength(2)
+    expect(warnings.find((w) => w.startsWith('app-prod-dns'))).toContain('left as it is')
+    for (const [fake, name] of [[virginia(aws), 'app-prod-dns'], [tokyo(aws), 'app-prod-zone']] as const) {
+      expect(fake.calls.filter((c) => c.arg === name || (c.arg as {stackName?: string})?.stackName === name)).toEqual([])
+      expect(fake.stack(name)?.status).not.toMatch(/DELETE/)
+    }
+    const diff = await runDeploy({env, stacks: sampleStacks(), aws, emit: () => undefined, mode: 'diff', pollIntervalMs: 0})
+    expect(diff.orphaned.map((o) => o.stack)).toEqual(['app-prod-dns', 'app-prod-zone'])
+  })
+
+  it('warns, and still deploys, when a region cannot be listed for stacks no longer rendered', async () => {
+    const aws = new FakeAws()
+    virginia(aws).listStacks = async () => {
+      throw new AwsError('AccessDenied', 'not authorized to perform cloudformation:DescribeStacks')
+    }
+    const {promise, events} = deploy(aws)
+    const result = await promise
+    expect(result.orphaned).toEqual([])
+    expect(events.some((e) => e.type === 'warning' && e.message.includes('Could not list the stacks in us-east-1'))).toBe(true)
   })
 
   it('updates only the stack whose parameter changed', async () => {
@@ -372,7 +411,7 @@ describe('preflight', () => {
     const error = await deploy(aws, {env: withDb, stacks: stacks()}).promise.catch((e) => e)
     expect(error.exitCode).toBe(4)
     expect(error.message).toMatch(/account 999999999999.*deploys to 123456789012/)
-    expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'GetTemplate'].includes(c.op))).toEqual([])
+    expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'DescribeStacks(all)', 'GetTemplate'].includes(c.op))).toEqual([])
   })
 
   it('names an engine version the region does not offer and the missing secrets, together', async () => {
@@ -382,7 +421,7 @@ describe('preflight', () => {
     expect(error.message).toMatch(/17\.2 is not offered in ap-northeast-1\. Offered 17\.x: 17\.4, 17\.9/)
     expect(error.message).toMatch(/Missing secrets.*\/app\/prod\/DATABASE_URL.*`platform secrets set prod DATABASE_URL`/)
     // Only reads happened: no change set, nothing executed.
-    expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'GetTemplate'].includes(c.op))).toEqual([])
+    expect(tokyo(aws).calls.filter((c) => !['DescribeStacks', 'DescribeStacks(all)', 'GetTemplate'].includes(c.op))).toEqual([])
   })
 
   it('does not ask for the secrets of a service stack that --infra-only defers', async () => {

@@ -134,6 +134,24 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(await changeSetCount('pending')).toBe(0)
   }, 60_000)
 
+  it('platform diff names the stacks the config no longer renders (domain removed: zone, dns) and says a deploy leaves them alone', async () => {
+    const config = editedConfig((t) => t.replace(/^    domain: example\.com.*\n/m, ''))
+    const run = await cli(['diff', 'prod', '--json', '--config', config])
+    expect(run.code, run.stderr).toBe(0)
+    const diff = JSON.parse(run.stdout)
+    expect(diff.orphaned).toEqual([
+      {stack: `${PREFIX}dns`, region: TOKYO, status: 'CREATE_COMPLETE'},
+      {stack: `${PREFIX}zone`, region: TOKYO, status: 'CREATE_COMPLETE'},
+    ])
+    expect(diff.stacks.map((p: any) => p.part)).not.toContain('zone')
+    expect(run.stderr).toMatch(/bookmark-manager-prod-zone \(ap-northeast-1, CREATE_COMPLETE\) is deployed but no longer in platform.yaml's prod: left as it is/)
+    const text = await cli(['diff', 'prod', '--config', config])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/no longer in platform.yaml \(a deploy leaves them alone\):\n  bookmark-manager-prod-dns \(ap-northeast-1, CREATE_COMPLETE\)/)
+    expect(await stacksIn(TOKYO)).toMatchObject({zone: 'CREATE_COMPLETE', dns: 'CREATE_COMPLETE'})
+    expect(await changeSetCount('pending')).toBe(0)
+  }, 60_000)
+
   it('a changed alarm threshold updates only the monitoring stack', async () => {
     const config = editedConfig((t) => t.replace('alarms: {cpu: 80,', 'alarms: {cpu: 85,'))
     const run = await deploy([], config)

@@ -145,6 +145,12 @@ export class FakeCloudFormation implements CloudFormationApi {
     return this.toDeployed(stack)
   }
 
+  /** DescribeStacks without a name: every stack not deleted; it moves no stack's time. */
+  async listStacks(): Promise<DeployedStack[]> {
+    this.calls.push({op: 'DescribeStacks(all)'})
+    return [...this.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => this.toDeployed(s))
+  }
+
   async getTemplate(stackName: string): Promise<string> {
     this.calls.push({op: 'GetTemplate', arg: stackName})
     const stack = this.find(stackName)

@@ -14,6 +14,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   type Parameter,
+  type Stack,
   type StackEvent,
   type Tag,
   UpdateTerminationProtectionCommand,
@@ -76,6 +77,11 @@ export interface CloudFormationApi {
   readonly region: string
   /** `undefined` when the stack does not exist (AWS answers ValidationError "does not exist"). */
   describeStack(stackName: string): Promise<DeployedStack | undefined>
+  /**
+   * Every live stack of the region (DescribeStacks without a name, all pages), with its tags:
+   * how deploy finds an environment's stacks that platform.yaml no longer renders.
+   */
+  listStacks(): Promise<DeployedStack[]>
   /** The deployed template body, as submitted. */
   getTemplate(stackName: string): Promise<string>
   createChangeSet(input: ChangeSetInput): Promise<{id: string; stackId: string}>
@@ -104,6 +110,20 @@ function toRecord<T>(items: T[] | undefined, key: (t: T) => string | undefined, 
   return out
 }
 
+function toDeployedStack(stack: Stack, stackName: string): DeployedStack {
+  return {
+    stackId: stack.StackId ?? stackName,
+    stackName: stack.StackName ?? stackName,
+    status: stack.StackStatus ?? 'UNKNOWN',
+    statusReason: stack.StackStatusReason,
+    parameters: toRecord<Parameter>(stack.Parameters, (p) => p.ParameterKey, (p) => p.ResolvedValue ?? p.ParameterValue),
+    tags: toRecord<Tag>(stack.Tags, (t) => t.Key, (t) => t.Value),
+    outputs: toRecord(stack.Outputs, (o) => o.OutputKey, (o) => o.OutputValue),
+    terminationProtection: stack.EnableTerminationProtection,
+    lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
+  }
+}
+
 function isDoesNotExist(error: unknown): boolean {
   const e = error as {name?: string; message?: string}
   return e?.name === 'ValidationError' && /does not exist/.test(e.message ?? '')
@@ -123,21 +143,21 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
         const out = await client.send(new DescribeStacksCommand({StackName: stackName}))
         const stack = out.Stacks?.[0]
         if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return undefined
-        return {
-          stackId: stack.StackId ?? stackName,
-          stackName: stack.StackName ?? stackName,
-          status: stack.StackStatus ?? 'UNKNOWN',
-          statusReason: stack.StackStatusReason,
-          parameters: toRecord<Parameter>(stack.Parameters, (p) => p.ParameterKey, (p) => p.ResolvedValue ?? p.ParameterValue),
-          tags: toRecord<Tag>(stack.Tags, (t) => t.Key, (t) => t.Value),
-          outputs: toRecord(stack.Outputs, (o) => o.OutputKey, (o) => o.OutputValue),
-          terminationProtection: stack.EnableTerminationProtection,
-          lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
-        }
+        return toDeployedStack(stack, stackName)
       } catch (error) {
         if (isDoesNotExist(error)) return undefined
         throw error
       }
+    },
+    async listStacks() {
+      const out: DeployedStack[] = []
+      let nextToken: string | undefined
+      do {
+        const page = await client.send(new DescribeStacksCommand({NextToken: nextToken}))
+        for (const stack of page.Stacks ?? []) if (stack.StackName && stack.StackStatus !== 'DELETE_COMPLETE') out.push(toDeployedStack(stack, stack.StackName))
+        nextToken = page.NextToken
+      } while (nextToken)
+      return out
     },
     async getTemplate(stackName) {
       const out = await client.send(new GetTemplateCommand({StackName: stackName, TemplateStage: 'Original'}))

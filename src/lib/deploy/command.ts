@@ -5,6 +5,7 @@ import {chooseProgressMode, createProgressReporter, formatPlans, summarizePlans}
 import {createDeployAws, type DeploySdkClients} from './aws.js'
 import {type DeployResult, runDeploy} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
+import type {OrphanedStack} from './orphans.js'
 import type {DeployAws, StackPlan} from './types.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
@@ -138,13 +139,16 @@ function describeOutcome(result: DeployCommandResult): string {
     .filter(([, n]) => (n as number) > 0)
     .map(([label, n]) => `${n} ${label}`)
   const retried = result.retries > 0 ? `; ${result.retries} AWS call(s) retried` : ''
-  return `Deployed ${result.environment}: ${parts.join(', ') || 'nothing to do'} in ${(result.elapsedMs / 1000).toFixed(1)}s${retried}.`
+  const orphaned = result.orphaned.length > 0 ? `; left alone, no longer in platform.yaml: ${result.orphaned.map((o) => o.stack).join(', ')}` : ''
+  return `Deployed ${result.environment}: ${parts.join(', ') || 'nothing to do'} in ${(result.elapsedMs / 1000).toFixed(1)}s${retried}${orphaned}.`
 }
 
 /** What `platform diff --json` prints. */
 export interface DiffCommandResult {
   environment: string
   stacks: StackPlan[]
+  /** Deployed stacks platform.yaml no longer renders: a deploy leaves them alone. */
+  orphaned: OrphanedStack[]
   summary: ReturnType<typeof summarizePlans>
 }
 
@@ -171,5 +175,7 @@ export async function diffEnvironment(input: DeployCommandInput): Promise<{resul
     pollIntervalMs: input.flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
   })
   const plans = result.plans.filter((p) => p.action !== 'read-only')
-  return {result: {environment: input.env.name, stacks: plans, summary: summarizePlans(plans)}, text: formatPlans(plans)}
+  const orphans = result.orphaned.map((o) => `  ${o.stack} (${o.region}, ${o.status})`)
+  const text = orphans.length > 0 ? `${formatPlans(plans)}\n\nDeployed but no longer in platform.yaml (a deploy leaves them alone):\n${orphans.join('\n')}` : formatPlans(plans)
+  return {result: {environment: input.env.name, stacks: plans, orphaned: result.orphaned, summary: summarizePlans(plans)}, text}
 }

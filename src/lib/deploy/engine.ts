@@ -6,6 +6,7 @@ import {AbortedError, DeployFailedError, type FailedResource, NonInteractiveErro
 import {shortHash} from '../naming.js'
 import {serializeTemplate} from '../stacks/serialize.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
+import {describeOrphan, findOrphanedStacks, type OrphanedStack} from './orphans.js'
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
 import {allowedReplacements, changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
 import {decideSkip, effectiveParameters, listItems, type ResolvedParameters} from './skip.js'
@@ -73,6 +74,8 @@ export interface DeployResult {
   environment: string
   stacks: StackResult[]
   plans: StackPlan[]
+  /** Deployed stacks of the environment that are no longer rendered: shown and left alone. */
+  orphaned: OrphanedStack[]
   changeSetsCreated: number
   retries: number
   elapsedMs: number
@@ -180,6 +183,15 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   const preflight = options.mode === 'deploy' && options.preflight !== false
   const accountCheck = preflight ? runPreflight(options.env, options.aws, emit, {database: false, services: false}) : Promise.resolve()
   accountCheck.catch(() => undefined)
+  const orphanSearch = findOrphanedStacks({
+    project: options.env.project,
+    environment: options.env.name,
+    region: options.env.region,
+    stacks: options.stacks,
+    cloudFormation: (region) => options.aws.cloudFormation(region),
+    emit,
+  })
+  orphanSearch.catch(() => undefined)
 
   // 1. Read every needed stack, all regions at once.
   const prepared = new Map<string, Prepared>()
@@ -209,6 +221,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     }),
   )
   await accountCheck
+  const orphaned = await orphanSearch
+  for (const orphan of orphaned) emit({type: 'warning', message: describeOrphan(orphan, options.env.name)})
   const outputs = new Map<string, Record<string, string>>()
   for (const p of prepared.values()) if (p.deployed) outputs.set(p.def.name, p.deployed.outputs)
   // Engine version and secrets are checked while the change sets are made (making one changes
@@ -426,6 +440,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     environment: options.env.name,
     stacks: order.map((n) => prepared.get(n)!.result),
     plans,
+    orphaned,
     changeSetsCreated,
     retries,
     elapsedMs: elapsed(),

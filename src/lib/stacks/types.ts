@@ -1,3 +1,6 @@
+/** CloudFront only accepts certificates and CLOUDFRONT-scope web ACLs from this region, whatever the environment's. */
+export const EDGE_REGION = 'us-east-1'
+
 /** A CloudFormation template as a plain object; renderers build these and nothing else. */
 export interface CfnTemplate {
   AWSTemplateFormatVersion: '2010-09-09'

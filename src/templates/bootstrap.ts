@@ -1,5 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
+import {stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
+import {permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
 import {NONCURRENT_DAYS, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
@@ -8,13 +10,53 @@ const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com'
 const GITHUB_OIDC_THUMBPRINTS = ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd']
 
 /**
- * Services the CI deploy role manages through CloudFormation. Kept to what the rendered stacks
- * contain; CloudFormation calls them with the caller's credentials, so the role needs them.
+ * What CloudFormation calls, with the deploy role's credentials, for the resource types the rendered
+ * stacks contain. Whole verbs per service rather than `service:*`: the role can create, change, tag,
+ * read and delete these resources, and nothing else those services offer (no `ec2:RunInstances`,
+ * no `rds:RestoreDBClusterFromS3`, no `logs:GetLogEvents`...). These resources get generated names or
+ * ids before they exist, so their ARNs cannot be narrowed here; the permissions boundary stops the
+ * destructive calls that matter (see renderPermissionsBoundary).
  */
-const DEPLOYED_SERVICES = [
-  'acm', 'application-autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'ecs', 'elasticloadbalancing',
-  'logs', 'rds', 'route53', 'sns', 'wafv2',
+const INFRASTRUCTURE_ACTIONS: Record<string, string[]> = {
+  acm: ['RequestCertificate', 'DeleteCertificate', 'DescribeCertificate', 'ListCertificates', 'AddTagsToCertificate', 'RemoveTagsFromCertificate', 'ListTagsForCertificate', 'UpdateCertificateOptions'],
+  'application-autoscaling': ['RegisterScalableTarget', 'DeregisterScalableTarget', 'Describe*', 'PutScalingPolicy', 'DeleteScalingPolicy', 'PutScheduledAction', 'DeleteScheduledAction', 'TagResource', 'UntagResource', 'ListTagsForResource'],
+  cloudfront: ['Create*', 'Update*', 'Delete*', 'Get*', 'List*', 'TagResource', 'UntagResource'],
+  cloudwatch: ['PutMetricAlarm', 'DeleteAlarms', 'DescribeAlarms', 'PutDashboard', 'DeleteDashboards', 'GetDashboard', 'TagResource', 'UntagResource', 'ListTagsForResource'],
+  ec2: ['Describe*', 'Create*', 'Delete*', 'Modify*', 'Associate*', 'Disassociate*', 'Attach*', 'Detach*', 'Authorize*', 'Revoke*', 'Allocate*', 'Release*', 'Replace*', 'Enable*', 'Disable*'],
+  ecs: ['Create*', 'Update*', 'Delete*', 'Describe*', 'List*', 'RegisterTaskDefinition', 'DeregisterTaskDefinition', 'PutClusterCapacityProviders', 'TagResource', 'UntagResource', 'StopServiceDeployment'],
+  elasticloadbalancing: ['Create*', 'Delete*', 'Modify*', 'Describe*', 'Set*', 'AddTags', 'RemoveTags', 'AddListenerCertificates', 'RemoveListenerCertificates', 'RegisterTargets', 'DeregisterTargets'],
+  logs: ['CreateLogGroup', 'DeleteLogGroup', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DescribeLogGroups', 'PutMetricFilter', 'DeleteMetricFilter', 'DescribeMetricFilters', 'TagResource', 'UntagResource', 'ListTagsForResource', 'TagLogGroup', 'UntagLogGroup', 'CreateLogDelivery', 'DeleteLogDelivery', 'GetLogDelivery', 'UpdateLogDelivery', 'ListLogDeliveries'],
+  rds: ['Create*', 'Modify*', 'Delete*', 'Describe*', 'AddTagsToResource', 'RemoveTagsFromResource', 'ListTagsForResource', 'AddRoleToDBCluster', 'RemoveRoleFromDBCluster'],
+  route53: ['CreateHostedZone', 'DeleteHostedZone', 'GetHostedZone', 'ListHostedZones', 'UpdateHostedZoneComment', 'ChangeResourceRecordSets', 'ListResourceRecordSets', 'GetChange', 'CreateHealthCheck', 'UpdateHealthCheck', 'DeleteHealthCheck', 'GetHealthCheck', 'ListHealthChecks', 'ChangeTagsForResource', 'ListTagsForResource'],
+  sns: ['CreateTopic', 'DeleteTopic', 'GetTopicAttributes', 'SetTopicAttributes', 'Subscribe', 'Unsubscribe', 'GetSubscriptionAttributes', 'ListSubscriptionsByTopic', 'TagResource', 'UntagResource', 'ListTagsForResource'],
+  wafv2: ['Create*', 'Update*', 'Delete*', 'Get*', 'List*', 'AssociateWebACL', 'DisassociateWebACL', 'PutLoggingConfiguration', 'DeleteLoggingConfiguration', 'TagResource', 'UntagResource'],
+}
+
+/** What `platform deploy` calls on the environment's stacks and their change sets. */
+const CLOUDFORMATION_ACTIONS = [
+  'CreateStack', 'UpdateStack', 'DeleteStack', 'CreateChangeSet', 'DescribeChangeSet', 'ExecuteChangeSet', 'DeleteChangeSet',
+  'ListChangeSets', 'DescribeStackEvents', 'DescribeStackResource', 'DescribeStackResources', 'ListStackResources', 'GetTemplate',
+  'UpdateTerminationProtection', 'ContinueUpdateRollback', 'RollbackStack', 'CancelUpdateStack', 'TagResource', 'UntagResource',
 ]
+
+/** Pushing images to, and CloudFormation managing, the environment's ECR repositories. */
+const ECR_REPOSITORY_ACTIONS = [
+  'BatchCheckLayerAvailability', 'BatchGetImage', 'GetDownloadUrlForLayer', 'InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload',
+  'PutImage', 'DescribeImages', 'ListImages', 'DescribeRepositories', 'CreateRepository', 'DeleteRepository', 'PutLifecyclePolicy',
+  'GetLifecyclePolicy', 'DeleteLifecyclePolicy', 'SetRepositoryPolicy', 'GetRepositoryPolicy', 'DeleteRepositoryPolicy',
+  'PutImageScanningConfiguration', 'PutImageTagMutability', 'TagResource', 'UntagResource', 'ListTagsForResource',
+]
+
+/** CloudFormation managing the environment's buckets, and the release writing assets and history into them. */
+const BUCKET_ACTIONS = [
+  'CreateBucket', 'DeleteBucket', 'ListBucket', 'ListBucketVersions', 'GetBucket*', 'PutBucket*', 'DeleteBucketPolicy',
+  'Get*Configuration', 'Put*Configuration', 'GetObject', 'GetObjectVersion', 'PutObject', 'DeleteObject',
+]
+
+/** The deploy role's own name: fixed, so its permissions boundary can forbid changing it. */
+export function deployRoleName(env: ResolvedEnvironment): string {
+  return `${prefix(env)}-ci-deploy`
+}
 
 /**
  * The CLI's own stack: the artifact bucket that large templates are uploaded to (TemplateURL),
@@ -66,11 +108,93 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
       }
       providerArn = {Ref: 'GitHubOidcProvider'}
     }
+    resources.PermissionsBoundary = renderPermissionsBoundary(env)
     resources.DeployRole = renderDeployRole(env, repository, providerArn)
     template.Outputs.DeployRoleArn = {Description: 'Role GitHub Actions assumes to deploy', Value: {'Fn::GetAtt': ['DeployRole', 'Arn']}}
+    template.Outputs.PermissionsBoundaryArn = {Description: 'Permissions boundary on every role of the environment', Value: {Ref: 'PermissionsBoundary'}}
   }
   template.Resources = resources
   return defineStack(env, 'bootstrap', template)
+}
+
+/**
+ * The permissions boundary of every role in the environment, the CI deploy role first. A boundary
+ * grants nothing; it caps what identity policies can grant. It forbids the two things a stolen CI
+ * credential must never do:
+ * - become an administrator: create or change a role unless that role carries this same boundary,
+ *   remove a boundary, edit or delete the boundary itself, or touch the deploy role;
+ * - destroy protected data: delete the database, its snapshots or automated backups (in any
+ *   environment: no deploy ever needs to), or the backups bucket's objects, policy or public-access
+ *   block (by name: the role still replaces assets and artifacts in its other buckets).
+ * CloudFormation calls AWS with the role's credentials, so a template cannot do these things either;
+ * changing the boundary, the deploy role or the backup bucket's protections takes an administrator.
+ */
+function renderPermissionsBoundary(env: ResolvedEnvironment): CfnResource {
+  const boundary = permissionsBoundaryArn(env)
+  const sub = (text: string): unknown => ({'Fn::Sub': text})
+  const deployRole = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${deployRoleName(env)}`)
+  // CloudFormation names a bucket `<stack>-<logical id>-<suffix>`, in lower case.
+  const backupBucket = `${stackName(env.project, env.name, 'storage').toLowerCase()}-backupbucket-*`
+  return {
+    Type: 'AWS::IAM::ManagedPolicy',
+    Metadata: {'platform:description': 'Permissions boundary: no privilege escalation, no destroying protected data'},
+    Properties: {
+      ManagedPolicyName: permissionsBoundaryName(env),
+      Description: `Caps every role of ${prefix(env)}: no privilege escalation, no destroying backups or the database`,
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          // The cap itself; identity policies decide what is actually granted.
+          {Sid: 'WithinBoundary', Effect: 'Allow', Action: '*', Resource: '*'},
+          {
+            Sid: 'NoRoleWithoutThisBoundary',
+            Effect: 'Deny',
+            Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+            Resource: '*',
+            Condition: {StringNotEquals: {'iam:PermissionsBoundary': boundary}},
+          },
+          {Sid: 'NoBoundaryRemoval', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], Resource: '*'},
+          {
+            Sid: 'NoBoundaryChange',
+            Effect: 'Deny',
+            Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'],
+            Resource: boundary,
+          },
+          {
+            Sid: 'NoDeployRoleChange',
+            Effect: 'Deny',
+            Action: [
+              'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy',
+              'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:TagRole', 'iam:UntagRole',
+            ],
+            Resource: deployRole,
+          },
+          {
+            Sid: 'NoUsersOrKeys',
+            Effect: 'Deny',
+            Action: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:AttachUserPolicy', 'iam:PutUserPolicy', 'iam:AddUserToGroup', 'iam:AttachGroupPolicy', 'iam:PutGroupPolicy'],
+            Resource: '*',
+          },
+          {
+            Sid: 'NoDatabaseDestruction',
+            Effect: 'Deny',
+            Action: ['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot', 'rds:DeleteDBSnapshot', 'rds:DeleteDBClusterAutomatedBackup', 'rds:DeleteDBInstanceAutomatedBackup', 'rds:DeleteGlobalCluster'],
+            Resource: '*',
+          },
+          {
+            Sid: 'NoBackupDestruction',
+            Effect: 'Deny',
+            Action: [
+              's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:PutBucketPublicAccessBlock',
+              's3:PutBucketVersioning', 's3:PutLifecycleConfiguration', 's3:BypassGovernanceRetention', 's3:PutBucketObjectLockConfiguration',
+            ],
+            Resource: [sub(`arn:\${AWS::Partition}:s3:::${backupBucket}`), sub(`arn:\${AWS::Partition}:s3:::${backupBucket}/*`)],
+          },
+          {Sid: 'NoAccountPublicAccessChange', Effect: 'Deny', Action: ['s3:PutAccountPublicAccessBlock'], Resource: '*'},
+        ],
+      },
+    },
+  }
 }
 
 function renderDeployRole(env: ResolvedEnvironment, repository: string, providerArn: unknown): CfnResource {
@@ -80,6 +204,9 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
     Type: 'AWS::IAM::Role',
     Metadata: {'platform:description': `CI deploy role for ${repository}@${env.ci.branch}`},
     Properties: {
+      RoleName: deployRoleName(env),
+      // Ref, not the ARN by name: the boundary must exist before the role is created with it.
+      PermissionsBoundary: {Ref: 'PermissionsBoundary'},
       Description: `GitHub Actions deploys ${namePrefix} from ${repository}`,
       MaxSessionDuration: 3600,
       AssumeRolePolicyDocument: {
@@ -107,7 +234,7 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
               {
                 Sid: 'Stacks',
                 Effect: 'Allow',
-                Action: 'cloudformation:*',
+                Action: CLOUDFORMATION_ACTIONS.map((action) => `cloudformation:${action}`),
                 Resource: [
                   sub(`arn:\${AWS::Partition}:cloudformation:*:\${AWS::AccountId}:stack/${namePrefix}-*/*`),
                   sub(`arn:\${AWS::Partition}:cloudformation:*:\${AWS::AccountId}:changeSet/*/*`),
@@ -116,8 +243,8 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
               {Sid: 'StackReads', Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'], Resource: '*'},
               {Sid: 'Artifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation'], Resource: [{'Fn::GetAtt': ['ArtifactBucket', 'Arn']}, sub('${ArtifactBucket.Arn}/*')]},
               {Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*'},
-              {Sid: 'Images', Effect: 'Allow', Action: 'ecr:*', Resource: sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${env.project}/${env.name}/*`)},
-              {Sid: 'Buckets', Effect: 'Allow', Action: 's3:*', Resource: [sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*`), sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*/*`)]},
+              {Sid: 'Images', Effect: 'Allow', Action: ECR_REPOSITORY_ACTIONS.map((action) => `ecr:${action}`), Resource: sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${env.project}/${env.name}/*`)},
+              {Sid: 'Buckets', Effect: 'Allow', Action: BUCKET_ACTIONS.map((action) => `s3:${action}`), Resource: [sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*`), sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*/*`)]},
               {Sid: 'Secrets', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:DescribeParameters', 'ssm:AddTagsToResource'], Resource: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${env.project}/${env.name}/*`)},
               // ManageMasterUserPassword: RDS creates the `rds!cluster-…` secret with the caller's permissions.
               {
@@ -140,8 +267,12 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
                 Resource: sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${namePrefix}-*`),
               },
               {Sid: 'ServiceLinkedRoles', Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*')},
-              // These services' resources get generated names or ids before they exist, so their ARNs cannot be narrowed here.
-              {Sid: 'Infrastructure', Effect: 'Allow', Action: DEPLOYED_SERVICES.map((s) => `${s}:*`), Resource: '*'},
+              {
+                Sid: 'Infrastructure',
+                Effect: 'Allow',
+                Action: Object.entries(INFRASTRUCTURE_ACTIONS).flatMap(([service, actions]) => actions.map((action) => `${service}:${action}`)),
+                Resource: '*',
+              },
             ],
           },
         },

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {envPrefix, stackName} from '../lib/naming.js'
 import type {CfnTemplate, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
+import {hasPermissionsBoundary, permissionsBoundaryArn} from './iam.js'
 
 /** Tags on every stack and every taggable resource. Sorted so output is byte-stable. */
 export function standardTags(env: ResolvedEnvironment): Record<string, string> {
@@ -10,6 +11,21 @@ export function standardTags(env: ResolvedEnvironment): Record<string, string> {
 /** The `Tags: [{Key, Value}]` list most resource types take. */
 export function tagList(env: ResolvedEnvironment, extra: Record<string, string> = {}): Array<{Key: string; Value: string}> {
   return Object.entries(sortObject({...standardTags(env), ...extra})).map(([Key, Value]) => ({Key, Value}))
+}
+
+/**
+ * Every IAM role of the environment carries its permissions boundary: the CI deploy role may create
+ * a role only with that boundary attached, so a role it creates can never be more than it is.
+ * Decided here, once, for every stack; a role that sets its own boundary keeps it.
+ */
+function withPermissionsBoundary(env: ResolvedEnvironment, resources: CfnTemplate['Resources']): CfnTemplate['Resources'] {
+  if (!hasPermissionsBoundary(env)) return resources
+  return Object.fromEntries(
+    Object.entries(resources).map(([id, resource]) => {
+      if (resource.Type !== 'AWS::IAM::Role' || resource.Properties?.PermissionsBoundary) return [id, resource]
+      return [id, {...resource, Properties: {...resource.Properties, PermissionsBoundary: permissionsBoundaryArn(env)}}]
+    }),
+  )
 }
 
 /** `<project>-<env>` for resource names. */
@@ -40,7 +56,7 @@ export function defineStack(
   const parameters = options.parameters ?? {}
   const deps = new Set<string>(options.extraDependsOn ?? [])
   for (const source of Object.values(parameters)) if (source.from === 'output') deps.add(source.stack)
-  const cleaned: CfnTemplate = {...template}
+  const cleaned: CfnTemplate = {...template, Resources: withPermissionsBoundary(env, template.Resources)}
   for (const key of ['Parameters', 'Outputs', 'Conditions', 'Metadata'] as const) {
     const section = cleaned[key]
     if (section && Object.keys(section).length === 0) delete cleaned[key]

@@ -60,3 +60,21 @@ export function parseEcrImage(image: string): EcrImage | undefined {
 export function ecrImageRepositoryArn(image: EcrImage): unknown {
   return {'Fn::Sub': `arn:\${AWS::Partition}:ecr:${image.region}:${image.account}:repository/${image.repository}`}
 }
+
+/**
+ * The name of the permissions boundary every role of an environment with a CI deploy role carries.
+ * A fixed name, so roles in other stacks reference it by ARN and the boundary can name itself.
+ */
+export function permissionsBoundaryName(env: ResolvedEnvironment): string {
+  return `${env.project}-${env.name}-permissions-boundary`
+}
+
+/** The ARN of the environment's permissions boundary (a customer managed policy, see the bootstrap stack). */
+export function permissionsBoundaryArn(env: ResolvedEnvironment): unknown {
+  return {'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${permissionsBoundaryName(env)}`}
+}
+
+/** The boundary exists only where a CI deploy role does: it is what stops that role escalating. */
+export function hasPermissionsBoundary(env: ResolvedEnvironment): boolean {
+  return env.ci.githubRepository !== undefined
+}

@@ -1,8 +1,12 @@
 import {describe, expect, it} from 'vitest'
 import {renderBootstrapStack} from '../../src/templates/bootstrap.js'
+import {renderEnvironment} from '../../src/templates/index.js'
 import {minimalEnv, prodEnv, stagingEnv} from '../helpers/env.js'
 
-type Statement = {Sid?: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown}
+type Statement = {Sid?: string; Effect?: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown}
+
+const BOUNDARY_ARN = {'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/bookmark-manager-prod-permissions-boundary'}
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat()
 
 describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () => {
   const stack = renderBootstrapStack(prodEnv())
@@ -51,5 +55,68 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     const minimal = renderBootstrapStack(minimalEnv())
     expect(Object.keys(minimal.template.Resources).sort()).toEqual(['ArtifactBucket', 'ArtifactBucketPolicy'])
     expect(Object.keys(minimal.template.Outputs!)).toEqual(['ArtifactBucketName'])
+  })
+
+  describe('permissions boundary (issue 10 item 8: the CI role cannot make itself an administrator)', () => {
+    const boundary = resources.PermissionsBoundary
+    const statements = (boundary.Properties!.PolicyDocument as {Statement: Statement[]}).Statement
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]))
+    const deployStatements = ((resources.DeployRole.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>)[0]).PolicyDocument.Statement
+
+    it('is a managed policy with a fixed name, on the deploy role, whose own name is fixed', () => {
+      expect(boundary.Type).toBe('AWS::IAM::ManagedPolicy')
+      expect(boundary.Properties!.ManagedPolicyName).toBe('bookmark-manager-prod-permissions-boundary')
+      expect(resources.DeployRole.Properties).toMatchObject({RoleName: 'bookmark-manager-prod-ci-deploy', PermissionsBoundary: {Ref: 'PermissionsBoundary'}})
+    })
+
+    it('lets the role create or change a role only with this same boundary attached', () => {
+      expect(bySid.NoRoleWithoutThisBoundary).toMatchObject({Effect: 'Deny', Resource: '*', Condition: {StringNotEquals: {'iam:PermissionsBoundary': BOUNDARY_ARN}}})
+      expect(actionsOf(bySid.NoRoleWithoutThisBoundary)).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']))
+      // Every role-changing action the deploy role is granted is either guarded by the boundary condition or cannot add permissions.
+      const granted = deployStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => a.startsWith('iam:'))
+      const guarded = new Set(actionsOf(bySid.NoRoleWithoutThisBoundary))
+      const harmless = new Set(['iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags', 'iam:PassRole', 'iam:TagRole', 'iam:UntagRole', 'iam:GetRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:CreateServiceLinkedRole'])
+      expect(granted.filter((a) => !guarded.has(a) && !harmless.has(a))).toEqual([])
+    })
+
+    it('forbids removing a boundary, changing this one, and touching the deploy role', () => {
+      expect(actionsOf(bySid.NoBoundaryRemoval)).toContain('iam:DeleteRolePermissionsBoundary')
+      expect(bySid.NoBoundaryChange).toMatchObject({Effect: 'Deny', Resource: BOUNDARY_ARN})
+      expect(actionsOf(bySid.NoBoundaryChange)).toEqual(expect.arrayContaining(['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']))
+      expect(bySid.NoDeployRoleChange).toMatchObject({Effect: 'Deny', Resource: {'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/bookmark-manager-prod-ci-deploy'}})
+      expect(actionsOf(bySid.NoDeployRoleChange)).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePermissionsBoundary']))
+    })
+
+    it('forbids destroying the database, its snapshots and the backups', () => {
+      expect(bySid.NoDatabaseDestruction).toMatchObject({Effect: 'Deny', Resource: '*'})
+      expect(actionsOf(bySid.NoDatabaseDestruction)).toEqual(expect.arrayContaining(['rds:DeleteDBCluster', 'rds:DeleteDBClusterSnapshot']))
+      expect(bySid.NoBackupDestruction.Effect).toBe('Deny')
+      expect(actionsOf(bySid.NoBackupDestruction)).toEqual(expect.arrayContaining(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutBucketPublicAccessBlock', 's3:DeleteBucketPolicy']))
+      // By name: the storage stack's backups bucket only (the role still replaces assets elsewhere).
+      expect(bySid.NoBackupDestruction.Resource).toEqual([
+        {'Fn::Sub': 'arn:${AWS::Partition}:s3:::bookmark-manager-prod-storage-backupbucket-*'},
+        {'Fn::Sub': 'arn:${AWS::Partition}:s3:::bookmark-manager-prod-storage-backupbucket-*/*'},
+      ])
+    })
+
+    it('grants no whole service (`service:*`) in the deploy role', () => {
+      const wildcards = deployStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf).filter((a) => /^[\w-]*:?\*$/.test(a))
+      expect(wildcards).toEqual([])
+    })
+
+    it('is on every role of every stack of the environment', () => {
+      const roles = renderEnvironment(prodEnv()).flatMap((stack) =>
+        Object.entries(stack.template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role').map(([id, r]) => ({id: `${stack.part}/${id}`, boundary: r.Properties!.PermissionsBoundary})),
+      )
+      expect(roles.length).toBeGreaterThan(3)
+      for (const role of roles) expect(role.boundary, role.id).toEqual(role.id === 'bootstrap/DeployRole' ? {Ref: 'PermissionsBoundary'} : BOUNDARY_ARN)
+    })
+
+    it('is absent, and roles carry none, without a CI deploy role', () => {
+      const minimal = renderEnvironment(minimalEnv())
+      const roles = minimal.flatMap((stack) => Object.values(stack.template.Resources).filter((r) => r.Type === 'AWS::IAM::Role'))
+      expect(roles.length).toBeGreaterThan(0)
+      for (const role of roles) expect(role.Properties!.PermissionsBoundary).toBeUndefined()
+    })
   })
 })

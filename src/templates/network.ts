@@ -210,7 +210,7 @@ export function renderNetworkStack(env: ResolvedEnvironment): StackDefinition {
     PrivateSubnetIds: {Description: 'Private subnet ids, comma-separated', Value: {'Fn::Join': [',', privateSubnetRefs]}},
     AlbSecurityGroupId: {Description: 'Security group of the load balancer', Value: {'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId']}},
     ServiceSecurityGroupId: {Description: 'Security group of the ECS services', Value: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}},
-    DatabaseSecurityGroupId: {Description: 'Security group of the database', Value: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']}},
+    ...(env.database ? {DatabaseSecurityGroupId: {Description: 'Security group of the database', Value: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']}}} : {}),
     // What external services that allow-list by address (MongoDB Atlas, partner APIs) must admit.
     ...(natCount > 0
       ? {NatPublicIps: {Description: 'Public IPs the tasks reach the internet from (NAT gateways), comma-separated', Value: {'Fn::Join': [',', letters.slice(0, natCount).map((l) => ({Ref: `NatEip${l}`}))]}}}
@@ -313,29 +313,34 @@ function renderSecurityGroups(env: ResolvedEnvironment): Record<string, CfnResou
         Tags: tagList(env, {Name: `${name}-service`}),
       },
     },
-    DatabaseSecurityGroup: {
-      Type: 'AWS::EC2::SecurityGroup',
-      Metadata: {'platform:description': 'Database security group'},
-      Properties: {
-        GroupDescription: `${name} database: PostgreSQL from the ECS services only`,
-        VpcId: {Ref: 'Vpc'},
-        SecurityGroupIngress: [{IpProtocol: 'tcp', FromPort: POSTGRES_PORT, ToPort: POSTGRES_PORT, SourceSecurityGroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}, Description: 'PostgreSQL from the ECS services'}],
-        SecurityGroupEgress: NO_EGRESS,
-        Tags: tagList(env, {Name: `${name}-database`}),
+  }
+  // Only with a database: an unused group, and an egress rule towards it, would be open doors nobody uses.
+  if (env.database) {
+    Object.assign(resources, {
+      DatabaseSecurityGroup: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Metadata: {'platform:description': 'Database security group'},
+        Properties: {
+          GroupDescription: `${name} database: PostgreSQL from the ECS services only`,
+          VpcId: {Ref: 'Vpc'},
+          SecurityGroupIngress: [{IpProtocol: 'tcp', FromPort: POSTGRES_PORT, ToPort: POSTGRES_PORT, SourceSecurityGroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}, Description: 'PostgreSQL from the ECS services'}],
+          SecurityGroupEgress: NO_EGRESS,
+          Tags: tagList(env, {Name: `${name}-database`}),
+        },
       },
-    },
-    ServiceToDatabaseEgress: {
-      Type: 'AWS::EC2::SecurityGroupEgress',
-      Metadata: {'platform:description': 'ECS services may reach the database on 5432'},
-      Properties: {
-        GroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']},
-        IpProtocol: 'tcp',
-        FromPort: POSTGRES_PORT,
-        ToPort: POSTGRES_PORT,
-        DestinationSecurityGroupId: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']},
-        Description: 'PostgreSQL to the database',
+      ServiceToDatabaseEgress: {
+        Type: 'AWS::EC2::SecurityGroupEgress',
+        Metadata: {'platform:description': 'ECS services may reach the database on 5432'},
+        Properties: {
+          GroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']},
+          IpProtocol: 'tcp',
+          FromPort: POSTGRES_PORT,
+          ToPort: POSTGRES_PORT,
+          DestinationSecurityGroupId: {'Fn::GetAtt': ['DatabaseSecurityGroup', 'GroupId']},
+          Description: 'PostgreSQL to the database',
+        },
       },
-    },
+    })
   }
   for (const range of servicePortRanges(env)) {
     const ports = range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfig} from '../../src/lib/config/load.js'
 import {NonInteractiveError, PlatformError} from '../../src/lib/errors.js'
-import {DESIGN_ANSWERS} from '../../src/lib/init/answers.js'
+import {DESIGN_ANSWERS, REGION_TIMEZONES, knownRegions} from '../../src/lib/init/answers.js'
 import {initPlatformYaml, schemaReference} from '../../src/lib/init/init.js'
 import {setPromptImplementation, type PromptImplementation} from '../../src/lib/ui/prompt.js'
 import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
@@ -40,7 +40,7 @@ describe('initPlatformYaml (prompts stubbed)', () => {
     setPromptImplementation(impl)
     const dir = emptyDir()
     const result = await initPlatformYaml({dir, yes: false, force: false, given: {}, canPrompt: true})
-    expect(asked.map((q) => q.default)).toEqual(['bookmark-manager', 'ap-northeast-1', 'example.com', 'web,api', true])
+    expect(asked.map((q) => q.default)).toEqual(['bookmark-manager', 'ap-northeast-1', 'example.com', 'web,api', true, 'ops@example.com'])
     expect(result.answers).toEqual(DESIGN_ANSWERS)
     const text = readFileSync(join(dir, 'platform.yaml'), 'utf8')
     const {config, issues} = parseConfig(text, 'platform.yaml')
@@ -54,16 +54,18 @@ describe('initPlatformYaml (prompts stubbed)', () => {
   })
 
   it('uses the answers typed at the prompts and asks only what no flag gave', async () => {
-    const {asked, impl} = scriptedPrompts({'Project name': 'shop', 'Custom domain': '', Services: 'web,worker', database: false})
+    const {asked, impl} = scriptedPrompts({'Project name': 'shop', 'Custom domain': '', Services: 'web,worker', database: false, 'E-mail for alarms': 'alerts@shop.io'})
     setPromptImplementation(impl)
     const dir = emptyDir()
     const result = await initPlatformYaml({dir, yes: false, force: false, given: {region: 'us-east-1'}, canPrompt: true})
     expect(asked.map((q) => q.message)).not.toContain('AWS region')
-    expect(result.answers).toEqual({project: 'shop', region: 'us-east-1', domain: undefined, services: ['web', 'worker'], database: false})
+    expect(result.answers).toEqual({project: 'shop', region: 'us-east-1', domain: undefined, services: ['web', 'worker'], database: false, alarmEmail: 'alerts@shop.io'})
     const {config} = parseConfig(readFileSync(result.file, 'utf8'), 'platform.yaml')
     expect(config!.environments.prod.database).toBeUndefined()
     expect(config!.environments.prod.domain).toBeUndefined()
-    expect(config!.environments.prod.services.worker).toMatchObject({port: 3002, path: '/worker/*'})
+    expect(config!.environments.prod.services.worker).toMatchObject({port: 3002, path: '/worker/*', healthCheck: {path: '/worker/health'}})
+    expect(config!.environments.prod.monitoring.alarmEmail).toBe('alerts@shop.io')
+    expect(config!.environments.prod.services.web.autoscaling?.schedules?.map((s) => s.timezone)).toEqual(['America/New_York', 'America/New_York'])
     expect(config!.environments.prod.secrets).not.toContain('DATABASE_URL')
   })
 
@@ -95,8 +97,19 @@ describe('schemaReference', () => {
     expect(schemaReference(dir).value).toBe('./node_modules/platform-cli/schema/platform.schema.json')
   })
 
-  it('falls back to a file URL of the running CLI\'s schema', () => {
-    expect(schemaReference(emptyDir()).value).toBe(new URL('../../schema/platform.schema.json', import.meta.url).href)
+  it('falls back to the published schema of this version, never a path on this machine', () => {
+    const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {version: string}
+    expect(schemaReference(emptyDir()).value).toBe(`https://unpkg.com/platform-cli@${version}/schema/platform.schema.json`)
+  })
+})
+
+describe('REGION_TIMEZONES', () => {
+  it('names a real IANA time zone for every region the schema accepts', () => {
+    for (const region of knownRegions()) {
+      const zone = REGION_TIMEZONES[region]
+      expect(zone, region).toBeDefined()
+      expect(() => new Intl.DateTimeFormat('en', {timeZone: zone}), region).not.toThrow()
+    }
   })
 })
 
@@ -111,10 +124,47 @@ describe('platform init (built CLI)', () => {
     expect(run.status).toBe(0)
     expect(run.stderr).toContain('Wrote')
     const text = readFileSync(join(dir, 'platform.yaml'), 'utf8')
-    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=file:\/\/\/.*\/schema\/platform\.schema\.json$/)
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/platform-cli@\d+\.\d+\.\d+[^/]*\/schema\/platform\.schema\.json$/)
+    expect(text).not.toContain(tmpdir())
+    expect(text).toContain('timezone: Asia/Tokyo')
     const validate = runCli(['validate'], {cwd: dir})
     expect(validate.status).toBe(0)
     expect(validate.stdout).toContain('is valid: project bookmark-manager, 2 environments.')
+    // The design's placeholders are still there: validate says so before a deploy would.
+    expect(validate.stderr).toMatch(/warning: .*domain example\.com is a documentation placeholder/)
+    expect(validate.stderr).toMatch(/warning: .*alarmEmail ops@example\.com is a placeholder/)
+  })
+
+  it('without a database renders no database security group or rule; added services get /<name>/* and a health check there; the region sets the time zone', () => {
+    const dir = emptyDir()
+    const run = runCli(['init', '--yes', '--no-database', '--services', 'api,worker,jobs', '--region', 'eu-west-1', '--domain', 'shop.io', '--alarm-email', 'ops@shop.io'], {cwd: dir})
+    expect(run.status).toBe(0)
+    const text = readFileSync(join(dir, 'platform.yaml'), 'utf8')
+    expect(text).toContain('timezone: Europe/Dublin')
+    expect(text).not.toContain('Asia/Tokyo')
+    const {config} = parseConfig(text, 'platform.yaml')
+    const services = config!.environments.prod.services
+    expect(services.api).toMatchObject({path: '/api/*', healthCheck: {path: '/api/health'}})
+    expect(services.worker).toMatchObject({path: '/', healthCheck: {path: '/health'}})
+    expect(services.jobs).toMatchObject({path: '/jobs/*', healthCheck: {path: '/jobs/health'}})
+
+    const validate = runCli(['validate'], {cwd: dir})
+    expect(validate.status).toBe(0)
+    expect(validate.stderr).not.toContain('placeholder')
+
+    const render = runCli(['render', 'prod', '--out', 'out'], {cwd: dir})
+    expect(render.status).toBe(0)
+    const network = JSON.parse(readFileSync(join(dir, 'out', 'bookmark-manager-prod-network.template.json'), 'utf8')) as {Resources: Record<string, {Type: string; Properties: Record<string, unknown>}>; Outputs: Record<string, unknown>}
+    expect(Object.keys(network.Resources).filter((id) => /database/i.test(id))).toEqual([])
+    expect(Object.keys(network.Outputs)).not.toContain('DatabaseSecurityGroupId')
+    const egressPorts = Object.values(network.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress').map((r) => r.Properties.FromPort)
+    expect(egressPorts).not.toContain(5432)
+  })
+
+  it('its help says that without a terminal it refuses unless --yes', () => {
+    const help = runCli(['init', '--help'])
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Without a terminal (CI, a pipe) it does not fall back to defaults')
+    expect(help.stdout).toContain('--alarm-email')
   })
 
   it('without a TTY and without --yes exits 2 naming --yes, and writes nothing', () => {

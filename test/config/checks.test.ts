@@ -84,11 +84,23 @@ describe('positions through anchors and defaults', () => {
 })
 
 describe('scale', () => {
+  it('warns on example.com placeholders (domain, alarm e-mail), not on real names', () => {
+    const yaml = (domain: string, email: string) => `version: 1\nproject: shop\nregion: eu-west-1\nenvironments:\n  prod:\n    domain: ${domain}\n    services: {web: {image: public.ecr.aws/nginx/nginx:1, port: 3000, path: /}}\n    monitoring: {alarmEmail: ${email}}\n`
+    const placeholders = parseConfig(yaml('shop.example.com', 'ops@example.org'), 'p.yaml')
+    expect(placeholders.issues).toEqual([])
+    expect(placeholders.warnings.map((w) => [w.path, w.line])).toEqual([
+      ['environments.prod.domain', 6],
+      ['environments.prod.monitoring.alarmEmail', 8],
+    ])
+    expect(parseConfig(yaml('shop.io', 'ops@shop.io'), 'p.yaml').warnings).toEqual([])
+  })
+
   it('60 services validate; 101 warn about the ALB listener rule quota', async () => {
     const {manyServicesYaml} = await import('../fixtures/generate-many.js')
     expect(parseConfig(manyServicesYaml(60), 'many.yaml').issues).toEqual([])
-    const {issues, warnings} = parseConfig(manyServicesYaml(101), 'many.yaml')
+    const {issues, warnings: all} = parseConfig(manyServicesYaml(101), 'many.yaml')
     expect(issues).toEqual([])
+    const warnings = all.filter((w) => !w.message.includes('placeholder'))
     expect(warnings).toEqual([expect.objectContaining({line: 11, column: 5, path: 'environments.prod.services'})])
     expect(warnings[0].message).toContain('101 services exceed')
   })

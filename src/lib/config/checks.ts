@@ -334,7 +334,26 @@ function checkMisc(env: ResolvedEnvironment, report: Report): void {
   if (env.domain && !env.dns.createZone && !env.dns.zoneId) {
     report(['dns', 'createZone'], {message: 'createZone is false but no zoneId is given', hint: 'set dns.zoneId to the existing hosted zone id, or createZone: true'})
   }
+  checkPlaceholders(env, report)
   if (env.mongodbAtlas.enabled && !env.mongodbAtlas.projectId) {
     report(['mongodbAtlas', 'enabled'], {message: 'mongodbAtlas is enabled without a projectId', hint: 'set mongodbAtlas.projectId (24 hex characters from the Atlas UI)'})
+  }
+}
+
+/** Names reserved for documentation (RFC 2606): `platform init` writes them for the user to replace. */
+const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid)$/
+
+/**
+ * A placeholder left from `platform init` deploys (the schema accepts it) but cannot work: ACM never
+ * validates a certificate for a domain the user does not own, and alarm e-mail reaches nobody.
+ * Warnings, so that `validate` says it before a deploy does.
+ */
+function checkPlaceholders(env: ResolvedEnvironment, report: Report): void {
+  if (env.domain && PLACEHOLDER_DOMAIN.test(env.domain)) {
+    report(['domain'], {severity: 'warning', message: `domain ${env.domain} is a documentation placeholder: ACM cannot validate a certificate for it`, hint: 'set the domain you own, or remove domain to serve on CloudFront\'s own domain'})
+  }
+  const email = env.monitoring.alarmEmail
+  if (email && PLACEHOLDER_DOMAIN.test(email.split('@').pop() ?? '')) {
+    report(['monitoring', 'alarmEmail'], {severity: 'warning', message: `alarmEmail ${email} is a placeholder: alarm notifications would reach nobody`, hint: 'set the address that should receive alarms (platform init --alarm-email)'})
   }
 }

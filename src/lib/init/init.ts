@@ -1,12 +1,13 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {mkdir, stat, writeFile} from 'node:fs/promises'
-import {join, relative, resolve, sep} from 'node:path'
-import {pathToFileURL, fileURLToPath} from 'node:url'
+import {isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {writeInitialWorkflow} from '../ci/init.js'
 import {parseConfig} from '../config/load.js'
 import {SCHEMA_URL} from '../config/schema.js'
 import {ExitCode, NonInteractiveError, PlatformError, formatConfigIssue} from '../errors.js'
-import {DESIGN_ANSWERS, checkDomain, checkProject, checkRegion, checkServices, knownRegions, parseServices, type InitAnswers} from './answers.js'
+import {DESIGN_ANSWERS, checkAlarmEmail, checkDomain, checkProject, checkRegion, checkServices, knownRegions, parseServices, type InitAnswers} from './answers.js'
+import {packageFile} from '../package-files.js'
 import {renderPlatformYaml} from './render.js'
 
 export interface InitOptions {
@@ -32,19 +33,29 @@ export interface InitResult {
 }
 
 /**
- * Where editors find the schema, for the `# yaml-language-server: $schema=` line.
+ * Where editors find the schema, for the `# yaml-language-server: $schema=` line. Never a path
+ * into this machine's install: the file is committed and read on other machines.
  *
  * A project-local install (`DIR/node_modules/platform-cli`) gives a relative path that works on
- * every clone. Otherwise the schema of this running CLI: relative when it lies under DIR (the
- * CLI's own repository), else an absolute file URL, which works on this machine only (a global
- * install); the comment says so. A web URL would need network access editors may not have.
+ * every clone once `npm ci` ran, offline. Inside the CLI's own repository, the relative path to
+ * its schema. Otherwise the published package's schema on unpkg, pinned to this CLI's version so
+ * that the editor checks against the rules this CLI applies.
  */
 export function schemaReference(dir: string, schemaFile = fileURLToPath(SCHEMA_URL)): {value: string; why: string} {
   const local = join(dir, 'node_modules', 'platform-cli', 'schema', 'platform.schema.json')
   if (existsSync(local)) return {value: './node_modules/platform-cli/schema/platform.schema.json', why: 'Schema from the project\'s own platform-cli install: the same path on every clone.'}
   const rel = relative(dir, schemaFile)
-  if (!rel.startsWith('..') && !rel.startsWith(sep)) return {value: `./${rel.split(sep).join('/')}`, why: 'Schema beside this file, so editors complete and check it.'}
-  return {value: pathToFileURL(schemaFile).href, why: 'Schema of the platform CLI installed on this machine; after `npm i -D platform-cli` use ./node_modules/platform-cli/schema/platform.schema.json.'}
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return {value: `./${rel.split(sep).join('/')}`, why: 'Schema beside this file, so editors complete and check it.'}
+  return {
+    value: publishedSchemaUrl(),
+    why: 'Schema of this platform-cli version; after `npm i -D platform-cli` use ./node_modules/platform-cli/schema/platform.schema.json (works offline).',
+  }
+}
+
+/** The schema of this CLI's published version, as unpkg serves every npm package's files. */
+export function publishedSchemaUrl(): string {
+  const {name, version} = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {name: string; version: string}
+  return `https://unpkg.com/${name}@${version}/schema/platform.schema.json`
 }
 
 /** Ask (or default) every answer not given as a flag. */
@@ -56,14 +67,15 @@ async function collectAnswers(options: InitOptions): Promise<InitAnswers> {
     ['--region', checkRegion, given.region],
     ['--domain', checkDomain, given.domain],
     ['--services', checkServices, given.services?.join(',')],
+    ['--alarm-email', checkAlarmEmail, given.alarmEmail],
   ] as const) {
     if (value === undefined) continue
     const verdict = check(value)
     if (verdict !== true) throw new PlatformError(`${flag} ${JSON.stringify(value)}: ${verdict}`, {code: 'INVALID_FLAG', exit: ExitCode.usage})
   }
-  const complete = given.project !== undefined && given.region !== undefined && given.domain !== undefined && given.services !== undefined && given.database !== undefined
+  const complete = given.project !== undefined && given.region !== undefined && given.domain !== undefined && given.services !== undefined && given.database !== undefined && given.alarmEmail !== undefined
   if (options.yes || complete) return {...DESIGN_ANSWERS, ...given, domain: given.domain === '' ? undefined : (given.domain ?? DESIGN_ANSWERS.domain)}
-  if (!options.canPrompt) throw new NonInteractiveError('--yes (with --project, --region, --domain, --services, --database as needed)', 'platform init')
+  if (!options.canPrompt) throw new NonInteractiveError('--yes (with --project, --region, --domain, --services, --database, --alarm-email as needed)', 'platform init')
 
   const prompt = await import('../ui/prompt.js')
   const project = given.project ?? (await prompt.input('Project name (prefix of every AWS name)', {default: DESIGN_ANSWERS.project, validate: checkProject}))
@@ -77,7 +89,8 @@ async function collectAnswers(options: InitOptions): Promise<InitAnswers> {
   const domain = given.domain ?? (await prompt.input('Custom domain for prod (empty: CloudFront\'s own domain)', {default: DESIGN_ANSWERS.domain, validate: checkDomain}))
   const services = given.services ?? parseServices(await prompt.input('Services, comma-separated', {default: DESIGN_ANSWERS.services.join(','), validate: checkServices}))
   const database = given.database ?? (await prompt.confirm('Aurora PostgreSQL Serverless v2 database?', DESIGN_ANSWERS.database))
-  return {project, region, domain: domain === '' ? undefined : domain, services, database}
+  const alarmEmail = given.alarmEmail ?? (await prompt.input('E-mail for alarms (prod)', {default: DESIGN_ANSWERS.alarmEmail, validate: checkAlarmEmail}))
+  return {project, region, domain: domain === '' ? undefined : domain, services, database, alarmEmail}
 }
 
 /**

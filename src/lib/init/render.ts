@@ -1,9 +1,9 @@
-import type {InitAnswers} from './answers.js'
+import {regionTimezone, type InitAnswers} from './answers.js'
 
 /** Ports, paths and Dockerfiles of the design's two services; other names get the next port and `/<name>/*`. */
-const DESIGN_SERVICES: Record<string, {port: number; path: string; dockerfile: string; comment: string; secrets: string[]}> = {
-  web: {port: 3000, path: '/', dockerfile: 'src/apps/web/Dockerfile', comment: 'Next.js SSR', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'SENTRY_DSN']},
-  api: {port: 3001, path: '/api/*', dockerfile: 'src/apps/web-api/core/Dockerfile', comment: 'NestJS REST API', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']},
+const DESIGN_SERVICES: Record<string, {port: number; path: string; healthCheck: string; dockerfile: string; comment: string; secrets: string[]}> = {
+  web: {port: 3000, path: '/', healthCheck: '/api/health', dockerfile: 'src/apps/web/Dockerfile', comment: 'Next.js SSR', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'SENTRY_DSN']},
+  api: {port: 3001, path: '/api/*', healthCheck: '/api/health', dockerfile: 'src/apps/web-api/core/Dockerfile', comment: 'NestJS REST API', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']},
 }
 
 const DESIGN_SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
@@ -24,9 +24,12 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
     if (!design) {
       while (ports.has(nextPort)) nextPort++
       ports.add(nextPort)
-      const path = rootTaken ? `/${name}/*` : '/'
+      // The first service takes the default route when no design service has it; the others live
+      // under their own name, and answer health checks there, where the ALB rule sends them.
+      const root = !rootTaken
       rootTaken = true
-      design = {port: nextPort, path, dockerfile: `src/apps/${name}/Dockerfile`, comment: 'your service', secrets}
+      const path = root ? '/' : `/${name}/*`
+      design = {port: nextPort, path, healthCheck: root ? '/health' : `/${name}/health`, dockerfile: `src/apps/${name}/Dockerfile`, comment: 'your service', secrets}
     }
     const used = design.secrets.filter((s) => secrets.includes(s))
     return [
@@ -37,12 +40,13 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
       '      cpu: 256',
       '      memory: 512',
       '      desiredCount: 1',
-      '      healthCheck: /api/health',
+      `      healthCheck: ${design.healthCheck}`,
       '      environment: {NODE_ENV: production}',
       `      secrets: [${used.join(', ')}]`,
     ].join('\n')
   })
 
+  const timezone = regionTimezone(answers.region)
   const prodServices = answers.services.map((name) =>
     [
       `      ${name}:`,
@@ -56,8 +60,8 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
       '          cpuTarget: 70',
       '          # Nights and weekends: Friday 22:00 scale-down lasts until Monday 08:00.',
       '          schedules:',
-      '            - {name: night, schedule: "cron(0 22 ? * MON-FRI *)", timezone: Asia/Tokyo, min: 1, max: 2}',
-      '            - {name: morning, schedule: "cron(0 8 ? * MON-FRI *)", timezone: Asia/Tokyo, min: 2, max: 10}',
+      `            - {name: night, schedule: "cron(0 22 ? * MON-FRI *)", timezone: ${timezone}, min: 1, max: 2}`,
+      `            - {name: morning, schedule: "cron(0 8 ? * MON-FRI *)", timezone: ${timezone}, min: 2, max: 10}`,
     ].join('\n'),
   )
 
@@ -72,7 +76,7 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
         '      maxCapacity: 16',
         '      instances: 2              # writer + reader in another AZ',
         '      backupRetentionDays: 7',
-        '      backupWindow: "18:00-19:00"   # 03:00-04:00 JST',
+        '      backupWindow: "18:00-19:00"   # UTC, as RDS reads it',
         '      deletionProtection: true',
       ]
     : []
@@ -116,7 +120,7 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
     ...prodDatabase,
     '    monitoring:',
     '      logRetentionDays: 30',
-    '      alarmEmail: ops@example.com',
+    `      alarmEmail: ${answers.alarmEmail}`,
     '',
     '  staging:',
     '    # Small and cheap: the shared defaults (256 CPU / 512 MiB, one task each), one NAT gateway.',

@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.platform/**', 'test/**/__snapshots__/**']},
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', '.platform/**', 'test/**/__snapshots__/**']},
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -6,12 +6,12 @@
  * from what the previous one left, as a team's successive releases do.
  */
 import {execFileSync} from 'node:child_process'
-import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {DescribeServicesCommand, ECSClient} from '@aws-sdk/client-ecs'
-import {ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
+import {GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
 import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
@@ -42,6 +42,14 @@ async function stackParameter(part: string, key: string): Promise<string | undef
   const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
   const stack = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}${part}`}))).Stacks![0]
   return stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue
+}
+
+const s3 = () => new S3Client({region: TOKYO, endpoint: local.endpoint, credentials, forcePathStyle: true})
+
+async function assetsBucket(): Promise<string> {
+  const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
+  const stack = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}storage`}))).Stacks![0]
+  return stack.Outputs!.find((o) => o.OutputKey === 'AssetsBucketName')!.OutputValue!
 }
 
 async function serving(service: string): Promise<string | undefined> {
@@ -89,12 +97,28 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
       expect(await serving(service)).toBe(result.release.services[service].taskDefinitionArn)
     }
     expect(run.lines.some((l) => l.type === 'rollout' && l.service === 'web')).toBe(true)
+    // web's /app/.next/static, copied out of its pushed image, is in the assets bucket under /_next/static.
+    expect(result.assets).toEqual([{service: 'web', files: 2, uploaded: 2}])
+    expect(result.release.services.web.assets).toBe(2)
+    expect(result.release.services.api.assets).toBeUndefined()
+    const bucket = await assetsBucket()
+    const keys = ((await s3().send(new ListObjectsV2Command({Bucket: bucket}))).Contents ?? []).map((o) => o.Key).sort()
+    expect(keys).toEqual(['_next/static/chunks/app.css', '_next/static/chunks/app.js'])
+    for (const [key, type] of [['_next/static/chunks/app.js', 'text/javascript; charset=utf-8'], ['_next/static/chunks/app.css', 'text/css; charset=utf-8']]) {
+      const head = await s3().send(new HeadObjectCommand({Bucket: bucket, Key: key}))
+      expect(head.ContentType).toBe(type)
+      expect(head.CacheControl).toBe('public, max-age=31536000, immutable')
+    }
+    const body = await (await s3().send(new GetObjectCommand({Bucket: bucket, Key: '_next/static/chunks/app.js'}))).Body!.transformToString()
+    expect(body).toBe(readFileSync(join(project, 'examples/app/web/static/chunks/app.js'), 'utf8'))
     releases.v1 = result.release
   }, 240_000)
 
   it('a change to web rebuilds and pushes web only, and changes only its stack\'s image parameter', async () => {
     writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v2</title>\n')
-    git('commit', '-qam', 'web v2')
+    writeFileSync(join(project, 'examples/app/web/static/chunks/v2.js'), 'console.log("v2")\n')
+    git('add', '.')
+    git('commit', '-qm', 'web v2')
     const apiBefore = await stackParameter('svc-api', 'ImageUri')
     const run = await cli(['deploy', 'staging', '--yes', '--json'])
     expect(run.code, run.stderr).toBe(0)
@@ -109,13 +133,17 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     expect(await stackParameter('svc-api', 'ImageUri')).toBe(apiBefore)
     expect(result.rollouts.map((r: any) => r.service)).toEqual(['web'])
     expect(result.release).toMatchObject({id: 'v2', outcome: 'succeeded'})
+    // Only the new file is uploaded; v1's files stay for the tasks still serving v1's pages.
+    expect(result.assets).toEqual([{service: 'web', files: 3, uploaded: 1}])
+    const keys = ((await s3().send(new ListObjectsV2Command({Bucket: await assetsBucket()}))).Contents ?? []).map((o) => o.Key).sort()
+    expect(keys).toEqual(['_next/static/chunks/app.css', '_next/static/chunks/app.js', '_next/static/chunks/v2.js'])
     releases.v2 = result.release
   }, 240_000)
 
   it('a release with nothing changed builds nothing, pushes nothing, creates no change set and records nothing', async () => {
     const run = await cli(['deploy', 'staging', '--yes', '--json'])
     expect(run.code, run.stderr).toBe(0)
-    expect(run.result).toMatchObject({pushes: 0, changeSetsCreated: 0, rollouts: []})
+    expect(run.result).toMatchObject({pushes: 0, changeSetsCreated: 0, rollouts: [], assets: []})
     expect(run.result!.release).toBeUndefined()
     expect(run.result!.images.every((i: any) => i.action === 'existing')).toBe(true)
   }, 120_000)
@@ -177,10 +205,9 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
   }, 60_000)
 
   it('every release is one object in the bootstrap bucket', async () => {
-    const s3 = new S3Client({region: TOKYO, endpoint: local.endpoint, credentials, forcePathStyle: true})
     const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
     const bucket = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0].Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
-    const keys = ((await s3.send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
+    const keys = ((await s3().send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
     expect(keys).toEqual(['releases/00000001.json', 'releases/00000002.json', 'releases/00000003.json', 'releases/00000004.json'])
   }, 60_000)
 

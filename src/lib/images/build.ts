@@ -88,7 +88,7 @@ export async function planImages(input: {env: ResolvedEnvironment; configDir: st
 }
 
 /** Run `work` over `items`, at most `limit` at once; the first failure is thrown after the running ones end. */
-async function boundedAll<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function boundedAll<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length)
   let next = 0
   let failure: unknown

@@ -22,6 +22,8 @@ export interface ServiceRelease {
   /** `unchanged`: its stack did not change in this release. */
   outcome: ReleaseOutcome | 'unchanged'
   reason?: string
+  /** Static asset files published for this service's image by this release (absent when none). */
+  assets?: number
 }
 
 /** One release, as stored (and as `platform releases --json` prints it). */

@@ -11,6 +11,8 @@ import type {BuilderName} from '../images/builder.js'
 import {buildEnvironmentImages} from '../images/command.js'
 import {checkTag, headCommit} from '../images/tag.js'
 import type {StackDefinition} from '../stacks/types.js'
+import {createEcrApi} from '../images/ecr.js'
+import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './assets.js'
 import {createEcsApi, type EcsApi} from './ecs.js'
 import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease} from './history.js'
 import {findFailedRollout, type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
@@ -54,6 +56,8 @@ export interface ReleaseResult extends DeployCommandResult {
   images: ServiceImage[]
   /** Images built and pushed by this release. */
   pushes: number
+  /** Services whose static assets this release published (those whose image changed). */
+  assets: ServiceAssets[]
   rollouts: RolloutResult[]
 }
 
@@ -193,7 +197,11 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     for (const image of images) uris[image.service] = image.uri!
     const pushes = images.filter((i) => i.action === 'built').length
 
-    // 2. Stacks, through change sets; a service's new image is its stack's ImageUri parameter.
+    // 2. Static assets of every service whose image changes, in the bucket before any task serves pages that use them.
+    const assets = await publishAssets(input, uris, deploy, streams, controller.signal)
+    if (controller.signal.aborted) throw new AbortedError('Interrupted before anything was deployed.')
+
+    // 3. Stacks, through change sets; a service's new image is its stack's ImageUri parameter.
     let deployResult: DeployCommandResult
     const ecsByRegion = new Map<string, EcsApi>()
     const ecsFor = async (region: string) => {
@@ -209,7 +217,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       const reason = [...rollouts.map((r) => `${r.service}: ${r.reason}`), (error as Error).message].join('\n')
       let release: ReleaseRecord | undefined
       if (pushes > 0 || deployFailed) {
-        release = await tryRecord(input, {started, images, uris, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
+        release = await tryRecord(input, {started, images, uris, assets, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
       }
       if (rollouts.length === 0) throw error
       throw new DeployFailedError(`Release ${release?.id ?? ''} of ${env.name} failed:\n${reason}`, (error as DeployFailedError).failures ?? [], {
@@ -218,7 +226,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       })
     }
 
-    // 3. Watch every service whose stack changed.
+    // 4. Watch every service whose stack changed.
     const changed = deployResult.stacks.filter((s) => s.part.startsWith('svc-') && (s.outcome === 'created' || s.outcome === 'updated'))
     const rollouts = await Promise.all(
       changed.map(async (stack) => {
@@ -245,8 +253,8 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     const outcome: ReleaseOutcome = interrupted ? 'interrupted' : failed.length > 0 ? 'failed' : 'succeeded'
     const anythingChanged = pushes > 0 || deployResult.stacks.some((s) => s.outcome === 'created' || s.outcome === 'updated')
     const reason = failed.map((r) => `${r.service}: ${r.reason}`).join('\n') || undefined
-    const release = anythingChanged || input.rollbackOf ? await tryRecord(input, {started, images, uris, rollouts, outcome, reason, streams}) : undefined
-    const result: ReleaseResult = {...deployResult, release, images, pushes, rollouts, elapsedMs: Date.now() - started}
+    const release = anythingChanged || input.rollbackOf ? await tryRecord(input, {started, images, uris, assets, rollouts, outcome, reason, streams}) : undefined
+    const result: ReleaseResult = {...deployResult, release, images, pushes, assets, rollouts, elapsedMs: Date.now() - started}
     if (interrupted) {
       const running = rollouts.filter((r) => r.outcome === 'interrupted').map((r) => r.service)
       throw new AbortedError(
@@ -266,6 +274,48 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
   } finally {
     process.off('SIGINT', onSigint)
   }
+}
+
+/**
+ * Publish the static assets of each service with `assets` whose image this release changes (an
+ * unchanged image's files are already in the bucket): copied out of the pushed image, uploaded to
+ * the storage stack's assets bucket. On a first release the storage stack is deployed first.
+ */
+async function publishAssets(
+  input: ReleaseInput,
+  uris: Record<string, string>,
+  deploy: (extra: Partial<DeployFlags>) => Promise<DeployCommandResult>,
+  streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream},
+  signal: AbortSignal,
+): Promise<ServiceAssets[]> {
+  const {env} = input
+  const changed: string[] = []
+  for (const service of Object.keys(uris).sort()) {
+    if (!env.services[service]?.assets.length) continue
+    const def = input.stacks.find((s) => s.part === servicePart(service))
+    const deployed = def ? await stackOutputs(input.aws, def.region, def.name) : undefined
+    if (deployed?.parameters.ImageUri !== uris[service]) changed.push(service)
+  }
+  if (changed.length === 0) return []
+  const storage = input.stacks.find((s) => s.part === 'storage')
+  if (!storage) return []
+  let bucketName = (await stackOutputs(input.aws, storage.region, storage.name))?.outputs.AssetsBucketName
+  if (!bucketName) {
+    streams.stderr.write('Creating the assets bucket first (the storage stack).\n')
+    await deploy({stack: ['storage'], image: []})
+    bucketName = (await stackOutputs(input.aws, storage.region, storage.name))?.outputs.AssetsBucketName
+    if (!bucketName) throw new PlatformError(`The storage stack ${storage.name} has no AssetsBucketName output.`, {code: 'NO_ASSETS_BUCKET', exit: 5})
+  }
+  const bucket = createS3AssetsBucket(await input.aws.s3(storage.region), bucketName)
+  const login = await createEcrApi(await input.aws.ecr()).login()
+  const published: ServiceAssets[] = []
+  for (const service of changed) {
+    const done = await publishServiceAssets({env, service, uri: uris[service], login, bucket, signal})
+    if (input.flags.json) streams.stdout.write(`${JSON.stringify({type: 'assets', ...done})}\n`)
+    else streams.stderr.write(`assets ${service}: ${done.files} file(s) in s3://${bucketName}, ${done.uploaded} uploaded\n`)
+    published.push(done)
+  }
+  return published
 }
 
 function describeRelease(result: ReleaseResult): string {
@@ -316,7 +366,7 @@ function parseImageFlags(values: string[] | undefined): Record<string, string> {
 /** Write the record; a failure to write it is reported, never hides the release's own outcome. */
 async function tryRecord(
   input: ReleaseInput,
-  facts: {started: number; images: ServiceImage[]; uris: Record<string, string>; rollouts: RolloutResult[]; outcome: ReleaseOutcome; reason?: string; streams: {stderr: NodeJS.WritableStream}},
+  facts: {started: number; images: ServiceImage[]; uris: Record<string, string>; assets: ServiceAssets[]; rollouts: RolloutResult[]; outcome: ReleaseOutcome; reason?: string; streams: {stderr: NodeJS.WritableStream}},
 ): Promise<ReleaseRecord | undefined> {
   const {env} = input
   try {
@@ -345,6 +395,7 @@ async function tryRecord(
             serviceDeploymentArn: rollout?.serviceDeploymentArn,
             outcome: rollout ? (rollout.outcome === 'succeeded' ? 'succeeded' : rollout.outcome === 'interrupted' ? 'interrupted' : 'failed') : facts.outcome === 'succeeded' ? 'unchanged' : facts.outcome,
             reason: rollout?.reason,
+            assets: facts.assets.find((a) => a.service === service)?.files,
           }
         }),
     )

@@ -142,7 +142,7 @@ def install() -> None:
 
     class CloudFrontId(Placeholder):
         __module__ = MODEL_MODULE
-        # OriginAccessControl, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy: Ref is the Id.
+        # OriginAccessControl, VpcOrigin, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy: Ref is the Id.
         def make_physical_id(self) -> str:
             return uuid_from(self.seed) if "Policy" in self.resource_type_name else "E" + upper_id(self.seed, 13)
 
@@ -256,6 +256,7 @@ def install() -> None:
         "AWS::CertificateManager::Certificate": Certificate,
         "AWS::CloudFront::Distribution": CloudFrontDistribution,
         "AWS::CloudFront::OriginAccessControl": CloudFrontId,
+        "AWS::CloudFront::VpcOrigin": CloudFrontId,
         "AWS::CloudFront::CachePolicy": CloudFrontId,
         "AWS::CloudFront::OriginRequestPolicy": CloudFrontId,
         "AWS::CloudFront::ResponseHeadersPolicy": CloudFrontId,

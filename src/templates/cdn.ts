@@ -1,5 +1,5 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {fitName, stackName} from '../lib/naming.js'
+import {fitName} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {originHostname, viewerHostnames} from './dns.js'
 import {tlsOnlyPolicyFor} from './storage.js'
@@ -19,11 +19,15 @@ export const MANAGED_POLICIES = {
 const MANAGED_STATIC_TTL = 86_400
 const ONE_YEAR = 31_536_000
 
+/** Seconds CloudFront waits for the ALB's response, and keeps an idle connection to it. */
+const ORIGIN_READ_TIMEOUT = 30
+const ORIGIN_KEEPALIVE_TIMEOUT = 5
+
 const ALB_ORIGIN = 'alb'
 const ASSETS_ORIGIN = 'assets'
 
 /**
- * The CloudFront distribution: dynamic requests go to the ALB uncached, static paths come
+ * The CloudFront distribution: dynamic requests go uncached to the internal ALB through a VPC origin, static paths come
  * from the assets bucket through Origin Access Control, viewers are redirected to HTTPS. Also the
  * assets bucket's one bucket policy (it needs this distribution's ARN), with the TLS-only rule.
  */
@@ -37,22 +41,44 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
     AssetsBucketName: fromOutput(env, 'storage', 'AssetsBucketName'),
     AssetsBucketRegionalDomainName: fromOutput(env, 'storage', 'AssetsBucketRegionalDomainName'),
   }
-  const extraDependsOn: string[] = []
+  // The ALB is internal: CloudFront reaches it only through a VPC origin (AWS's network, no
+  // public endpoint). Its ARN comes from the cluster stack.
+  template.Parameters.LoadBalancerArn = {Type: 'String', Description: 'ARN of the internal ALB (the dynamic origin)'}
+  parameters.LoadBalancerArn = fromOutput(env, 'cluster', 'LoadBalancerArn')
 
   let albOrigin: Record<string, unknown>
+  let originProtocol: 'https-only' | 'http-only'
   if (env.domain) {
-    // The ALB's certificate names origin.<domain>, so CloudFront connects by that name over TLS.
-    // The dns stack creates the record; the origin only has to resolve once traffic flows.
-    albOrigin = {DomainName: originHostname(env.domain), CustomOriginConfig: customOrigin('https-only')}
-    extraDependsOn.push(stackName(env.project, env.name, 'cluster'))
+    // The ALB's certificate names origin.<domain>: CloudFront connects with that name (SNI and
+    // certificate check) over TLS.
+    albOrigin = {DomainName: originHostname(env.domain)}
+    originProtocol = 'https-only'
   } else {
-    // Without a domain the ALB has no certificate CloudFront would accept: HTTP to the origin only.
+    // Without a domain the ALB has no certificate CloudFront would accept: HTTP from the VPC
+    // origin to the ALB, which stays inside AWS's network.
     template.Parameters.LoadBalancerDnsName = {Type: 'String', Description: 'ALB DNS name (the dynamic origin)'}
     parameters.LoadBalancerDnsName = fromOutput(env, 'cluster', 'LoadBalancerDnsName')
-    albOrigin = {DomainName: {Ref: 'LoadBalancerDnsName'}, CustomOriginConfig: customOrigin('http-only')}
+    albOrigin = {DomainName: {Ref: 'LoadBalancerDnsName'}}
+    originProtocol = 'http-only'
   }
+  albOrigin.VpcOriginConfig = {VpcOriginId: {'Fn::GetAtt': ['AlbVpcOrigin', 'Id']}, OriginReadTimeout: ORIGIN_READ_TIMEOUT, OriginKeepaliveTimeout: ORIGIN_KEEPALIVE_TIMEOUT}
 
   const resources: Record<string, CfnResource> = {
+    AlbVpcOrigin: {
+      Type: 'AWS::CloudFront::VpcOrigin',
+      Metadata: {'platform:description': `CloudFront VPC origin for the internal ALB (${originProtocol})`},
+      Properties: {
+        VpcOriginEndpointConfig: {
+          Name: fitName(`${prefix(env)}-alb`, 64),
+          Arn: {Ref: 'LoadBalancerArn'},
+          HTTPPort: 80,
+          HTTPSPort: 443,
+          OriginProtocolPolicy: originProtocol,
+          ...(originProtocol === 'https-only' ? {OriginSSLProtocols: ['TLSv1.2']} : {}),
+        },
+        Tags: tagList(env),
+      },
+    },
     OriginAccessControl: {
       Type: 'AWS::CloudFront::OriginAccessControl',
       Metadata: {'platform:description': 'CloudFront signs its requests to the assets bucket (OAC)'},
@@ -177,7 +203,7 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
     DistributionId: {Description: 'CloudFront distribution id', Value: {Ref: 'Distribution'}},
     DistributionDomainName: {Description: 'CloudFront domain name (*.cloudfront.net)', Value: {'Fn::GetAtt': ['Distribution', 'DomainName']}},
   }
-  return defineStack(env, 'cdn', template, {parameters, extraDependsOn})
+  return defineStack(env, 'cdn', template, {parameters})
 }
 
 /**
@@ -189,15 +215,4 @@ export function staticPathPatterns(env: ResolvedEnvironment): string[] {
     .sort()
     .flatMap((name) => env.services[name].assets.map((asset) => `${asset.prefix}/*`))
   return [...new Set([...fromAssets, ...env.cdn.staticPaths])]
-}
-
-function customOrigin(protocol: 'https-only' | 'http-only'): Record<string, unknown> {
-  return {
-    OriginProtocolPolicy: protocol,
-    HTTPPort: 80,
-    HTTPSPort: 443,
-    OriginSSLProtocols: ['TLSv1.2'],
-    OriginReadTimeout: 30,
-    OriginKeepaliveTimeout: 5,
-  }
 }

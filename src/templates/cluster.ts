@@ -21,19 +21,19 @@ export const ALB_LOG_PREFIX = 'alb'
 const NOT_FOUND = {Type: 'fixed-response', FixedResponseConfig: {StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found'}}
 
 /**
- * The shared runtime: the ECS cluster (Container Insights on), the internet-facing ALB in the
- * public subnets, and its listeners. With a domain, HTTPS terminates on the ALB with a regional
+ * The shared runtime: the ECS cluster (Container Insights on), the internal ALB in the private
+ * subnets (CloudFront's VPC origin, see the cdn stack), and its listeners. With a domain, HTTPS terminates on the ALB with a regional
  * certificate for `origin.<domain>` (CloudFront's origin hostname) and HTTP answers 301 to HTTPS;
  * without one there is only the HTTP listener, and service rules attach to it.
  */
 export function renderClusterStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: ECS cluster, load balancer and listeners`)
   const parameters: Record<string, ParameterSource> = {
-    PublicSubnetIds: fromOutput(env, 'network', 'PublicSubnetIds'),
+    PrivateSubnetIds: fromOutput(env, 'network', 'PrivateSubnetIds'),
     AlbSecurityGroupId: fromOutput(env, 'network', 'AlbSecurityGroupId'),
   }
   template.Parameters = {
-    PublicSubnetIds: {Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Public subnets of the ALB'},
+    PrivateSubnetIds: {Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets of the internal ALB'},
     AlbSecurityGroupId: {Type: 'AWS::EC2::SecurityGroup::Id', Description: 'Security group of the ALB'},
   }
 
@@ -68,9 +68,11 @@ export function renderClusterStack(env: ResolvedEnvironment): StackDefinition {
     Properties: {
       Name: loadBalancerName(env),
       Type: 'application',
-      Scheme: 'internet-facing',
+      // Internal, in the private subnets: only CloudFront's VPC origin reaches it, so no request
+      // can skip the WAF and CloudFront's TLS policy by going to the ALB directly.
+      Scheme: 'internal',
       IpAddressType: 'ipv4',
-      Subnets: {Ref: 'PublicSubnetIds'},
+      Subnets: {Ref: 'PrivateSubnetIds'},
       SecurityGroups: [{Ref: 'AlbSecurityGroupId'}],
       LoadBalancerAttributes: attributes,
       Tags: tagList(env),
@@ -118,7 +120,8 @@ export function renderClusterStack(env: ResolvedEnvironment): StackDefinition {
     }
     serviceListener = 'HttpsListener'
   } else {
-    // No domain means no certificate: CloudFront reaches the ALB over HTTP and terminates TLS itself.
+    // No domain means no certificate: CloudFront terminates TLS and reaches the ALB over HTTP,
+    // through its VPC origin inside AWS's network, never over the internet.
     resources.HttpListener = {
       Type: 'AWS::ElasticLoadBalancingV2::Listener',
       Metadata: {'platform:description': 'HTTP listener (no domain: CloudFront terminates TLS)'},

@@ -35,8 +35,9 @@ export function hostedZoneSource(env: ResolvedEnvironment): ParameterSource {
 
 /**
  * Route53 records, only when a domain is set: A and AAAA aliases to CloudFront for each
- * `dns.records` name, `origin.<domain>` aliased to the ALB (CloudFront's origin, matching the
- * ALB's certificate), and an HTTPS health check on the site.
+ * `dns.records` name, `origin.<domain>` aliased to the internal ALB (the name CloudFront gives
+ * its VPC origin, matching the ALB's certificate; it resolves to private addresses only), and an
+ * HTTPS health check on the site.
  */
 export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | undefined {
   if (!env.domain) return undefined

@@ -284,18 +284,24 @@ function renderFlowLogs(env: ResolvedEnvironment): Record<string, CfnResource> {
  * resources where inline rules would make two groups reference each other (a dependency cycle).
  */
 function renderSecurityGroups(env: ResolvedEnvironment): Record<string, CfnResource> {
+  const {network} = env
   const name = prefix(env)
   const resources: Record<string, CfnResource> = {
     AlbSecurityGroup: {
       Type: 'AWS::EC2::SecurityGroup',
       Metadata: {'platform:description': 'Load balancer security group'},
       Properties: {
-        GroupDescription: `${name} load balancer: HTTP and HTTPS from anywhere`,
+        GroupDescription: `${name} load balancer: HTTP and HTTPS from inside the VPC (CloudFront VPC origin)`,
         VpcId: {Ref: 'Vpc'},
-        SecurityGroupIngress: [80, HTTPS_PORT].flatMap((port) => [
-          {IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: '0.0.0.0/0', Description: `Port ${port} from anywhere (IPv4)`},
-          {IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIpv6: '::/0', Description: `Port ${port} from anywhere (IPv6)`},
-        ]),
+        // The ALB is internal: CloudFront reaches it through the VPC origin's network interfaces,
+        // which live in this VPC's subnets. Nothing on the internet has a route to it.
+        SecurityGroupIngress: [80, HTTPS_PORT].map((port) => ({
+          IpProtocol: 'tcp',
+          FromPort: port,
+          ToPort: port,
+          CidrIp: network.cidr,
+          Description: `Port ${port} from the VPC (CloudFront VPC origin)`,
+        })),
         SecurityGroupEgress: NO_EGRESS,
         Tags: tagList(env, {Name: `${name}-alb`}),
       },

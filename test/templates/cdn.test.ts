@@ -35,17 +35,23 @@ describe('renderCdnStack', () => {
     expect(prod.parameters.WebAclArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-edge', output: 'WebAclArn'})
   })
 
-  it('sends dynamic requests uncached to the ALB at origin.<domain> over HTTPS, keeping Host for its certificate', () => {
+  it('sends dynamic requests uncached to the internal ALB through a VPC origin over HTTPS to origin.<domain>', () => {
     const alb = config(prod).Origins.find((o: any) => o.Id === 'alb')
     expect(alb.DomainName).toBe('origin.example.com')
-    expect(alb.CustomOriginConfig).toMatchObject({OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2']})
+    // A VPC origin, never a public custom origin: nothing on the internet can reach the ALB.
+    expect(alb.CustomOriginConfig).toBeUndefined()
+    expect(alb.VpcOriginConfig).toMatchObject({VpcOriginId: {'Fn::GetAtt': ['AlbVpcOrigin', 'Id']}})
+    expect(prod.template.Resources.AlbVpcOrigin).toMatchObject({
+      Type: 'AWS::CloudFront::VpcOrigin',
+      Properties: {VpcOriginEndpointConfig: {Arn: {Ref: 'LoadBalancerArn'}, HTTPSPort: 443, OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2']}},
+    })
     expect(config(prod).DefaultCacheBehavior).toMatchObject({
       TargetOriginId: 'alb',
       CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
       AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
     })
-    // The origin is a DNS name, so the stack waits for the cluster without reading its output.
+    expect(prod.parameters.LoadBalancerArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'LoadBalancerArn'})
     expect(prod.dependsOn).toContain('bookmark-manager-prod-cluster')
     expect(prod.parameters.LoadBalancerDnsName).toBeUndefined()
   })
@@ -104,16 +110,17 @@ describe('renderCdnStack', () => {
     })
   })
 
-  it('without a domain uses the default certificate and reaches the ALB by its DNS name over HTTP', () => {
+  it('without a domain uses the default certificate and reaches the ALB by its DNS name over HTTP inside the VPC origin', () => {
     const bare = renderCdnStack(bareEnv())
     expect(config(bare).ViewerCertificate).toEqual({CloudFrontDefaultCertificate: true})
     expect(config(bare).Aliases).toBeUndefined()
     expect(config(bare).WebACLId).toBeUndefined()
     const alb = config(bare).Origins.find((o: any) => o.Id === 'alb')
     expect(alb.DomainName).toEqual({Ref: 'LoadBalancerDnsName'})
-    expect(alb.CustomOriginConfig.OriginProtocolPolicy).toBe('http-only')
+    expect(alb.CustomOriginConfig).toBeUndefined()
+    expect(bare.template.Resources.AlbVpcOrigin.Properties!.VpcOriginEndpointConfig).toMatchObject({OriginProtocolPolicy: 'http-only'})
     expect(bare.parameters.LoadBalancerDnsName).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'LoadBalancerDnsName'})
-    expect(Object.keys(bare.template.Parameters!).sort()).toEqual(['AssetsBucketName', 'AssetsBucketRegionalDomainName', 'LoadBalancerDnsName'])
+    expect(Object.keys(bare.template.Parameters!).sort()).toEqual(['AssetsBucketName', 'AssetsBucketRegionalDomainName', 'LoadBalancerArn', 'LoadBalancerDnsName'])
   })
 
   it('outputs DistributionId and DistributionDomainName, and tags the distribution', () => {

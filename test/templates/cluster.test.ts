@@ -25,9 +25,9 @@ describe('renderClusterStack', () => {
     })
   })
 
-  it('puts an internet-facing ALB, named within 32 characters, in the public subnets behind the ALB security group', () => {
+  it('puts an internal ALB, named within 32 characters, in the private subnets behind the ALB security group (no way around CloudFront)', () => {
     const properties = prod.template.Resources.LoadBalancer.Properties!
-    expect(properties).toMatchObject({Type: 'application', Scheme: 'internet-facing', Subnets: {Ref: 'PublicSubnetIds'}, SecurityGroups: [{Ref: 'AlbSecurityGroupId'}]})
+    expect(properties).toMatchObject({Type: 'application', Scheme: 'internal', Subnets: {Ref: 'PrivateSubnetIds'}, SecurityGroups: [{Ref: 'AlbSecurityGroupId'}]})
     expect((properties.Name as string).length).toBeLessThanOrEqual(32)
     const long = renderClusterStack(prodEnv({project: 'bookmark-manager-enterprise', name: 'production'}))
     expect((long.template.Resources.LoadBalancer.Properties!.Name as string).length).toBeLessThanOrEqual(32)
@@ -88,13 +88,13 @@ describe('renderClusterStack', () => {
       ['ClusterArn', 'ClusterName', 'ListenerArn', 'LoadBalancerArn', 'LoadBalancerDnsName', 'LoadBalancerFullName', 'LoadBalancerHostedZoneId'].sort(),
     )
     expect(prod.template.Parameters).toEqual({
-      PublicSubnetIds: expect.objectContaining({Type: 'List<AWS::EC2::Subnet::Id>'}),
+      PrivateSubnetIds: expect.objectContaining({Type: 'List<AWS::EC2::Subnet::Id>'}),
       AlbSecurityGroupId: expect.objectContaining({Type: 'AWS::EC2::SecurityGroup::Id'}),
       AlbLogsBucketName: expect.objectContaining({Type: 'String'}),
       HostedZoneId: expect.objectContaining({Type: 'String'}),
     })
     expect(prod.parameters).toEqual({
-      PublicSubnetIds: {from: 'output', stack: 'bookmark-manager-prod-network', output: 'PublicSubnetIds'},
+      PrivateSubnetIds: {from: 'output', stack: 'bookmark-manager-prod-network', output: 'PrivateSubnetIds'},
       AlbSecurityGroupId: {from: 'output', stack: 'bookmark-manager-prod-network', output: 'AlbSecurityGroupId'},
       AlbLogsBucketName: {from: 'output', stack: 'bookmark-manager-prod-storage', output: 'AlbLogsBucketName'},
       HostedZoneId: {from: 'output', stack: 'bookmark-manager-prod-zone', output: 'HostedZoneId'},

@@ -77,14 +77,13 @@ describe('network stack (design row 4 VPC, row 15 security groups)', () => {
     expect(renderNetworkStack(minimalEnv()).template.Resources.FlowLog).toBeUndefined()
   })
 
-  it('lets the ALB in on 80/443 from anywhere (IPv4 and IPv6) and out only to the Service SG on 3000-3001', () => {
+  it('lets the ALB in on 80/443 from the VPC only (the CloudFront VPC origin), never from the internet, and out only to the Service SG on 3000-3001', () => {
     const alb = resources.AlbSecurityGroup.Properties!
     expect(alb.SecurityGroupIngress).toEqual([
-      expect.objectContaining({FromPort: 80, ToPort: 80, CidrIp: '0.0.0.0/0'}),
-      expect.objectContaining({FromPort: 80, ToPort: 80, CidrIpv6: '::/0'}),
-      expect.objectContaining({FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0'}),
-      expect.objectContaining({FromPort: 443, ToPort: 443, CidrIpv6: '::/0'}),
+      expect.objectContaining({FromPort: 80, ToPort: 80, CidrIp: '10.0.0.0/16'}),
+      expect.objectContaining({FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16'}),
     ])
+    expect(JSON.stringify(alb.SecurityGroupIngress)).not.toMatch(/0\.0\.0\.0\/0|::\/0/)
     // The inline egress replaces AWS's default allow-all with a rule that matches nothing.
     expect(alb.SecurityGroupEgress).toEqual([expect.objectContaining({CidrIp: '255.255.255.255/32', IpProtocol: 'icmp'})])
     const albEgress = Object.values(ofType(resources, 'AWS::EC2::SecurityGroupEgress')).filter((r) => JSON.stringify(r.Properties!.GroupId).includes('AlbSecurityGroup'))

@@ -9,6 +9,7 @@ const edgeTemplate = JSON.stringify({
   Resources: {
     Certificate: {Type: 'AWS::CertificateManager::Certificate', Properties: {DomainName: 'example.com', ValidationMethod: 'DNS'}},
     Oac: {Type: 'AWS::CloudFront::OriginAccessControl', Properties: {OriginAccessControlConfig: {Name: 'oac'}}},
+    VpcOrigin: {Type: 'AWS::CloudFront::VpcOrigin', Properties: {VpcOriginEndpointConfig: {Name: 'alb', Arn: 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/alb/0123456789abcdef'}}},
     Acl: {Type: 'AWS::WAFv2::WebACL', Properties: {Name: 'edge-acl', Scope: 'CLOUDFRONT', DefaultAction: {Allow: {}}}},
     Cdn: {Type: 'AWS::CloudFront::Distribution', Properties: {DistributionConfig: {WebACLId: {'Fn::GetAtt': ['Acl', 'Arn']}, Enabled: true}}},
     Alarm: {Type: 'AWS::CloudWatch::Alarm', Properties: {AlarmName: 'cpu-high'}},
@@ -17,6 +18,7 @@ const edgeTemplate = JSON.stringify({
   Outputs: {
     CertificateArn: {Value: {Ref: 'Certificate'}},
     OacId: {Value: {'Fn::GetAtt': ['Oac', 'Id']}},
+    VpcOriginId: {Value: {'Fn::GetAtt': ['VpcOrigin', 'Id']}},
     AclArn: {Value: {'Fn::GetAtt': ['Acl', 'Arn']}},
     DistributionId: {Value: {Ref: 'Cdn'}},
     DistributionDomain: {Value: {'Fn::GetAtt': ['Cdn', 'DomainName']}},
@@ -30,6 +32,7 @@ describe('placeholders for types moto does not model', () => {
     const first = outputs(await moto.deploy('edge', 'CREATE', edgeTemplate, {}))
     expect(first.CertificateArn).toMatch(/^arn:aws:acm:ap-northeast-1:123456789012:certificate\/[0-9a-f-]{36}$/)
     expect(first.OacId).toMatch(/^E[A-Z0-9]{13}$/)
+    expect(first.VpcOriginId).toMatch(/^E[A-Z0-9]{13}$/)
     expect(first.AclArn).toMatch(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge-acl\/[0-9a-f-]{36}$/)
     expect(first.DistributionId).toMatch(/^E[A-Z0-9]{13}$/)
     expect(first.DistributionDomain).toMatch(/^d[0-9a-f]{13}\.cloudfront\.net$/)

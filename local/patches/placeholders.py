@@ -140,6 +140,15 @@ def install() -> None:
         def attributes(self) -> dict[str, Any]:
             return {"DomainName": f"d{self.short_id(13)}.cloudfront.net", "Id": self._physical_id}
 
+    class CloudFrontFunction(Placeholder):
+        __module__ = MODEL_MODULE
+        # Ref and FunctionARN are the function's ARN: arn:aws:cloudfront::<account>:function/<name>.
+        def make_physical_id(self) -> str:
+            return f"arn:aws:cloudfront::{self.account_id}:function/{self.prop('Name', self.name())}"
+
+        def attributes(self) -> dict[str, Any]:
+            return {"FunctionARN": self._physical_id, "FunctionMetadata.FunctionARN": self._physical_id, "Stage": "LIVE"}
+
     class CloudFrontId(Placeholder):
         __module__ = MODEL_MODULE
         # OriginAccessControl, VpcOrigin, CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy: Ref is the Id.
@@ -257,6 +266,7 @@ def install() -> None:
         "AWS::CloudFront::Distribution": CloudFrontDistribution,
         "AWS::CloudFront::OriginAccessControl": CloudFrontId,
         "AWS::CloudFront::VpcOrigin": CloudFrontId,
+        "AWS::CloudFront::Function": CloudFrontFunction,
         "AWS::CloudFront::CachePolicy": CloudFrontId,
         "AWS::CloudFront::OriginRequestPolicy": CloudFrontId,
         "AWS::CloudFront::ResponseHeadersPolicy": CloudFrontId,

@@ -23,6 +23,20 @@ const ONE_YEAR = 31_536_000
 const ORIGIN_READ_TIMEOUT = 30
 const ORIGIN_KEEPALIVE_TIMEOUT = 5
 
+/**
+ * CloudFront Function (viewer request) that sets X-Forwarded-Host to the Host the viewer sent, so
+ * apps build links to the public domain, not to origin.<domain> or the ALB. It overwrites any
+ * X-Forwarded-Host the viewer sent: a forged one would let a client choose the links' host.
+ */
+export const FORWARD_HOST_FUNCTION = [
+  'function handler(event) {',
+  '  var request = event.request;',
+  "  request.headers['x-forwarded-host'] = {value: request.headers.host.value};",
+  '  return request;',
+  '}',
+  '',
+].join('\n')
+
 const ALB_ORIGIN = 'alb'
 const ASSETS_ORIGIN = 'assets'
 
@@ -94,6 +108,17 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
     },
   }
 
+  resources.ForwardHostFunction = {
+    Type: 'AWS::CloudFront::Function',
+    Metadata: {'platform:description': 'Viewer-request function: X-Forwarded-Host carries the public hostname to the ALB'},
+    Properties: {
+      Name: fitName(`${prefix(env)}-forwarded-host`, 64),
+      AutoPublish: true,
+      FunctionConfig: {Comment: `${prefix(env)}: X-Forwarded-Host from the viewer's Host`, Runtime: 'cloudfront-js-2.0'},
+      FunctionCode: FORWARD_HOST_FUNCTION,
+    },
+  }
+
   let staticCachePolicy: unknown = MANAGED_POLICIES.cachingOptimized
   if (env.cdn.staticTtlSeconds !== MANAGED_STATIC_TTL) {
     resources.StaticCachePolicy = {
@@ -143,8 +168,10 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
       CachedMethods: ['GET', 'HEAD'],
       Compress: true,
       CachePolicyId: MANAGED_POLICIES.cachingDisabled,
-      // Host stays CloudFront's origin name, so TLS to the ALB matches its certificate.
+      // Host stays CloudFront's origin name, so TLS to the ALB matches its certificate; the
+      // public name the viewer asked for reaches the apps as X-Forwarded-Host instead.
       OriginRequestPolicyId: MANAGED_POLICIES.allViewerExceptHostHeader,
+      FunctionAssociations: [{EventType: 'viewer-request', FunctionARN: {'Fn::GetAtt': ['ForwardHostFunction', 'FunctionARN']}}],
     },
     CacheBehaviors: staticPathPatterns(env).map((PathPattern) => ({
       PathPattern,

@@ -110,6 +110,20 @@ describe('renderCdnStack', () => {
     })
   })
 
+  it('gives the apps the public hostname in X-Forwarded-Host, overwriting what the viewer sent, on dynamic requests', () => {
+    const fn = prod.template.Resources.ForwardHostFunction
+    expect(fn).toMatchObject({Type: 'AWS::CloudFront::Function', Properties: {AutoPublish: true, FunctionConfig: {Runtime: 'cloudfront-js-2.0'}}})
+    expect((fn.Properties!.Name as string)).toMatch(/^[a-zA-Z0-9-_]{1,64}$/)
+    expect(config(prod).DefaultCacheBehavior.FunctionAssociations).toEqual([
+      {EventType: 'viewer-request', FunctionARN: {'Fn::GetAtt': ['ForwardHostFunction', 'FunctionARN']}},
+    ])
+    // Run the function's code as CloudFront would, on a request that forges the header.
+    const handler = new Function(`${fn.Properties!.FunctionCode as string}; return handler`)()
+    const request = handler({request: {method: 'GET', uri: '/', headers: {host: {value: 'example.com'}, 'x-forwarded-host': {value: 'evil.test'}}}})
+    expect(request.headers['x-forwarded-host']).toEqual({value: 'example.com'})
+    expect(request.headers.host).toEqual({value: 'example.com'})
+  })
+
   it('without a domain uses the default certificate and reaches the ALB by its DNS name over HTTP inside the VPC origin', () => {
     const bare = renderCdnStack(bareEnv())
     expect(config(bare).ViewerCertificate).toEqual({CloudFrontDefaultCertificate: true})

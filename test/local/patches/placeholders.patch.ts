@@ -9,6 +9,7 @@ const edgeTemplate = JSON.stringify({
   Resources: {
     Certificate: {Type: 'AWS::CertificateManager::Certificate', Properties: {DomainName: 'example.com', ValidationMethod: 'DNS'}},
     Oac: {Type: 'AWS::CloudFront::OriginAccessControl', Properties: {OriginAccessControlConfig: {Name: 'oac'}}},
+    HostFunction: {Type: 'AWS::CloudFront::Function', Properties: {Name: 'forward-host', FunctionCode: 'function handler(event) { return event.request }'}},
     VpcOrigin: {Type: 'AWS::CloudFront::VpcOrigin', Properties: {VpcOriginEndpointConfig: {Name: 'alb', Arn: 'arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/alb/0123456789abcdef'}}},
     Acl: {Type: 'AWS::WAFv2::WebACL', Properties: {Name: 'edge-acl', Scope: 'CLOUDFRONT', DefaultAction: {Allow: {}}}},
     Cdn: {Type: 'AWS::CloudFront::Distribution', Properties: {DistributionConfig: {WebACLId: {'Fn::GetAtt': ['Acl', 'Arn']}, Enabled: true}}},
@@ -19,6 +20,8 @@ const edgeTemplate = JSON.stringify({
     CertificateArn: {Value: {Ref: 'Certificate'}},
     OacId: {Value: {'Fn::GetAtt': ['Oac', 'Id']}},
     VpcOriginId: {Value: {'Fn::GetAtt': ['VpcOrigin', 'Id']}},
+    FunctionRef: {Value: {Ref: 'HostFunction'}},
+    FunctionArn: {Value: {'Fn::GetAtt': ['HostFunction', 'FunctionARN']}},
     AclArn: {Value: {'Fn::GetAtt': ['Acl', 'Arn']}},
     DistributionId: {Value: {Ref: 'Cdn'}},
     DistributionDomain: {Value: {'Fn::GetAtt': ['Cdn', 'DomainName']}},
@@ -33,6 +36,9 @@ describe('placeholders for types moto does not model', () => {
     expect(first.CertificateArn).toMatch(/^arn:aws:acm:ap-northeast-1:123456789012:certificate\/[0-9a-f-]{36}$/)
     expect(first.OacId).toMatch(/^E[A-Z0-9]{13}$/)
     expect(first.VpcOriginId).toMatch(/^E[A-Z0-9]{13}$/)
+    // the pattern CloudFormation checks a distribution's FunctionAssociations against
+    expect(first.FunctionArn).toMatch(/^arn:aws:cloudfront::[0-9]{12}:function\/[a-zA-Z0-9-_]{1,64}$/)
+    expect(first.FunctionRef).toBe(first.FunctionArn)
     expect(first.AclArn).toMatch(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge-acl\/[0-9a-f-]{36}$/)
     expect(first.DistributionId).toMatch(/^E[A-Z0-9]{13}$/)
     expect(first.DistributionDomain).toMatch(/^d[0-9a-f]{13}\.cloudfront\.net$/)

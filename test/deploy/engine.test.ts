@@ -84,6 +84,27 @@ describe('runDeploy against the fake CloudFormation', () => {
     expect(events.some((e) => e.type === 'warning' && e.message.includes('Could not list the stacks in us-east-1'))).toBe(true)
   })
 
+  it('Ctrl-C while planning a diff stops planning and deletes the change sets made so far', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const controller = new AbortController()
+    const created: string[] = []
+    const diff = runDeploy({env, stacks: sampleStacks(), aws, mode: 'diff', force: true, pollIntervalMs: 0, signal: controller.signal, emit: (e) => {
+      if (e.type === 'change-set' && e.action === 'created') {
+        created.push(e.stack)
+        controller.abort()
+      }
+    }})
+    await expect(diff).rejects.toThrow(AbortedError)
+    expect(created).toEqual(['app-prod-network'])
+    for (const fake of [tokyo(aws), virginia(aws)]) {
+      for (const name of ['app-prod-network', 'app-prod-data', 'app-prod-edge', 'app-prod-cdn']) {
+        const stack = fake.stack(name)
+        if (stack) expect(await fake.listChangeSets(stack.stackId)).toEqual([])
+      }
+    }
+  })
+
   it('updates only the stack whose parameter changed', async () => {
     const aws = new FakeAws()
     await deploy(aws).promise

@@ -160,7 +160,24 @@ export interface DiffCommandResult {
 export async function diffEnvironment(input: DeployCommandInput): Promise<{result: DiffCommandResult; text: string}> {
   const aws = toDeployAws(input.aws)
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
+  // Ctrl-C: the review change sets made so far are deleted before exiting (the engine stops planning).
+  const controller = new AbortController()
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130)
+    streams.stderr.write('\nStopping: deleting the change sets made for the review. Ctrl-C again to exit now.\n')
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    return await diffWithSignal(input, aws, streams, controller.signal)
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
+async function diffWithSignal(input: DeployCommandInput, aws: DeployAws, streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}, signal: AbortSignal): Promise<{result: DiffCommandResult; text: string}> {
   const result = await runDeploy({
+    signal,
     env: input.env,
     stacks: input.stacks,
     aws,

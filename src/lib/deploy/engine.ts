@@ -248,6 +248,11 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   const order = topologicalOrder([...prepared.values()].map((p) => p.def))
   const deferred = new Set<string>()
   for (const name of order) {
+    // Ctrl-C while planning: the change sets made so far are only a review; delete them and stop.
+    if (options.signal?.aborted) {
+      await cleanUpPlanned()
+      throw new AbortedError('Interrupted while planning; nothing was changed and the review change sets were deleted.')
+    }
     const p = prepared.get(name)!
     if (!p.selected) {
       p.plan.action = 'read-only'
@@ -426,10 +431,9 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   const plans = order.map((n) => prepared.get(n)!.plan)
   emit({type: 'plan', stacks: plans})
 
-  const plannedChangeSets = () => [...prepared.values()].filter((p) => p.planned)
-  const cleanUpPlanned = async () => {
+  async function cleanUpPlanned(): Promise<void> {
     await Promise.all(
-      plannedChangeSets().map(async (p) => {
+      [...prepared.values()].filter((p) => p.planned).map(async (p) => {
         await p.cfn.deleteChangeSet(p.planned!.changeSetId).catch(() => undefined)
         emit({type: 'change-set', stack: p.def.name, changeSetId: p.planned!.changeSetId, action: 'deleted'})
         p.planned = undefined

@@ -230,6 +230,7 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
         ExecutionRoleArn: {'Fn::GetAtt': ['ExecutionRole', 'Arn']},
         TaskRoleArn: {'Fn::GetAtt': ['TaskRole', 'Arn']},
         ContainerDefinitions: containerDefinitions(env, name, service),
+        ...(scratchVolumes(service).length > 0 ? {Volumes: scratchVolumes(service).map((volume) => ({Name: volume.name}))} : {}),
         Tags: tags,
       },
     },
@@ -372,15 +373,36 @@ function containerDefinitions(env: ResolvedEnvironment, name: string, service: S
     Environment: Object.keys(environment)
       .sort()
       .map((key) => ({Name: key, Value: environment[key]})),
-    // Writable on purpose: Next.js writes its image-optimisation and ISR cache under .next/cache at
-    // run time, and Fargate has no tmpfs to redirect it to; a read-only root breaks those pages.
-    ReadonlyRootFilesystem: false,
+    // Not root, on a read-only root filesystem (Control Tower CT.ECS.PR.3 and CT.ECS.PR.6): a
+    // compromised process can neither change the application nor gain root in the container. It
+    // writes only to its scratch volumes (scratchVolumes).
+    User: service.user,
+    ReadonlyRootFilesystem: service.readOnlyRootFilesystem,
     // No container health check: images need not ship curl; the ALB's target health check decides.
   }
   if (secrets.length > 0) container.Secrets = secrets
+  const volumes = scratchVolumes(service)
+  if (volumes.length > 0) container.MountPoints = volumes.map((volume) => ({SourceVolume: volume.name, ContainerPath: volume.path, ReadOnly: false}))
   // ECS Exec runs the SSM agent inside the task; an init process reaps its child processes.
   if (service.execEnabled) container.LinuxParameters = {InitProcessEnabled: true}
   return datadog ? [container, datadogAgent(env, name)] : [container]
+}
+
+/**
+ * ECS Exec runs the SSM agent inside the application container, and it writes its binaries, state
+ * and logs under these paths; under a read-only root they must be writable or Exec fails.
+ */
+const ECS_EXEC_WRITABLE_PATHS = ['/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm']
+
+/**
+ * The writable paths of the application container, each an empty volume on the task's ephemeral
+ * storage (Fargate has no tmpfs). None when the root filesystem stays writable: nothing needs them.
+ */
+export function scratchVolumes(service: ServiceConfig): Array<{name: string; path: string}> {
+  if (!service.readOnlyRootFilesystem) return []
+  const paths = [...new Set([...service.writablePaths, ...(service.execEnabled ? ECS_EXEC_WRITABLE_PATHS : [])])]
+  // Volume names allow letters, digits, hyphens and underscores; the index keeps `/a.b` and `/a-b` apart.
+  return paths.map((path, index) => ({name: `scratch${index}${path.replace(/[^A-Za-z0-9]+/g, '-')}`.replace(/-$/, ''), path}))
 }
 
 function awsLogs(streamPrefix: string): Record<string, unknown> {

@@ -150,9 +150,36 @@ describe('renderServiceStacks', () => {
       expect(() => renderServiceStacks(withServices({api: {secrets: ['NOT_DECLARED']}}))).toThrow(RenderInvariantError)
     })
 
-    it('leaves the root filesystem writable (Next.js writes .next/cache) and enables the init process for ECS Exec', () => {
-      expect(container(web).ReadonlyRootFilesystem).toBe(false)
-      expect(container(web).LinuxParameters).toEqual({InitProcessEnabled: true})
+    it('runs as a non-root numeric user on a read-only root, writing only to scratch volumes (ECS Exec paths included)', () => {
+      const api = renderServiceStacks(withServices({api: {}}))[0]
+      expect(container(api)).toMatchObject({User: '1000:1000', ReadonlyRootFilesystem: true})
+      expect(container(api).LinuxParameters).toEqual({InitProcessEnabled: true})
+      const paths = ['/tmp', '/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm']
+      expect(container(api).MountPoints.map((m: any) => m.ContainerPath)).toEqual(paths)
+      expect(container(api).MountPoints.every((m: any) => m.ReadOnly === false)).toBe(true)
+      // Each mount point names a volume of the task definition (empty, on the task's ephemeral storage).
+      const volumes = props(api, 'TaskDefinition').Volumes as Array<{Name: string}>
+      expect(volumes.map((v) => v.Name)).toEqual(container(api).MountPoints.map((m: any) => m.SourceVolume))
+      expect(volumes.every((v) => /^[A-Za-z0-9_-]{1,255}$/.test(v.Name) && Object.keys(v).length === 1)).toBe(true)
+    })
+
+    it('keeps each writable path apart and adds no ECS Exec paths without Exec', () => {
+      const api = renderServiceStacks(withServices({api: {execEnabled: false, writablePaths: ['/tmp', '/app/.next/cache', '/app/.next-cache']}}))[0]
+      expect(container(api).MountPoints.map((m: any) => m.ContainerPath)).toEqual(['/tmp', '/app/.next/cache', '/app/.next-cache'])
+      const names = (props(api, 'TaskDefinition').Volumes as Array<{Name: string}>).map((v) => v.Name)
+      expect(new Set(names).size).toBe(3)
+    })
+
+    it('lets a service opt out: a writable root needs no scratch volumes, and the user is the one it sets', () => {
+      const api = renderServiceStacks(withServices({api: {readOnlyRootFilesystem: false, user: 'app'}}))[0]
+      expect(container(api)).toMatchObject({User: 'app', ReadonlyRootFilesystem: false})
+      expect(container(api).MountPoints).toBeUndefined()
+      expect(props(api, 'TaskDefinition').Volumes).toBeUndefined()
+    })
+
+    it('gives the root config\'s Next.js web service its cache directory as a scratch volume', () => {
+      expect(container(web).ReadonlyRootFilesystem).toBe(true)
+      expect(container(web).MountPoints.map((m: any) => m.ContainerPath)).toContain('/app/.next/cache')
     })
   })
 

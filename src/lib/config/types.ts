@@ -157,6 +157,12 @@ export interface ServiceConfig {
   stickiness: StickinessConfig
   /** @default true */
   execEnabled: boolean
+  /** `uid[:gid]` or a user name the image defines. @default '1000:1000' */
+  user: string
+  /** @default true */
+  readOnlyRootFilesystem: boolean
+  /** Scratch volumes that stay writable under a read-only root. @default ['/tmp'] */
+  writablePaths: string[]
   /** Rule priority on the ALB listener; derived from path specificity when absent. */
   priority?: number
   /** Static files the release uploads to the assets bucket. @default [] */

@@ -49,6 +49,7 @@ The file starts with a yaml-language-server $schema line so that editors complet
         alarmEmail: flags['alarm-email'],
       },
     })
+    if (result.containerfiles.length > 0) this.out.progress(`Wrote starter images (FROM scratch, one static page) where none existed: ${result.containerfiles.join(', ')}.`)
     this.out.progress(`Wrote ${result.file} (environments ${result.environments.join(', ')}). Next: platform validate, then platform deploy staging.`)
     return result
   }

@@ -83,6 +83,21 @@ describe('initPlatformYaml (prompts stubbed)', () => {
     expect((error as PlatformError).suggestions).toContain('Pass --force to overwrite it.')
     expect(readFileSync(join(dir, 'platform.yaml'), 'utf8')).toBe('mine\n')
   })
+
+  it('points each service at <service>/Containerfile and writes a FROM scratch starter only where none exists', async () => {
+    const dir = emptyDir()
+    mkdirSync(join(dir, 'api'))
+    writeFileSync(join(dir, 'api/Containerfile'), 'FROM mine\n')
+    const result = await initPlatformYaml({dir, yes: true, force: false, given: {}, canPrompt: false})
+    expect(result.containerfiles).toEqual(['web/Containerfile'])
+    expect(readFileSync(join(dir, 'api/Containerfile'), 'utf8')).toBe('FROM mine\n')
+    expect(readFileSync(join(dir, 'web/Containerfile'), 'utf8')).toMatch(/^FROM scratch\nCOPY public\/ \/app\/public\/$/m)
+    expect(readFileSync(join(dir, 'web/public/index.html'), 'utf8')).toContain('<!doctype html>')
+    const text = readFileSync(result.file, 'utf8')
+    expect(parseConfig(text, result.file).config).toBeDefined()
+    expect(text).toContain('build: {context: web, dockerfile: web/Containerfile}')
+    expect(text).toContain('build: {context: api, dockerfile: api/Containerfile}')
+  })
 })
 
 describe('schemaReference', () => {

@@ -8,7 +8,7 @@ import {SCHEMA_URL} from '../config/schema.js'
 import {ExitCode, NonInteractiveError, PlatformError, formatConfigIssue} from '../errors.js'
 import {DESIGN_ANSWERS, checkAlarmEmail, checkDomain, checkProject, checkRegion, checkServices, knownRegions, parseServices, type InitAnswers} from './answers.js'
 import {packageFile} from '../package-files.js'
-import {renderPlatformYaml} from './render.js'
+import {renderPlatformYaml, serviceBuild} from './render.js'
 
 export interface InitOptions {
   /** Directory to write platform.yaml in. @default process.cwd() */
@@ -30,6 +30,37 @@ export interface InitResult {
   environments: string[]
   /** The CI workflow written beside it (`.github/workflows/deploy.yml`), unless one existed. */
   workflow?: string
+  /** Starter Containerfiles written for services that had none (relative to the directory). */
+  containerfiles: string[]
+}
+
+/**
+ * A starter image for each service whose Containerfile does not exist, so the first
+ * `platform deploy` builds and releases something: `FROM scratch` and one static page, nothing
+ * pulled. An existing file is never touched.
+ */
+async function writeStarterContainerfiles(dir: string, services: string[]): Promise<string[]> {
+  const written: string[] = []
+  for (const name of services) {
+    const {context, dockerfile} = serviceBuild(name)
+    if (existsSync(join(dir, dockerfile))) continue
+    await mkdir(join(dir, context, 'public'), {recursive: true})
+    const page = join(dir, context, 'public', 'index.html')
+    if (!existsSync(page)) await writeFile(page, `<!doctype html><title>${name}</title><p>${name}: replace ${dockerfile} with your application's.</p>\n`, {flag: 'wx'})
+    await writeFile(
+      join(dir, dockerfile),
+      [
+        `# Starter image for ${name}, written by platform init: replace it with your application's build.`,
+        '# FROM scratch with static files pulls nothing, so the first release works anywhere.',
+        'FROM scratch',
+        'COPY public/ /app/public/',
+        '',
+      ].join('\n'),
+      {flag: 'wx'},
+    )
+    written.push(dockerfile)
+  }
+  return written
 }
 
 /**
@@ -115,5 +146,6 @@ export async function initPlatformYaml(options: InitOptions): Promise<InitResult
   if (existsSync(file) && (await stat(file)).isDirectory()) throw new PlatformError(`${file} is a directory.`, {exit: ExitCode.usage})
   await writeFile(file, text, {flag: options.force ? 'w' : 'wx'})
   const workflow = await writeInitialWorkflow({...config, file, dir}, options.force)
-  return {file, answers, schema: reference.value, environments: Object.keys(config.environments), workflow}
+  const containerfiles = await writeStarterContainerfiles(dir, answers.services)
+  return {file, answers, schema: reference.value, environments: Object.keys(config.environments), workflow, containerfiles}
 }

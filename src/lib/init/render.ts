@@ -1,10 +1,13 @@
 import {regionTimezone, type InitAnswers} from './answers.js'
 
-/** Ports, paths and Dockerfiles of the design's two services; other names get the next port and `/<name>/*`. */
-const DESIGN_SERVICES: Record<string, {port: number; path: string; healthCheck: string; dockerfile: string; comment: string; secrets: string[]}> = {
-  web: {port: 3000, path: '/', healthCheck: '/api/health', dockerfile: 'src/apps/web/Dockerfile', comment: 'Next.js SSR', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'SENTRY_DSN']},
-  api: {port: 3001, path: '/api/*', healthCheck: '/api/health', dockerfile: 'src/apps/web-api/core/Dockerfile', comment: 'NestJS REST API', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']},
+/** Ports, paths and health checks of the design's two services; other names get the next port and `/<name>/*`. */
+const DESIGN_SERVICES: Record<string, {port: number; path: string; healthCheck: string; comment: string; secrets: string[]}> = {
+  web: {port: 3000, path: '/', healthCheck: '/api/health', comment: 'Next.js SSR', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'SENTRY_DSN']},
+  api: {port: 3001, path: '/api/*', healthCheck: '/api/health', comment: 'NestJS REST API', secrets: ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']},
 }
+
+/** Each service builds from its own folder: `<service>/Containerfile` (init writes a starter one when none exists). */
+export const serviceBuild = (name: string) => ({context: name, dockerfile: `${name}/Containerfile`})
 
 const DESIGN_SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 
@@ -29,12 +32,12 @@ export function renderPlatformYaml(answers: InitAnswers, schemaReference: {value
       const root = !rootTaken
       rootTaken = true
       const path = root ? '/' : `/${name}/*`
-      design = {port: nextPort, path, healthCheck: root ? '/health' : `/${name}/health`, dockerfile: `src/apps/${name}/Dockerfile`, comment: 'your service', secrets}
+      design = {port: nextPort, path, healthCheck: root ? '/health' : `/${name}/health`, comment: 'your service', secrets}
     }
     const used = design.secrets.filter((s) => secrets.includes(s))
     return [
       `    ${name}:    # ${design.comment}`,
-      `      build: {context: ., dockerfile: ${design.dockerfile}}`,
+      `      build: {context: ${serviceBuild(name).context}, dockerfile: ${serviceBuild(name).dockerfile}}`,
       `      port: ${design.port}`,
       `      path: ${design.path}`,
       '      cpu: 256',

@@ -3,6 +3,8 @@ import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {createAwsClients} from '../lib/aws/clients.js'
+import {realWaiting, snapshotBeforeDatabaseChange} from '../lib/db/db.js'
+import {createDbApi} from '../lib/db/rds.js'
 import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/command.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
 import {BUILDERS} from '../lib/images/builder.js'
@@ -56,6 +58,7 @@ A release (the default): every service with a \`build\` is built and pushed to i
     'skip-build': Flags.boolean({summary: 'Build nothing: deploy the images --image names (and keep the others).', default: false}),
     tag: Flags.string({summary: 'Immutable tag for the images built (default: the git commit of each build context). "latest" is refused.'}),
     builder: Flags.option({options: BUILDERS, summary: 'Image builder (default: the first found of a running docker, podman, buildah).'})(),
+    snapshot: Flags.boolean({summary: 'Snapshot the Aurora cluster before a change set that modifies it (--no-snapshot to skip).', default: true, allowNo: true}),
     timeout: Flags.integer({summary: 'Minutes to wait for each ECS rollout; past it ECS rolls the service back and the release fails.', default: 15, min: 1}),
   }
 
@@ -78,11 +81,14 @@ A release (the default): every service with a \`build\` is built and pushed to i
     }
     const prompt = {canPrompt: () => canPrompt(), confirm: (message: string) => confirm(message)}
     const deployClients = await createDeploySdkClients(flags, config.region)
-    // Stacks only (--infra-only, or a --stack selection): no build, no rollout watch, no record.
-    if (flags['infra-only'] || flags.stack) return deployEnvironment({env, stacks, aws: deployClients, prompt, flags: deployFlags})
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
+    const region = flags.region ?? env.region
+    const beforeExecute = flags.snapshot ? snapshotBeforeDatabaseChange(env, () => createDbApi(aws, region), realWaiting({timeoutMs: 3_600_000, pollMs: flags['poll-interval'] === undefined ? undefined : Math.max(flags['poll-interval'], 100)})) : undefined
     try {
+      // Stacks only (--infra-only, or a --stack selection): no build, no rollout watch, no record.
+      if (flags['infra-only'] || flags.stack) return await deployEnvironment({env, stacks, aws: deployClients, prompt, flags: deployFlags, beforeExecute})
       return await runRelease({
+        beforeExecute,
         env,
         stacks,
         configDir: config.dir,

@@ -192,3 +192,27 @@ describe('failure report', () => {
     expect(events.filter((e) => e.type === 'resource' && e.reason === 'Resource creation cancelled').map((e) => e.type === 'resource' && e.logicalId)).toEqual(['Alarm', 'Dashboard'])
   })
 })
+
+describe('beforeExecute hook (the database snapshot of --snapshot)', () => {
+  it('sees the reviewed changes of each stack it is about to execute', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    const seen: Array<{name: string; changes: string[]}> = []
+    await deploy(aws, {stacks, beforeExecute: async (s) => void seen.push({name: s.name, changes: s.changes.map((c) => `${c.action} ${c.logicalId}`)})}).promise
+    expect(seen).toEqual([{name: 'app-prod-network', changes: ['Add Queue']}])
+  })
+
+  it('a failing hook executes nothing and deletes the change set', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    tokyo(aws).calls.length = 0
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    const error = await deploy(aws, {stacks, beforeExecute: async () => Promise.reject(new Error('snapshot failed'))}).promise.catch((e) => e)
+    expect(String(error?.message ?? error)).toMatch(/snapshot failed/)
+    expect(tokyo(aws).count('ExecuteChangeSet')).toBe(0)
+    expect(await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-network')!.stackId)).toEqual([])
+  })
+})

@@ -245,3 +245,24 @@ export function realWaiting(options: {pollMs?: number; timeoutMs: number; progre
     progress: options.progress ?? ((m) => process.stderr.write(`${m}\n`)),
   }
 }
+
+/** What a change set does to the database, as the deploy engine reports it. */
+export interface StackChanges {
+  name: string
+  part: string
+  changes: Array<{type: string; action: string; logicalId: string}>
+}
+
+/**
+ * The deploy hook behind `--snapshot` (on by default): before a change set that modifies or removes the
+ * Aurora cluster is executed, take a manual snapshot and wait until it is available, so a change that goes
+ * wrong can be undone with `platform db restore --snapshot`. A cluster being created has nothing to keep.
+ */
+export function snapshotBeforeDatabaseChange(env: DbEnvironment, api: () => DbApi, waiting: Waiting): (stack: StackChanges) => Promise<void> {
+  return async (stack) => {
+    const touched = stack.changes.find((c) => c.type === 'AWS::RDS::DBCluster' && (c.action === 'Modify' || c.action === 'Remove'))
+    if (!touched || !env.database) return
+    const result = await snapshotDatabase(env, api(), waiting, {reason: 'pre-deploy'})
+    waiting.progress(`${stack.name} changes the database (${touched.logicalId}): snapshot ${result.snapshot} taken first (${result.seconds.toFixed(1)} s). Skip with --no-snapshot.`)
+  }
+}

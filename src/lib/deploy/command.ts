@@ -3,7 +3,7 @@ import {PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {chooseProgressMode, createProgressReporter, formatPlans, summarizePlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './aws.js'
-import {type DeployResult, runDeploy} from './engine.js'
+import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import type {DeployAws, StackPlan} from './types.js'
@@ -39,6 +39,8 @@ export interface DeployCommandInput {
   flags: DeployFlags
   prompt?: Prompter
   streams?: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}
+  /** Runs before each change set is executed (the database snapshot of `--snapshot`). */
+  beforeExecute?: DeployEngineOptions['beforeExecute']
 }
 
 /** `--image web=URI` → {web: URI}; unknown services are a usage error. */
@@ -106,6 +108,7 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
       pollIntervalMs: flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
       yes: flags.yes,
       signal: controller.signal,
+      beforeExecute: input.beforeExecute,
       confirm: canPrompt
         ? async (plans) => {
             await reporter.stop()

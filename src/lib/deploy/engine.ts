@@ -53,6 +53,12 @@ export interface DeployEngineOptions {
   yes?: boolean
   /** Ctrl-C: stop starting work; cancel running updates; leave creates to CloudFormation. */
   signal?: AbortSignal
+  /**
+   * Called once a change set is reviewed and guarded, just before it is executed, with the changes it
+   * makes (e.g. to snapshot a database the change set modifies). Throwing stops that stack: its change set
+   * is deleted and nothing is executed.
+   */
+  beforeExecute?: (stack: {name: string; part: string; region: string; changes: ResourceChange[]}) => Promise<void>
   /** Run the preflight checks (deploy only). @default true */
   preflight?: boolean
   now?: () => number
@@ -616,6 +622,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     }
 
     let changeSet: {id: string; stackId: string} | undefined
+    let changes = p.plan.changes
     if (p.planned && isDeepEqualParameters(p.planned.parameters, parameters) && p.deployed === deployed) {
       changeSet = {id: p.planned.changeSetId, stackId: p.planned.stackId}
     } else {
@@ -630,7 +637,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
         return
       }
       const predicted = predictChanges(p.deployedTemplate, def.template, p.deployed?.parameters, effectiveParameters(def.template, parameters, p.deployed))
-      const late = findGuardViolations(def.name, withPredicted(created.changes, predicted), options.allowReplace ?? [], def.part)
+      changes = withPredicted(created.changes, predicted)
+      const late = findGuardViolations(def.name, changes, options.allowReplace ?? [], def.part)
       if (late.length > 0) {
         await cfn.deleteChangeSet(created.id).catch(() => undefined)
         throw new DeployFailedError(
@@ -647,6 +655,14 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     if (options.signal?.aborted) {
       await cfn.deleteChangeSet(changeSet.id).catch(() => undefined)
       throw new AbortedError('Interrupted before execution.')
+    }
+    if (options.beforeExecute) {
+      try {
+        await options.beforeExecute({name: def.name, part: def.part, region: def.region, changes})
+      } catch (error) {
+        await cfn.deleteChangeSet(changeSet.id).catch(() => undefined)
+        throw error
+      }
     }
     // A stack in REVIEW_IN_PROGRESS exists only as a never-executed change set: executing it creates it.
     const creating = !p.deployed || p.deployed.status === REVIEW

@@ -3,7 +3,7 @@ import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
 import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
-import {deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/command.js'
+import {type DeployCommandInput, deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/command.js'
 import type {DeploySdkClients} from '../deploy/aws.js'
 import {AbortedError, DeployFailedError, ExitCode, PlatformError} from '../errors.js'
 import {builtServices, type ImageEvent, type ServiceImage} from '../images/build.js'
@@ -46,6 +46,8 @@ export interface ReleaseInput {
   description?: string
   /** service → image URI decided by the caller (rollback); nothing is built for these. */
   presetImages?: Record<string, string>
+  /** Runs before each change set is executed (the database snapshot of `--snapshot`). */
+  beforeExecute?: DeployCommandInput['beforeExecute']
   rollbackOf?: string
 }
 
@@ -166,6 +168,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       flags: {...deployFlags, ...extra},
       prompt: input.prompt,
       streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
+      beforeExecute: input.beforeExecute,
     })
   try {
     if (flags.tag !== undefined) checkTag(flags.tag)

@@ -63,6 +63,8 @@ export interface ConfigIssue {
   path: string
   message: string
   hint?: string
+  /** Advice for `validate` only (e.g. a placeholder domain); other commands do not repeat it. */
+  advisory?: boolean
 }
 
 export function formatConfigIssue(issue: ConfigIssue): string {

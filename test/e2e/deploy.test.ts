@@ -13,7 +13,10 @@ import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/c
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 import {buildPrivateCli, repoRoot as root} from '../deploy/built-cli.js'
-import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
+import {type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
+
+/** The example's images here are made up (moto pulls nothing), so there are no assets to copy out of them. */
+const rootConfig = rootConfigWithoutAssets()
 
 const TOKYO = 'ap-northeast-1'
 const VIRGINIA = 'us-east-1'
@@ -31,7 +34,7 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run
   return spawnCli(args, {cwd: root, env: {...local.env, PLATFORM_LOCK_DIR: lockDir, ...extraEnv}})
 }
 
-const deploy = (extra: string[] = [], config = join(root, 'platform.yaml')) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra])
+const deploy = (extra: string[] = [], config = rootConfig) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra])
 
 function cfn(region: string) {
   return new CloudFormationClient({region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
@@ -58,7 +61,7 @@ async function changeSetCount(which: 'all' | 'pending' = 'all'): Promise<number>
 
 /** A copy of platform.yaml with one edit, in a temp dir (the loader resolves build contexts against it, renderers do not read them). */
 function editedConfig(edit: (text: string) => string): string {
-  const text = readFileSync(join(root, 'platform.yaml'), 'utf8')
+  const text = readFileSync(rootConfig, 'utf8')
   const changed = edit(text)
   expect(changed).not.toBe(text)
   const dir = mkdtempSync(join(tmpdir(), 'platform-e2e-'))
@@ -225,7 +228,7 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
   it('two deploys at once: the second is refused, naming the one that holds the lock', async () => {
     await putSecrets()
     // GIVEN a slow deploy (--force makes a change set per stack, one stack at a time) holding the lock
-    const first = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--force', '--concurrency', '1', '--config', join(root, 'platform.yaml'), ...IMAGES], {
+    const first = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--force', '--concurrency', '1', '--config', rootConfig, ...IMAGES], {
       env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1'},
       stdio: ['ignore', 'pipe', 'pipe'],
     })

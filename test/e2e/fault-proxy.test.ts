@@ -13,7 +13,8 @@ import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 // @ts-expect-error plain ESM helper shared with bench/deploy.mjs, no type declarations
 import {startProxy} from '../../bench/deploy.proxy.mjs'
-import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
+import {buildPrivateCli} from '../deploy/built-cli.js'
+import {rootConfigWithoutAssets} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const PREFIX = 'bookmark-manager-prod-'
@@ -50,7 +51,7 @@ describe('deploy through throttling, 5xx and dropped connections', () => {
       const result = await new Promise<{code: number | null; stdout: string; stderr: string}>((done, fail) => {
         const child = spawn(
           process.execPath,
-          [runJs, 'deploy', 'prod', '--yes', '--config', join(repoRoot, 'platform.yaml'), '--image', 'web=repo/web:v1', '--image', 'api=repo/api:v1'],
+          [runJs, 'deploy', 'prod', '--yes', '--config', rootConfigWithoutAssets(), '--image', 'web=repo/web:v1', '--image', 'api=repo/api:v1'],
           {env: {...process.env, ...local.env, AWS_ENDPOINT_URL: proxy.endpoint, PLATFORM_LOCK_DIR: mkdtempSync(join(tmpdir(), 'locks-')), CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']},
         )
         let stdout = ''

@@ -8,7 +8,7 @@ import {DescribeDBClustersCommand, RDSClient} from '@aws-sdk/client-rds'
 import {ListBucketsCommand, S3Client} from '@aws-sdk/client-s3'
 import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {runCli} from '../helpers/built-cli.js'
+import {rootConfigWithoutAssets, runCli} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const PREFIX = 'bookmark-manager-prod-'
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const ssm = new SSMClient(aws())
   for (const name of ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x'}))
   const image = (s: string) => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/${s}:v1`
-  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
+  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--config', rootConfigWithoutAssets(), '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
   if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
 }, 240_000)
 

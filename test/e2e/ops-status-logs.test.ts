@@ -13,7 +13,7 @@ import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
+import {buildCli, repoRoot, rootConfigWithoutAssets, runCli} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const DIGEST = {web: `sha256:${'a'.repeat(64)}`, api: `sha256:${'b'.repeat(64)}`}
@@ -27,7 +27,7 @@ beforeAll(async () => {
   local = await startLocalAws()
   const ssm = new SSMClient(aws())
   for (const name of ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x'}))
-  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
+  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--config', rootConfigWithoutAssets(), '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
   if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
 }, 240_000)
 

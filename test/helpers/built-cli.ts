@@ -6,7 +6,7 @@
  */
 import {spawn, spawnSync, type SpawnSyncReturns} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -104,4 +104,18 @@ export function spawnCli(args: string[], options: {cwd?: string; env?: NodeJS.Pr
       done({code, stdout, stderr, lines, result: lines.find((l) => l.type === 'result'), error: lines.find((l) => l.type === 'error')})
     })
   })
+}
+
+/**
+ * The root platform.yaml without the web service's `assets`, in a temp dir. For tests that deploy the
+ * example with made-up `--image` URIs: a release copies assets out of the images it deploys, and those
+ * images exist in no registry.
+ */
+export function rootConfigWithoutAssets(): string {
+  const text = readFileSync(join(repoRoot, 'platform.yaml'), 'utf8')
+  const changed = text.replace(/^ *assets: \[.*\]\n/m, '')
+  if (changed === text) throw new Error('the root platform.yaml no longer declares assets on one line')
+  const file = join(mkdtempSync(join(tmpdir(), 'platform-noassets-')), 'platform.yaml')
+  writeFileSync(file, changed)
+  return file
 }

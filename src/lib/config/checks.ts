@@ -350,10 +350,10 @@ const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid)$
  */
 function checkPlaceholders(env: ResolvedEnvironment, report: Report): void {
   if (env.domain && PLACEHOLDER_DOMAIN.test(env.domain)) {
-    report(['domain'], {severity: 'warning', message: `domain ${env.domain} is a documentation placeholder: ACM cannot validate a certificate for it`, hint: 'set the domain you own, or remove domain to serve on CloudFront\'s own domain'})
+    report(['domain'], {severity: 'warning', advisory: true, message: `domain ${env.domain} is a documentation placeholder: ACM cannot validate a certificate for it`, hint: 'set the domain you own, or remove domain to serve on CloudFront\'s own domain'})
   }
   const email = env.monitoring.alarmEmail
   if (email && PLACEHOLDER_DOMAIN.test(email.split('@').pop() ?? '')) {
-    report(['monitoring', 'alarmEmail'], {severity: 'warning', message: `alarmEmail ${email} is a placeholder: alarm notifications would reach nobody`, hint: 'set the address that should receive alarms (platform init --alarm-email)'})
+    report(['monitoring', 'alarmEmail'], {severity: 'warning', advisory: true, message: `alarmEmail ${email} is a placeholder: alarm notifications would reach nobody`, hint: 'set the address that should receive alarms (platform init --alarm-email)'})
   }
 }

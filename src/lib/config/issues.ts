@@ -14,6 +14,8 @@ export interface IssueInput {
   environments?: string[]
   /** Warnings do not make the file invalid. @default 'error' */
   severity?: 'error' | 'warning'
+  /** A warning shown by `validate` only, not by every command that loads the file. */
+  advisory?: boolean
 }
 
 /**
@@ -44,6 +46,7 @@ export class IssueCollector {
     }
     const issue: ConfigIssue = {file: this.file, line: at.line, column: at.column, path, message: input.message}
     if (input.hint) issue.hint = input.hint
+    if (input.advisory) issue.advisory = true
     this.byKey.set(key, {issue, environments: [...(input.environments ?? [])], severity: input.severity ?? 'error'})
   }
 

@@ -194,9 +194,11 @@ export interface LoadOptions {
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<PlatformConfig> {
   const result = await readAndParse(file)
   if (!result.config) throw new ConfigError(result.issues)
-  if (result.warnings.length > 0) {
+  // Advisory warnings (placeholders `platform init` wrote) are `validate`'s to show, not every command's.
+  const warnings = result.warnings.filter((w) => !w.advisory)
+  if (warnings.length > 0) {
     const onWarnings = options.onWarnings ?? ((w: ConfigIssue[]) => process.stderr.write(w.map((i) => `warning: ${formatConfigIssue(i)}\n`).join('')))
-    onWarnings(result.warnings)
+    onWarnings(warnings)
   }
   return result.config
 }

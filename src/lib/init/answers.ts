@@ -12,7 +12,7 @@ export interface InitAnswers {
   alarmEmail: string
 }
 
-/** The design's values (shared/seed/README.md): what Enter accepts at every prompt. */
+/** The design's values (the example platform.yaml's): what Enter accepts at every prompt. */
 export const DESIGN_ANSWERS: InitAnswers = {
   project: 'bookmark-manager',
   region: 'ap-northeast-1',

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {type DiffCommandResult, diffEnvironment} from '../lib/deploy/command.js'
+import {type DiffCommandResult, diffEnvironment} from '../lib/deploy/run-environment.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
 import {renderEnvironment} from '../templates/index.js'
 

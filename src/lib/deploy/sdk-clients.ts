@@ -1,5 +1,5 @@
 import {createAwsClients} from '../aws/clients.js'
-import type {DeploySdkClients} from './aws.js'
+import type {DeploySdkClients} from './adapter.js'
 
 /**
  * The SDK clients deploy and diff use, from the shared factory (region/profile precedence,

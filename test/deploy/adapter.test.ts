@@ -1,7 +1,7 @@
-/** src/lib/deploy/aws.ts: errors that reach the engine name the AWS call that failed. */
+/** src/lib/deploy/adapter.ts: errors that reach the engine name the AWS call that failed. */
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import {describe, expect, it} from 'vitest'
-import {createDeployAws, type DeploySdkClients} from '../../src/lib/deploy/aws.js'
+import {createDeployAws, type DeploySdkClients} from '../../src/lib/deploy/adapter.js'
 import {asStackFailure} from '../../src/lib/deploy/engine.js'
 import {AwsAuthError, DeployFailedError} from '../../src/lib/errors.js'
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
-import {listLocalStacks} from '../../lib/local/list-stacks.js'
+import {listLocalStacks} from '../../lib/aws/list-stacks.js'
 import {statusRegions} from '../../lib/local/regions.js'
 import {formatExports, localStatus, type LocalStatusResult} from '../../lib/local/stack.js'
 

@@ -1,5 +1,5 @@
-import {createAwsClients, toAwsAuthError} from '../aws/clients.js'
-import type {LocalStackSummary} from './stack.js'
+import {createAwsClients, toAwsAuthError} from './clients.js'
+import type {LocalStackSummary} from '../local/stack.js'
 
 /**
  * The live CloudFormation stacks of one region of the local AWS, through the client factory with

@@ -14,13 +14,12 @@ export default class CostEstimate extends PlatformCommand {
   static override summary = 'Estimate what an environment costs each month, from platform.yaml and published prices.'
   static override description = `Prices every component the config creates (Fargate, Aurora Serverless v2, ALB, NAT, endpoints, public IPv4, CloudFront, WAF, Route 53, S3, CloudWatch, ...) and the external services it names (MongoDB Atlas, Datadog, Sentry), with on-demand list prices from the offline price book in prices/. Usage the config cannot know comes from cost.usage; every assumption is printed. Then each saving measure, computed.
 
-Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions, savings, and a line-by-line comparison with the design's table.`
+Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions and the savings.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> prod --region us-east-1',
-    '<%= config.bin %> <%= command.id %> prod --compare-design',
     '<%= config.bin %> <%= command.id %> prod --live --json',
   ]
 
@@ -35,7 +34,6 @@ Without ENV, every environment side by side. --json returns every line with quan
     region: Flags.string({summary: 'Price in this region instead of the environment\'s own.'}),
     live: Flags.boolean({summary: 'Refresh prices from the AWS Price List API (cached a day in ~/.platform/cache).', default: false}),
     profile: Flags.string({summary: 'AWS profile for --live.'}),
-    'compare-design': Flags.boolean({summary: 'Also print how the estimate relates to the design\'s cost table, line by line.', default: false}),
   }
 
   override async run(): Promise<CostEstimateResult> {
@@ -47,7 +45,7 @@ Without ENV, every environment side by side. --json returns every line with quan
       profile: flags.profile,
       warn: (m) => this.out.warn(m),
     })
-    this.out.result((args.env ? formatEstimate(environments[0], {compareDesign: flags['compare-design']}) : formatSideBySide(environments)).trimEnd())
+    this.out.result((args.env ? formatEstimate(environments[0]) : formatSideBySide(environments)).trimEnd())
     return {environments}
   }
 }

@@ -1,6 +1,5 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {buildCostLines, cents} from './components.js'
-import {compareWithDesign} from './design.js'
 import {HOURS_PER_MONTH} from './price-book.js'
 import {evaluateSavings} from './savings.js'
 import type {EnvironmentEstimate, PriceBook} from './types.js'
@@ -16,10 +15,9 @@ export const NOT_PRICED = [
 
 /**
  * Estimates one environment's monthly cost with the given price book (which decides the region:
- * `--region` reprices by passing another region's book). `reference` is the us-east-1 book, used
- * only to explain the design's figures, most of which are us-east-1 prices.
+ * `--region` reprices by passing another region's book).
  */
-export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook, reference: PriceBook = book): EnvironmentEstimate {
+export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook): EnvironmentEstimate {
   const usage = new UsageReader(env.cost?.usage ?? {})
   const {lines, credits} = buildCostLines(env, book, usage)
   const subtotal = cents(lines.reduce((n, l) => n + l.monthly, 0))
@@ -38,6 +36,5 @@ export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook, r
     assumptions: usage.assumptions(),
     notPriced: NOT_PRICED,
     savings,
-    designComparison: compareWithDesign(env, book, reference, lines, credits, total, savings),
   }
 }

@@ -32,7 +32,7 @@ function booksLine(e: EnvironmentEstimate): string {
 }
 
 /** The estimate of one environment: lines, total, free-tier credits, assumptions and savings. */
-export function formatEstimate(e: EnvironmentEstimate, options: {compareDesign?: boolean} = {}): string {
+export function formatEstimate(e: EnvironmentEstimate): string {
   const rows = e.lines.map((l) => [l.service, l.item, `${formatQuantity(l.quantity)} ${l.unit}`, formatUnitPrice(l.unitPrice, l.unit), formatUsd(l.monthly)])
   rows.push(['', 'Subtotal', '', '', formatUsd(e.subtotal)])
   for (const c of e.credits) rows.push(['Free tier', `${c.service}: ${c.item}`, `${formatQuantity(c.quantity)} ${c.unit}`, formatUnitPrice(c.unitPrice, c.unit), formatUsd(c.monthly)])
@@ -51,29 +51,11 @@ export function formatEstimate(e: EnvironmentEstimate, options: {compareDesign?:
     '',
     'Savings (change in the monthly total; negative saves; "in config" means already applied)',
     ...e.savings.flatMap((s) => [
-      `  ${s.measure}: ${formatUsd(s.monthlyDifference, true)}${s.applied ? ' (in config)' : ''}${s.designClaim ? `  [design: ${s.designClaim}]` : ''}`,
+      `  ${s.measure}: ${formatUsd(s.monthlyDifference, true)}${s.applied ? ' (in config)' : ''}`,
       `      ${formatUsd(s.without)} without, ${formatUsd(s.with)} with. ${s.detail}`,
     ]),
   ]
-  if (options.compareDesign) out.push('', formatDesignComparison(e))
   return out.join('\n') + '\n'
-}
-
-/** The design's table beside ours, each difference explained. */
-export function formatDesignComparison(e: EnvironmentEstimate): string {
-  const d = e.designComparison
-  const rows = d.rows.map((r) => [r.service, formatUsd(r.designMonthly), formatUsd(r.ours), formatUsd(r.difference, true)])
-  for (const n of d.notInDesign) rows.push([n.service, '-', formatUsd(n.monthly), formatUsd(n.monthly, true)])
-  rows.push(['Total', formatUsd(d.designTotal), formatUsd(d.ourTotal), formatUsd(d.difference, true)])
-  return [
-    `Against the design's table ($${d.designTotal}; seed README)`,
-    renderTable(['SERVICE', 'DESIGN', 'THIS ESTIMATE', 'DIFFERENCE'], rows, ['left', 'right', 'right', 'right']),
-    '',
-    'Why',
-    ...d.rows.map((r) => `  ${r.service}: ${r.why}`),
-    ...d.notInDesign.map((n) => `  ${n.service}: ${n.why}`),
-    `  Savings: the design claims ${d.savings.designClaim}. Computed: ${d.savings.ours}`,
-  ].join('\n')
 }
 
 /** Several environments side by side, one row per service and one column per environment. */

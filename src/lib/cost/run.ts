@@ -35,10 +35,8 @@ function bookLoader(options: PricingOptions): (region: string) => Promise<PriceB
 
 async function estimateAll(envs: ResolvedEnvironment[], options: PricingOptions): Promise<EnvironmentEstimate[]> {
   const book = bookLoader(options)
-  // The design's figures are us-east-1 list prices; the offline book explains them.
-  const reference = loadPriceBook('us-east-1')
   const out: EnvironmentEstimate[] = []
-  for (const env of envs) out.push(estimateEnvironment(env, await book(options.region ?? env.region), reference))
+  for (const env of envs) out.push(estimateEnvironment(env, await book(options.region ?? env.region)))
   return out
 }
 

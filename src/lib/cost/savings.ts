@@ -32,7 +32,7 @@ function sumLines(lines: CostLine[], service: string): number {
 }
 
 /**
- * The design's measures and the ones it missed, each computed for this environment with the same
+ * Each cost-saving measure, computed for this environment with the same
  * prices and usage as the estimate. `monthlyDifference` is what applying the measure changes
  * (negative saves); for a measure the config already has, it is what it changes today.
  */
@@ -57,7 +57,6 @@ export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines
     out.push(saving({
       id: 'vpc-endpoints',
       measure: configured > 0 ? `VPC interface endpoints (${count} x ${azs} AZ) instead of NAT for AWS traffic` : `Add interface endpoints for ECR and Logs (3 x ${azs} AZ)`,
-      designClaim: 'NAT $40 -> $10',
       applied: configured > 0,
       with: fixed + viaEndpoint,
       without: viaNat,
@@ -75,7 +74,6 @@ export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines
       out.push(saving({
         id: 'off-hours',
         measure: 'Off-hours scale-down (configured schedules)',
-        designClaim: 'Fargate $35 -> $25',
         applied: true,
         with: fargateNow,
         without: alwaysOn,
@@ -91,7 +89,6 @@ export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines
       out.push(saving({
         id: 'off-hours',
         measure: 'Off-hours scale-down to 1 task per service',
-        designClaim: 'Fargate $35 -> $25',
         applied: false,
         with: reduced,
         without: alwaysOn,
@@ -111,7 +108,6 @@ export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines
     out.push(saving({
       id: 'log-retention',
       measure: applied ? `Log retention ${current} days (against 30)` : `Log retention ${current} -> 7 days`,
-      designClaim: 'CloudWatch Logs $5 -> $2',
       applied,
       with: storedLogGb(ingest, withDays) * storagePrice,
       without: storedLogGb(ingest, withoutDays) * storagePrice,
@@ -128,7 +124,6 @@ export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines
     out.push(saving({
       id: 'aurora-floor',
       measure: applied ? `Aurora minimum ${db.minCapacity} ACU (against 1 ACU)` : `Aurora minimum ${db.minCapacity} -> 0.5 ACU`,
-      designClaim: 'keep Aurora at a 0.5 ACU minimum',
       applied,
       with: applied ? floor(db.minCapacity) : floor(0.5),
       without: applied ? floor(1) : floor(db.minCapacity),

@@ -99,8 +99,6 @@ export interface CostLine {
 export interface Saving {
   id: string
   measure: string
-  /** What the design claimed for it, when it did. */
-  designClaim?: string
   /** True when the config already has it: the difference is what it already saves (or costs). */
   applied: boolean
   /** Monthly cost of the affected lines without the measure. */
@@ -110,28 +108,6 @@ export interface Saving {
   /** with - without: negative saves money. */
   monthlyDifference: number
   detail: string
-}
-
-/** One line of the design's table beside ours. */
-export interface DesignComparisonRow {
-  service: string
-  designItem: string
-  designMonthly: number
-  /** Our lines counted against it (ids). */
-  lines: string[]
-  ours: number
-  difference: number
-  why: string
-}
-
-export interface DesignComparison {
-  rows: DesignComparisonRow[]
-  /** Our lines the design has no row for. */
-  notInDesign: {service: string; monthly: number; why: string}[]
-  designTotal: number
-  ourTotal: number
-  difference: number
-  savings: {designClaim: string; ours: string}
 }
 
 export interface EnvironmentEstimate {
@@ -151,5 +127,4 @@ export interface EnvironmentEstimate {
   /** What the estimate leaves out, so nobody mistakes it for the whole bill. */
   notPriced: string[]
   savings: Saving[]
-  designComparison: DesignComparison
 }

@@ -13,11 +13,11 @@ export interface UsageDefault {
  * override any of them in `cost.usage`.
  */
 export const USAGE_DEFAULTS: Record<string, UsageDefault> = {
-  cloudfrontTransferGb: {value: 1024, unit: 'GB/month', description: 'CloudFront data transfer out (the design\'s 1 TB)'},
+  cloudfrontTransferGb: {value: 1024, unit: 'GB/month', description: 'CloudFront data transfer out'},
   cloudfrontRequestsMillions: {value: 10, unit: 'M requests/month', description: 'CloudFront HTTPS requests, all of which WAF inspects'},
-  s3StorageGb: {value: 100, unit: 'GB', description: 'S3 Standard storage across the assets, ALB-log and backup buckets (the design\'s 100 GB)'},
+  s3StorageGb: {value: 100, unit: 'GB', description: 'S3 Standard storage across the assets, ALB-log and backup buckets'},
   s3RequestsMillions: {value: 1, unit: 'M requests/month', description: 'S3 requests, taken as 10% PUT/LIST and 90% GET'},
-  logIngestionGb: {value: 10, unit: 'GB/month', description: 'CloudWatch Logs ingested by service logs and VPC flow logs (the design\'s 10 GB)'},
+  logIngestionGb: {value: 10, unit: 'GB/month', description: 'CloudWatch Logs ingested by service logs and VPC flow logs'},
   natTrafficGb: {value: 100, unit: 'GB/month', description: 'Traffic through NAT: internet (Datadog, Sentry, Atlas, APIs) and AWS services without an endpoint'},
   vpcEndpointTrafficGb: {value: 30, unit: 'GB/month', description: 'Traffic through interface endpoints (image pulls, log delivery, SSM)'},
   albLcu: {value: 1, unit: 'LCU (hourly average)', description: 'ALB capacity units: 1 LCU = 25 new conn/s, 3,000 active conn, 1 GB/h processed or 1,000 rule evaluations/s'},

@@ -351,6 +351,24 @@ describe('runDeploy against the fake CloudFormation', () => {
     expect(error.message).toMatch(/app-prod-edge is not deployed, and cdn reads its outputs/)
   })
 
+  it('names every service stack that needs an image in one refusal, before any change set is made', async () => {
+    const aws = new FakeAws()
+    const service = (name: string) => stack(`svc-${name}`, {parameters: {ImageUri: {from: 'image', service: name}}})
+    const stacks = [...sampleStacks(), service('web'), service('worker'), service('api')]
+    const error = await deploy(aws, {stacks, images: {api: 'repo/api@sha256:abc'}}).promise.catch((e) => e)
+    expect(error.code).toBe('IMAGE_REQUIRED')
+    expect(error.message).toBe('app-prod-svc-web is created for the first time and needs an image for web.\napp-prod-svc-worker is created for the first time and needs an image for worker.')
+    expect(error.suggestions[0]).toBe('Pass --image web=URI --image worker=URI.')
+    expect(tokyo(aws).count('CreateChangeSet')).toBe(0)
+  })
+
+  it('--stack names every stack it reads from that was never deployed, at once', async () => {
+    const error = await deploy(new FakeAws(), {select: ['cdn', 'data']}).promise.catch((e) => e)
+    expect(error.code).toBe('MISSING_DEPENDENCY')
+    expect(error.message).toMatch(/app-prod-network is not deployed, and data reads its outputs\.\napp-prod-edge is not deployed, and cdn reads its outputs\./)
+    expect(error.suggestions).toEqual(['Deploy them too: add --stack network --stack edge, or deploy without --stack.'])
+  })
+
   it('needs an image for a first service deploy; --infra-only defers the service stack instead', async () => {
     const aws = new FakeAws()
     const stacks = [...sampleStacks(), stack('svc-web', {parameters: {ImageUri: {from: 'image', service: 'web'}}})]

@@ -2,7 +2,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {hostname, userInfo} from 'node:os'
 import type {StackEvent} from '@aws-sdk/client-cloudformation'
 import type {CloudFormationApi, DeployedStack} from '../aws/cloudformation.js'
-import {AbortedError, DeployFailedError, type FailedResource, NonInteractiveError, PlatformError} from '../errors.js'
+import {AbortedError, DeployFailedError, NonInteractiveError, PlatformError} from '../errors.js'
 import {shortHash} from '../naming.js'
 import {serializeTemplate} from '../stacks/serialize.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
@@ -10,7 +10,7 @@ import {describeOrphan, findOrphanedStacks, type OrphanedStack} from './orphans.
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
 import {allowedReplacements, changesFromChangeSet, findGuardViolations, type GuardViolation, mergeChanges, predictChanges, type ResourceChange} from './replacement.js'
 import {decideSkip, effectiveParameters, listItems, type ResolvedParameters} from './skip.js'
-import {isStackEvent, StackEventPoller} from './stack-events.js'
+import {isStackEvent, rootCauses, StackEventPoller} from './stack-events.js'
 import {hasNoDeployedTemplate, isBlocked, isBusy, isFailedOutcome, isTerminal, REVIEW, ROLLBACK_STUCK, ROLLED_BACK_CREATE, ROLLED_BACK_UPDATE} from './stack-status.js'
 import type {DeployAws, DeployEvent, EventSink, ParameterChange, StackAction, StackPhase, StackPlan} from './types.js'
 import {runWorkGraph, type WorkNode} from './work-graph.js'
@@ -251,7 +251,10 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   }
 
   // 2. Plan in dependency order (a stack's plan reads its dependencies' plans).
-  const order = topologicalOrder([...prepared.values()].map((p) => p.def))
+  // From the rendered order, not the order the reads finished in: plans and reports are deterministic.
+  const order = topologicalOrder(options.stacks.filter((s) => prepared.has(s.name)))
+  // Refusals that need no AWS call come first, each naming everything missing at once, before any change set exists.
+  refuseMissingInputs(order.map((name) => prepared.get(name)!))
   const deferred = new Set<string>()
   for (const name of order) {
     // Ctrl-C while planning: the change sets made so far are only a review; delete them and stop.
@@ -264,14 +267,6 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       p.plan.action = 'read-only'
       p.result.action = 'read-only'
       p.result.outcome = 'read-only'
-      if (!p.deployed) {
-        const users = [...prepared.values()].filter((q) => q.selected && q.def.dependsOn.includes(name)).map((q) => q.def.part)
-        throw new PlatformError(`${name} is not deployed, and ${users.join(', ')} read${users.length === 1 ? 's' : ''} its outputs.`, {
-          code: 'MISSING_DEPENDENCY',
-          exit: 5,
-          suggestions: [`Deploy it too: add --stack ${p.def.part}, or deploy without --stack.`],
-        })
-      }
       continue
     }
     if (p.def.dependsOn.some((d) => deferred.has(d))) {
@@ -281,22 +276,43 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     }
     const resolved = resolveParameters(p, options.images ?? {}, outputs)
     if (resolved.imageMissing.length > 0) {
-      if (options.infraOnly) {
-        deferred.add(name)
-        setAction(p, 'deferred', `no image yet for ${resolved.imageMissing.join(', ')}; created by the first deploy with an image`)
-        continue
-      }
-      throw new PlatformError(`${name} is created for the first time and needs an image for ${resolved.imageMissing.join(', ')}.`, {
-        code: 'IMAGE_REQUIRED',
-        exit: 2,
-        suggestions: [`Pass ${resolved.imageMissing.map((s) => `--image ${s}=URI`).join(' ')}.`, 'Or pass --infra-only to deploy everything else first.'],
-      })
+      deferred.add(name)
+      setAction(p, 'deferred', `no image yet for ${resolved.imageMissing.join(', ')}; created by the first deploy with an image`)
+      continue
     }
     try {
       await planStack(p, resolved.parameters, resolved.unresolved)
     } catch (error) {
       throw asStackFailure(error, name)
     }
+  }
+
+  /**
+   * Stacks --stack leaves out must be deployed (their outputs are read); service stacks created for
+   * the first time need an image unless --infra-only defers them. One error names every case.
+   */
+  function refuseMissingInputs(ordered: Prepared[]): void {
+    const undeployed = ordered.filter((p) => !p.selected && !p.deployed)
+    if (undeployed.length > 0) {
+      const lines = undeployed.map((p) => {
+        const users = ordered.filter((q) => q.selected && q.def.dependsOn.includes(p.def.name)).map((q) => q.def.part)
+        return `${p.def.name} is not deployed, and ${users.join(', ')} read${users.length === 1 ? 's' : ''} its outputs.`
+      })
+      throw new PlatformError(lines.join('\n'), {
+        code: 'MISSING_DEPENDENCY',
+        exit: 5,
+        suggestions: [`Deploy ${undeployed.length === 1 ? 'it' : 'them'} too: add ${undeployed.map((p) => `--stack ${p.def.part}`).join(' ')}, or deploy without --stack.`],
+      })
+    }
+    if (options.infraOnly) return
+    const needImages = ordered.filter((p) => p.selected).map((p) => ({p, services: resolveParameters(p, options.images ?? {}, outputs).imageMissing})).filter((m) => m.services.length > 0)
+    if (needImages.length === 0) return
+    const services = [...new Set(needImages.flatMap((m) => m.services))]
+    throw new PlatformError(needImages.map((m) => `${m.p.def.name} is created for the first time and needs an image for ${m.services.join(', ')}.`).join('\n'), {
+      code: 'IMAGE_REQUIRED',
+      exit: 2,
+      suggestions: [`Pass ${services.map((s) => `--image ${s}=URI`).join(' ')}.`, 'Or pass --infra-only to deploy everything else first.'],
+    })
   }
 
   async function planStack(p: Prepared, parameters: ResolvedParameters, unresolved: string[]): Promise<void> {
@@ -596,9 +612,10 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       await cfn.continueUpdateRollback(def.name, skip, operationToken(token, def.name, 'recover'))
       deployed = await waitForStack(p, poller, deployed.stackId, 'recover')
       if (deployed?.status !== ROLLED_BACK_UPDATE) {
-        throw new DeployFailedError(`${def.name}: continue-update-rollback ended in ${deployed?.status}.`, collectFailures(def.name, poller.failures), {
+        const failures = rootCauses(def.name, poller.history, deployed?.statusReason)
+        throw new DeployFailedError(`${def.name}: continue-update-rollback ended in ${deployed?.status}.`, failures, {
           code: 'ROLLBACK_FAILED',
-          suggestions: [`Skip the resources that cannot roll back: --skip-resources ${poller.failures.map((f) => `${def.part}.${f.LogicalResourceId}`).join(' --skip-resources ')}`],
+          suggestions: [`Skip the resources that cannot roll back: --skip-resources ${failures.map((f) => `${def.part}.${f.logicalId}`).join(' --skip-resources ')}`],
         })
       }
       p.deployed = deployed
@@ -681,7 +698,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     emit({type: 'change-set', stack: def.name, changeSetId: changeSet.id, action: 'executed'})
     const final = await waitForStack(p, poller, changeSet.stackId, creating ? 'create' : 'update')
     if (!final || isFailedOutcome(final.status)) {
-      throw new DeployFailedError(`${def.name} ${creating ? 'create' : 'update'} failed and was rolled back (${final?.status ?? 'deleted'}).`, collectFailures(def.name, poller.failures, final?.statusReason))
+      throw new DeployFailedError(`${def.name} ${creating ? 'create' : 'update'} failed and was rolled back (${final?.status ?? 'deleted'}).`, rootCauses(def.name, poller.history, final?.statusReason))
     }
     if (options.signal?.aborted && !isTerminal(final.status)) throw new AbortedError(`Interrupted; ${def.name} is ${final.status}.`)
     p.deployed = final
@@ -757,15 +774,6 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       elapsedMs: elapsed(),
     })
   }
-}
-
-/** The first failing resources, in the order they failed, skipping the cascade of "cancelled" noise. */
-function collectFailures(stack: string, events: StackEvent[], stackReason?: string): FailedResource[] {
-  const real = events.filter((e) => !/Resource creation cancelled|Resource update cancelled|cancelled/i.test(e.ResourceStatusReason ?? ''))
-  const chosen = (real.length > 0 ? real : events).slice(0, 5)
-  const out = chosen.map((e) => ({stack, logicalId: e.LogicalResourceId ?? '?', type: e.ResourceType, status: e.ResourceStatus ?? '?', reason: e.ResourceStatusReason}))
-  if (out.length === 0) out.push({stack, logicalId: stack, type: 'AWS::CloudFormation::Stack', status: 'FAILED', reason: stackReason})
-  return out
 }
 
 function withPredicted(fromChangeSet: ResourceChange[], predicted: ResourceChange[]): ResourceChange[] {

@@ -22,6 +22,16 @@ export function isTerminal(status: string): boolean {
   return !status.endsWith('_IN_PROGRESS')
 }
 
+/**
+ * Operations that stop at their first failing resource and cancel the resources still in flight
+ * (which then fail as "cancelled"). Rollbacks, deletes and cleanups go on past a failure.
+ */
+const STOPS_AT_FIRST_FAILURE = set('CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'IMPORT_IN_PROGRESS')
+
+export function stopsAtFirstFailure(status: string): boolean {
+  return STOPS_AT_FIRST_FAILURE.has(status)
+}
+
 /** Where an executed create or update ends when it did not succeed. */
 const FAILED_OUTCOMES = set('ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED')
 

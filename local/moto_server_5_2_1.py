@@ -38,6 +38,7 @@ PATCHES: list[str] = [
     "change_set_execute",
     "idempotency_tokens",
     "list_change_sets",
+    "list_parameters",
     "termination_protection",
     "exports_after_update",
     "rds_engine_versions",

@@ -71,12 +71,13 @@ describe('decideSkip', () => {
 })
 
 describe('list parameters', () => {
-  it('compare as lists: comma-joined (AWS) and a Python list (moto 5.2.1) are the same value', () => {
-    expect(listItems("['subnet-1', 'subnet-2']")).toEqual(['subnet-1', 'subnet-2'])
+  it('compare as CloudFormation reads them: items split at commas and space-trimmed', () => {
     expect(listItems('subnet-1, subnet-2')).toEqual(['subnet-1', 'subnet-2'])
+    expect(listItems('subnet-1,subnet-2')).toEqual(['subnet-1', 'subnet-2'])
+    expect(listItems(undefined)).toEqual([])
     const def = stack('data', {parameters: {PrivateSubnetIds: {from: 'value', value: 'subnet-1,subnet-2'}}})
     def.template.Parameters!.PrivateSubnetIds.Type = 'List<AWS::EC2::Subnet::Id>'
-    const deployed = {stackId: 'id', stackName: def.name, status: 'CREATE_COMPLETE', parameters: {PrivateSubnetIds: "['subnet-1', 'subnet-2']"}, tags: def.tags, outputs: {}, terminationProtection: false}
+    const deployed = {stackId: 'id', stackName: def.name, status: 'CREATE_COMPLETE', parameters: {PrivateSubnetIds: 'subnet-1, subnet-2'}, tags: def.tags, outputs: {}, terminationProtection: false}
     const template = JSON.parse(JSON.stringify(def.template))
     expect(decideSkip(def, deployed, template, {PrivateSubnetIds: {value: 'subnet-1,subnet-2'}}).skip).toBe(true)
     expect(decideSkip(def, deployed, template, {PrivateSubnetIds: {value: 'subnet-1,subnet-3'}}).skip).toBe(false)

@@ -26,9 +26,6 @@ export interface DeploySdkClients {
 /** Turn credential and permission errors into AwsAuthError (exit 4, with the hint); leave the rest. */
 export const toAuthError = toAwsAuthError
 
-/** Preflight's engine-version check gives up (with a warning) after this long. */
-const ENGINE_VERSION_TIMEOUT_MS = 3_000
-
 /** The API action behind each adapter method, for errors that name the call that failed. */
 const AWS_CALL: Record<string, string> = {describeStack: 'DescribeStacks', describeStackEvents: 'DescribeStackEvents'}
 
@@ -111,9 +108,7 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       try {
         if (version) {
           // One call answers the common case: the configured version is offered.
-          // Bounded: an endpoint that answers 5xx (moto does not implement this call) would
-          // otherwise hold the deploy through every retry; preflight then warns instead.
-          const exact = await rds.send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}), {abortSignal: AbortSignal.timeout(ENGINE_VERSION_TIMEOUT_MS)})
+          const exact = await rds.send(new DescribeDBEngineVersionsCommand({Engine: engine, EngineVersion: version}))
           if ((exact.DBEngineVersions ?? []).some((v) => v.EngineVersion === version)) return [version]
         }
         do {

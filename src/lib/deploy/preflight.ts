@@ -16,12 +16,13 @@ export function secretParameterNames(env: PreflightEnvironment): string[] {
  * Checks that need no change and catch what would otherwise fail half-way through a deploy:
  * the credentials' account, the Aurora engine version in the region, the secrets' parameters.
  * All three run at once; every problem is reported together, and nothing has been applied.
+ * (`_emit` is unused: every finding is a failure; the parameter goes when the engine's call does.)
  */
-export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, emit: EventSink, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
+export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, _emit: EventSink, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
   const problems: string[] = []
   const [account, versions, missing] = await Promise.all([
     options.account === false ? Promise.resolve(env.account) : aws.callerAccount(),
-    options.database && env.database ? aws.engineVersions(env.region, env.database.engine, env.database.version).catch((error) => unverifiable(error, emit, env)) : Promise.resolve(undefined),
+    options.database && env.database ? aws.engineVersions(env.region, env.database.engine, env.database.version).catch((error) => uncheckedVersion(error, env)) : Promise.resolve(undefined),
     options.services ? aws.missingParameters(env.region, secretParameterNames(env)) : Promise.resolve([]),
   ])
   if (env.account && account !== undefined && account !== env.account) {
@@ -29,18 +30,12 @@ export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, em
       suggestions: ['Use the profile of the right account (--profile or AWS_PROFILE).', `Or change environments.${env.name}.account in platform.yaml.`],
     })
   }
-  if (versions !== undefined && env.database) {
-    const wanted = env.database.version
-    if (versions.length === 0) {
-      // An emulator (or a partition) that lists no versions at all cannot confirm or deny.
-      emit({type: 'warning', message: `RDS lists no ${env.database.engine} versions in ${env.region}; engine version ${wanted} not checked.`})
-    } else if (!versions.includes(wanted)) {
-      const major = wanted.split('.')[0]
-      const sameMajor = versions.filter((v) => v.split('.')[0] === major)
-      problems.push(
-        `Aurora ${env.database.engine} ${wanted} is not offered in ${env.region}. ${sameMajor.length > 0 ? `Offered ${major}.x: ${sameMajor.join(', ')}.` : `Offered: ${versions.slice(-8).join(', ')}.`} Set database.version in platform.yaml.`,
-      )
-    }
+  if (versions !== undefined && env.database && !versions.includes(env.database.version)) {
+    const {engine, version: wanted} = env.database
+    const major = wanted.split('.')[0]
+    const sameMajor = versions.filter((v) => v.split('.')[0] === major)
+    const offered = versions.length === 0 ? `RDS offers no ${engine} versions there.` : sameMajor.length > 0 ? `Offered ${major}.x: ${sameMajor.join(', ')}.` : `Offered: ${versions.slice(-8).join(', ')}.`
+    problems.push(`Aurora ${engine} ${wanted} is not offered in ${env.region}. ${offered} Set database.version in platform.yaml.`)
   }
   if (missing.length > 0) {
     // The platform command, not an aws one: run in the same shell with this deploy's flags it
@@ -54,14 +49,12 @@ export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, em
 }
 
 /**
- * moto 5.2.1 does not implement DescribeDBEngineVersions (HTTP 500, NotImplementedError): a
- * server error means "cannot check", which is a warning, not a failed deploy. Auth errors still fail.
+ * DescribeDBEngineVersions failed after the SDK's retries. Going on would create the database
+ * stack with a version nobody checked, so this fails the deploy (nothing changed yet); credential
+ * and permission errors keep their own exit code.
  */
-function unverifiable(error: unknown, emit: EventSink, env: PreflightEnvironment): undefined {
-  const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
-  const status = e.$metadata?.httpStatusCode ?? 0
-  const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError'
-  if (status < 500 && !timedOut && e.name !== 'NotImplementedByEndpoint') throw error
-  emit({type: 'warning', message: `Could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions ${timedOut ? 'did not answer in time' : `answered HTTP ${status || 500} (not implemented by this endpoint)`}.`})
-  return undefined
+function uncheckedVersion(error: unknown, env: PreflightEnvironment): never {
+  if (error instanceof AwsAuthError) throw error
+  const detail = error instanceof Error ? error.message : String(error)
+  throw new DeployFailedError(`Preflight could not check that Aurora ${env.database?.engine} ${env.database?.version} is offered in ${env.region}: DescribeDBEngineVersions failed: ${detail}. Nothing was changed; run the deploy again.`, [], {code: 'PREFLIGHT_FAILED'})
 }

@@ -54,16 +54,13 @@ function sortedEntries(record: Record<string, string>): Array<[string, string]> 
 }
 
 /**
- * The items of a list parameter. AWS reports `List<...>`/`CommaDelimitedList` values as submitted,
- * comma-joined; moto 5.2.1 reports a Python list (`['a', 'b']`). Both mean the same list.
+ * The items of a `List<...>`/`CommaDelimitedList` parameter value as CloudFormation reads it: split
+ * at commas, each item space-trimmed. So `a, b` deployed and `a,b` rendered are the same list.
  */
 export function listItems(value: string | undefined): string[] {
   if (value === undefined) return []
-  const text = value.trim()
-  const python = /^\[(.*)\]$/.exec(text)
-  const body = python ? python[1] : text
-  return body
+  return value
     .split(',')
-    .map((item) => item.trim().replace(/^'(.*)'$/, '$1'))
+    .map((item) => item.trim())
     .filter((item) => item !== '')
 }

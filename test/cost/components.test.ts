@@ -1,12 +1,15 @@
 import {describe, expect, it} from 'vitest'
 
 import {estimateEnvironment} from '../../src/lib/cost/estimate.js'
+import type {StackDefinition} from '../../src/lib/stacks/types.js'
+import {renderEnvironment} from '../../src/templates/index.js'
 import {loadPriceBook} from '../../src/lib/cost/price-book.js'
 import {UsageReader} from '../../src/lib/cost/usage.js'
 import {designProd} from './fixtures.js'
 
 const tokyo = loadPriceBook('ap-northeast-1')
 const line = (e: ReturnType<typeof estimateEnvironment>, id: string) => e.lines.find((l) => l.id === id)
+const cents = (n: number) => Math.round((n + Number.EPSILON) * 100) / 100
 
 describe('cost components from config', () => {
   it('prices ARM services at the Graviton rate', () => {
@@ -33,7 +36,8 @@ describe('cost components from config', () => {
     const env = designProd({network: {...designProd().network, availabilityZones: 3, vpcEndpoints: ['s3', 'ecr', 'logs', 'ssm', 'secretsmanager']}})
     const e = estimateEnvironment(env, tokyo)
     expect(line(e, 'vpce.hours')).toMatchObject({quantity: 5 * 3 * 730, monthly: 153.3})
-    expect(line(e, 'ipv4.alb')).toMatchObject({quantity: 3 * 730})
+    // The ALB is internal (behind a CloudFront VPC origin): no public addresses, in any number of AZs.
+    expect(line(e, 'ipv4.alb')).toBeUndefined()
   })
 
   it('prices MongoDB Atlas per hour when enabled, and refuses a tier the book lacks', () => {
@@ -80,6 +84,72 @@ describe('cost components from config', () => {
     expect(line(short, 'logs.ingestion')?.monthly).toBe(line(long, 'logs.ingestion')?.monthly)
     expect(line(short, 'logs.storage')?.quantity).toBeCloseTo((10 * 7) / (730 / 24), 5)
     expect(short.savings.find((s) => s.id === 'log-retention')).toMatchObject({applied: true, measure: 'Log retention 7 days (against 30)'})
+  })
+})
+
+/** The environment's rendered stacks with one resource added to the stack `part`. */
+function withResource(stacks: StackDefinition[], part: string, logicalId: string, resource: {Type: string; Properties: Record<string, unknown>}): StackDefinition[] {
+  return stacks.map((s) => (s.part === part ? {...s, template: {...s.template, Resources: {...s.template.Resources, [logicalId]: resource}}} : s))
+}
+
+describe('cost components from the rendered templates', () => {
+  const env = designProd()
+  const stacks = renderEnvironment(env)
+  const base = estimateEnvironment(env, tokyo, stacks)
+
+  it('prices the alarms the templates hold: one more alarm, one more alarm-month', () => {
+    // GIVEN the rendered stacks plus one alarm in the monitoring stack
+    const more = withResource(stacks, 'monitoring', 'ExtraAlarm', {Type: 'AWS::CloudWatch::Alarm', Properties: {MetricName: 'Extra'}})
+    // WHEN estimating with them
+    const e = estimateEnvironment(env, tokyo, more)
+    // THEN the alarm line counts it, and the estimate grows by one alarm's price
+    const alarms = stacks.flatMap((s) => Object.values(s.template.Resources)).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length
+    expect(line(base, 'cloudwatch.alarms')?.quantity).toBe(alarms)
+    expect(line(e, 'cloudwatch.alarms')).toMatchObject({quantity: alarms + 1, monthly: cents((alarms + 1) * 0.1)})
+    expect(e.subtotal).toBe(cents(base.subtotal + 0.1))
+  })
+
+  it('a config change that renders another alarm changes the estimate: a database adds its connections alarm', () => {
+    const without = estimateEnvironment(designProd({database: undefined}), tokyo)
+    expect(line(base, 'cloudwatch.alarms')!.quantity - line(without, 'cloudwatch.alarms')!.quantity).toBe(1)
+  })
+
+  it('prices each rule of the rendered web ACL', () => {
+    const acl = stacks.flatMap((s) => Object.values(s.template.Resources)).find((r) => r.Type === 'AWS::WAFv2::WebACL')
+    const rules = (acl?.Properties?.Rules as unknown[]).length
+    expect(line(base, 'waf.rules')).toMatchObject({quantity: rules, monthly: rules})
+    const blocking = estimateEnvironment(designProd({waf: {...env.waf, blockCountries: ['KP']}}), tokyo)
+    expect(line(blocking, 'waf.rules')?.quantity).toBe(rules + 1)
+  })
+
+  it('prices public IPv4 addresses only for an internet-facing load balancer, one per subnet', () => {
+    const publicAlb = withResource(stacks, 'cluster', 'PublicLoadBalancer', {Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {Scheme: 'internet-facing', Subnets: ['a', 'b', 'c']}})
+    const e = estimateEnvironment(env, tokyo, publicAlb)
+    expect(line(e, 'ipv4.alb')).toMatchObject({quantity: 3 * 730, monthly: 10.95})
+    expect(line(e, 'alb.hours')).toMatchObject({quantity: 2 * 730})
+  })
+
+  it('marks MongoDB Atlas, Datadog and Sentry as external and sums them apart', () => {
+    const external = base.lines.filter((l) => l.external).map((l) => l.service)
+    expect(new Set(external)).toEqual(new Set(['MongoDB Atlas', 'Datadog', 'Sentry']))
+    expect(base.lines.filter((l) => !l.external).every((l) => !['MongoDB Atlas', 'Datadog', 'Sentry'].includes(l.service))).toBe(true)
+    expect(base.externalSubtotal).toBe(cents(base.lines.filter((l) => l.external).reduce((n, l) => n + l.monthly, 0)))
+  })
+
+  it('prices Datadog per Fargate task running the agent sidecar, and not at all without the sidecar', () => {
+    // designProd runs 2 tasks of web and 2 of api, each with the agent.
+    expect(line(base, 'datadog.fargateTasks')).toMatchObject({quantity: 4, unitPrice: 1, monthly: 4})
+    const off = estimateEnvironment(designProd({monitoring: {...env.monitoring, datadog: {...env.monitoring.datadog, enabled: false}}}), tokyo)
+    expect(off.lines.filter((l) => l.service === 'Datadog')).toEqual([])
+  })
+
+  it('prices the MongoDB cluster MONGODB_URI points at even when platform does not create it, with more nodes costing more', () => {
+    const unmanaged = designProd({mongodbAtlas: {...env.mongodbAtlas, enabled: false, nodes: 5}})
+    const cluster = line(estimateEnvironment(unmanaged, tokyo), 'atlas.cluster')
+    expect(cluster).toMatchObject({external: true, monthly: cents(((730 * 5) / 3) * 0.1)})
+    expect(cluster?.item).toContain('not created by platform')
+    const none = designProd({mongodbAtlas: {...env.mongodbAtlas, enabled: false}, secrets: env.secrets.filter((s) => s !== 'MONGODB_URI')})
+    expect(line(estimateEnvironment(none, tokyo), 'atlas.cluster')).toBeUndefined()
   })
 })
 

@@ -46,8 +46,8 @@ const tokyo: Record<string, Expected> = {
   // ecr (ecr.api + ecr.dkr) + logs = 3 interface endpoints x 2 AZ x 730 h
   'vpce.hours': {quantity: 3 * 2 * 730, unitPrice: 0.014, monthly: 61.32},
   'vpce.data': {quantity: 30, unitPrice: 0.01, monthly: 0.3},
+  // The NAT gateway's Elastic IP; the ALB is internal (a CloudFront VPC origin) and has no public address.
   'ipv4.nat': {quantity: 730, unitPrice: 0.005, monthly: 3.65},
-  'ipv4.alb': {quantity: 2 * 730, unitPrice: 0.005, monthly: 7.3},
   'cloudfront.transfer': {quantity: 1024, unitPrice: 0.114, monthly: 116.74}, // 116.736
   'cloudfront.requests': {quantity: 10_000_000 / 10_000, unitPrice: 0.012, monthly: 12},
   'waf.acl': {quantity: 1, unitPrice: 5, monthly: 5},
@@ -70,7 +70,12 @@ const tokyo: Record<string, Expected> = {
   'ssm.parameters': {quantity: 5, unitPrice: 0, monthly: 0},
   'ecr.storage': {quantity: 4, unitPrice: 0.1, monthly: 0.4},
   'kms.keys': {quantity: 0, unitPrice: 1, monthly: 0},
+  // External services. Atlas: the services read MONGODB_URI, so prod's declared M10 (3 nodes) is
+  // priced though platform does not create it (mongodbAtlas.enabled is false).
+  'atlas.cluster': {quantity: 730, unitPrice: 0.1, monthly: 73},
   'datadog.hosts': {quantity: 2, unitPrice: 15, monthly: 30},
+  // web and api each run the agent sidecar in all of their tasks, 1.417 on average each.
+  'datadog.fargateTasks': {quantity: 2 * avgTasks, unitPrice: 1, monthly: cents(2 * avgTasks)},
   'sentry.plan': {quantity: 1, unitPrice: 26, monthly: 26},
 }
 
@@ -96,6 +101,7 @@ const virginia: Record<string, Expected> = {
   'nat.hours': {quantity: 730, unitPrice: 0.045, monthly: 32.85},
   'nat.data': {quantity: 100, unitPrice: 0.045, monthly: 4.5},
   'vpce.hours': {quantity: 4380, unitPrice: 0.01, monthly: 43.8},
+  'atlas.cluster': {quantity: 730, unitPrice: 0.08, monthly: 58.4},
   // viewers of a us-east-1 app hit the US edge
   'cloudfront.transfer': {quantity: 1024, unitPrice: 0.085, monthly: 87.04},
   'cloudfront.requests': {quantity: 1000, unitPrice: 0.01, monthly: 10},
@@ -140,9 +146,11 @@ describe('root platform.yaml prod, every line by hand', () => {
   it('prices prod in ap-northeast-1', () => {
     const estimate = estimateEnvironment(prod, loadPriceBook('ap-northeast-1'))
     checkLines(estimate, tokyo, tokyoCredits)
-    // Written out: 63.72 Fargate + 115.50 Aurora + ... = 541.60 before, 408.46 after the free tier.
-    expect(estimate.subtotal).toBe(541.6)
-    expect(estimate.total).toBe(408.46)
+    // Written out: 63.72 Fargate + 115.50 Aurora + ... = 610.13 before, 476.99 after the free tier;
+    // of that, 131.83 is billed by MongoDB, Datadog and Sentry.
+    expect(estimate.subtotal).toBe(610.13)
+    expect(estimate.total).toBe(476.99)
+    expect(estimate.externalSubtotal).toBe(131.83)
     expect(estimate.priceBook).toEqual({region: 'ap-northeast-1', date: '2026-11-28', files: ['prices/ap-northeast-1.json', 'prices/global.json'], live: false})
   })
 

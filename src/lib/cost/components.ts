@@ -1,12 +1,14 @@
-import type {ResolvedEnvironment, VpcEndpointName} from '../config/types.js'
+import type {ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
+import {DATADOG_AGENT_IMAGE} from '../../templates/service.js'
+import type {Inventory} from './inventory.js'
 import {HOURS_PER_MONTH, priceOf} from './price-book.js'
 import {taskProfile} from './schedule.js'
 import type {CostLine, PriceBook} from './types.js'
 import type {UsageReader} from './usage.js'
 
-/** Interface endpoints each name needs: ECR is two (ecr.api and ecr.dkr); S3 is a free gateway endpoint. */
-export const INTERFACE_ENDPOINTS: Record<VpcEndpointName, number> = {s3: 0, ecr: 2, logs: 1, ssm: 1, secretsmanager: 1}
+/** The secret a service's MongoDB connection string is read from: its presence means a cluster somewhere. */
+const MONGODB_URI_SECRET = 'MONGODB_URI'
 
 /** Rounds to cents, the precision of a bill. */
 export function cents(n: number): number {
@@ -16,6 +18,8 @@ export function cents(n: number): number {
 interface LineOptions {
   usage?: string
   note?: string
+  /** Billed by another company, not AWS. */
+  external?: boolean
 }
 
 /** Builds a line from a price-book price; quantity is monthly, in the price's unit. */
@@ -34,6 +38,7 @@ export function priceLine(book: PriceBook, id: string, service: string, item: st
     priceDate: price.date,
     ...(options.usage ? {usage: options.usage} : {}),
     ...(options.note ?? price.note ? {note: options.note ?? price.note} : {}),
+    ...(options.external ? {external: true} : {}),
   }
 }
 
@@ -41,28 +46,12 @@ function roundQuantity(q: number): number {
   return Math.round(q * 1e6) / 1e6
 }
 
-/** Interface endpoints in one AZ for the configured names. */
-export function interfaceEndpointCount(env: ResolvedEnvironment): number {
-  return env.network.vpcEndpoints.reduce((n, name) => n + INTERFACE_ENDPOINTS[name], 0)
-}
-
-/** Alarms the monitoring stack renders: CPU and memory per service, ALB 5xx, Aurora connections. */
-export function alarmCount(env: ResolvedEnvironment): number {
-  const services = Object.keys(env.services).length
-  return services * 2 + (services > 0 ? 1 : 0) + (env.database ? 1 : 0)
-}
-
-/** Rules in the web ACL: each managed group, rate limit, geo block, allow and block lists. */
-export function wafRuleCount(env: ResolvedEnvironment): number {
-  const w = env.waf
-  return w.managedRules.length + (w.rateLimit > 0 ? 1 : 0) + (w.blockCountries.length > 0 ? 1 : 0) + (w.allowIps.length > 0 ? 1 : 0) + (w.blockIps.length > 0 ? 1 : 0)
-}
-
 /**
  * Every cost component of one environment, in a fixed order (compute, database, network, edge,
- * storage, observability, SaaS), plus the always-free credits.
+ * storage, observability, external services), plus the always-free credits. What exists is read
+ * from the rendered templates (`inventory`); sizes and usage from the config.
  */
-export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage: UsageReader): {lines: CostLine[]; credits: CostLine[]} {
+export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage: UsageReader, inventory: Inventory): {lines: CostLine[]; credits: CostLine[]} {
   const lines: CostLine[] = []
   const credits: CostLine[] = []
   const H = HOURS_PER_MONTH
@@ -86,84 +75,98 @@ export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage:
 
   // --- Aurora Serverless v2: the minimum capacity is a floor, not a forecast.
   const db = env.database
-  if (db) {
+  const instances = inventory.count('AWS::RDS::DBInstance')
+  if (db && instances > 0) {
     const acu = usage.get('auroraAverageAcu', {value: db.minCapacity, description: `ACU per instance: the configured minimum ${db.minCapacity}, a floor (load scales each instance up to ${db.maxCapacity})`})
     add(
-      priceLine(book, 'aurora.capacity', 'Aurora Serverless v2', `capacity (${acu} ACU x ${db.instances} instances x ${H} h, a floor)`, 'aurora.acu', acu * db.instances * H, {
+      priceLine(book, 'aurora.capacity', 'Aurora Serverless v2', `capacity (${acu} ACU x ${instances} instances x ${H} h, a floor)`, 'aurora.acu', acu * instances * H, {
         usage: 'auroraAverageAcu',
         note: 'Aurora Standard. I/O-Optimized costs 30% more per ACU and 125% more per GB but has no I/O charge: see Savings.',
       }),
       priceLine(book, 'aurora.storage', 'Aurora Serverless v2', 'storage', 'aurora.storage', usage.get('auroraStorageGb'), {usage: 'auroraStorageGb'}),
       priceLine(book, 'aurora.io', 'Aurora Serverless v2', 'I/O requests', 'aurora.io', usage.get('auroraIoMillions'), {usage: 'auroraIoMillions'}),
       priceLine(book, 'aurora.backup', 'Aurora Serverless v2', `backup beyond free (${db.backupRetentionDays}-day retention)`, 'aurora.backup', usage.get('auroraBackupBeyondFreeGb'), {usage: 'auroraBackupBeyondFreeGb'}),
-      priceLine(book, 'secretsmanager.master', 'Secrets Manager', 'Aurora master password (RDS-managed secret)', 'secretsmanager.secret', 1),
+    )
+  }
+  const secrets = inventory.managedSecrets()
+  if (secrets > 0) {
+    add(priceLine(book, 'secretsmanager.master', 'Secrets Manager', `secrets (${secrets})`, 'secretsmanager.secret', secrets, {
+      ...(db ? {note: 'RDS keeps the Aurora master password in Secrets Manager (ManageMasterUserPassword).'} : {}),
+    }))
+  }
+
+  // --- Load balancers.
+  const albs = inventory.count('AWS::ElasticLoadBalancingV2::LoadBalancer')
+  if (albs > 0) {
+    add(
+      priceLine(book, 'alb.hours', 'ALB', `load balancer (${albs} x ${H} h)`, 'alb.hour', albs * H),
+      priceLine(book, 'alb.lcu', 'ALB', `capacity units (${fmt(usage.get('albLcu'))} LCU x ${H} h)`, 'alb.lcu', usage.get('albLcu') * H, {usage: 'albLcu'}),
     )
   }
 
-  // --- Load balancer.
-  const azs = env.network.availabilityZones
-  add(
-    priceLine(book, 'alb.hours', 'ALB', `load balancer (1 x ${H} h)`, 'alb.hour', H),
-    priceLine(book, 'alb.lcu', 'ALB', `capacity units (${fmt(usage.get('albLcu'))} LCU x ${H} h)`, 'alb.lcu', usage.get('albLcu') * H, {usage: 'albLcu'}),
-  )
-
   // --- NAT gateways, interface endpoints, public IPv4 addresses.
-  const nat = env.network.natGateways
+  const azs = env.network.availabilityZones
+  const nat = inventory.count('AWS::EC2::NatGateway')
   if (nat > 0) {
     add(
       priceLine(book, 'nat.hours', 'NAT Gateway', `gateways (${nat} x ${H} h)`, 'nat.hour', nat * H),
       priceLine(book, 'nat.data', 'NAT Gateway', 'data processed', 'nat.data', usage.get('natTrafficGb'), {usage: 'natTrafficGb'}),
     )
   }
-  const endpoints = interfaceEndpointCount(env)
-  if (endpoints > 0) {
-    const names = env.network.vpcEndpoints.filter((n) => INTERFACE_ENDPOINTS[n] > 0).join(', ')
+  const endpoints = inventory.interfaceEndpoints()
+  if (endpoints.length > 0) {
+    const endpointAzHours = endpoints.reduce((n, e) => n + e.azs, 0) * H
+    const names = endpoints.map((e) => e.logicalId.replace(/Endpoint$/, '')).join(', ')
     add(
-      priceLine(book, 'vpce.hours', 'VPC endpoints', `interface endpoints (${endpoints} [${names}] x ${azs} AZ x ${H} h)`, 'vpce.hour', endpoints * azs * H, {
-        note: 'ecr needs two interface endpoints (ecr.api, ecr.dkr); the S3 gateway endpoint is free.',
+      priceLine(book, 'vpce.hours', 'VPC endpoints', `interface endpoints (${endpoints.length} [${names}] x ${endpoints[0].azs} AZ x ${H} h)`, 'vpce.hour', endpointAzHours, {
+        note: 'Each interface endpoint bills per AZ it sits in; the S3 gateway endpoint is free.',
       }),
       priceLine(book, 'vpce.data', 'VPC endpoints', 'data processed', 'vpce.data', usage.get('vpcEndpointTrafficGb'), {usage: 'vpcEndpointTrafficGb'}),
     )
   }
-  if (nat > 0) add(priceLine(book, 'ipv4.nat', 'Public IPv4', `NAT Elastic IPs (${nat} x ${H} h)`, 'ipv4.hour', nat * H))
-  add(priceLine(book, 'ipv4.alb', 'Public IPv4', `ALB addresses (one per AZ: ${azs} x ${H} h)`, 'ipv4.hour', azs * H))
+  const elasticIps = inventory.count('AWS::EC2::EIP')
+  if (elasticIps > 0) add(priceLine(book, 'ipv4.nat', 'Public IPv4', `NAT Elastic IPs (${elasticIps} x ${H} h)`, 'ipv4.hour', elasticIps * H))
+  // An internal ALB (behind a CloudFront VPC origin) has no public address; an internet-facing one has one per AZ.
+  const albAddresses = inventory.publicLoadBalancerAddresses(azs)
+  if (albAddresses > 0) add(priceLine(book, 'ipv4.alb', 'Public IPv4', `internet-facing ALB addresses (one per AZ: ${albAddresses} x ${H} h)`, 'ipv4.hour', albAddresses * H))
 
   // --- CloudFront: billed by the edge that serves the viewer, not by the stack's region.
   // PriceClass_100 serves only from North America, Europe and Israel edges, which bill the US rate.
-  const edge = env.cdn.priceClass === 'PriceClass_100' ? 'us' : book.cloudfrontEdge
-  const transferGb = usage.get('cloudfrontTransferGb')
+  const distribution = inventory.ofType('AWS::CloudFront::Distribution')[0]
   const requestsM = usage.get('cloudfrontRequestsMillions')
-  const transfer = priceLine(book, 'cloudfront.transfer', 'CloudFront', `data transfer out (${edge} edge)`, `cloudfront.transfer.${edge}`, transferGb, {usage: 'cloudfrontTransferGb'})
-  const requests = priceLine(book, 'cloudfront.requests', 'CloudFront', `HTTPS requests (${edge} edge)`, `cloudfront.requests.${edge}`, requestsM * 100, {usage: 'cloudfrontRequestsMillions'})
-  add(transfer, requests)
-  const freeGb = book.freeTier['cloudfront.transfer']
-  const freeRequests = book.freeTier['cloudfront.requests']
-  credits.push(
-    credit(transfer, 'cloudfront.free.transfer', `always free: ${freeGb.amount} GB transfer out`, Math.min(transferGb, freeGb.amount), freeGb.source),
-    credit(requests, 'cloudfront.free.requests', `always free: ${freeRequests.amount / 1e6}M requests`, Math.min(requestsM * 100, freeRequests.amount / 10_000), freeRequests.source),
-  )
+  if (distribution) {
+    const priceClass = (distribution.resource.Properties?.DistributionConfig as {PriceClass?: string} | undefined)?.PriceClass
+    const edge = priceClass === 'PriceClass_100' ? 'us' : book.cloudfrontEdge
+    const transferGb = usage.get('cloudfrontTransferGb')
+    const transfer = priceLine(book, 'cloudfront.transfer', 'CloudFront', `data transfer out (${edge} edge)`, `cloudfront.transfer.${edge}`, transferGb, {usage: 'cloudfrontTransferGb'})
+    const requests = priceLine(book, 'cloudfront.requests', 'CloudFront', `HTTPS requests (${edge} edge)`, `cloudfront.requests.${edge}`, requestsM * 100, {usage: 'cloudfrontRequestsMillions'})
+    add(transfer, requests)
+    const freeGb = book.freeTier['cloudfront.transfer']
+    const freeRequests = book.freeTier['cloudfront.requests']
+    credits.push(
+      credit(transfer, 'cloudfront.free.transfer', `always free: ${freeGb.amount} GB transfer out`, Math.min(transferGb, freeGb.amount), freeGb.source),
+      credit(requests, 'cloudfront.free.requests', `always free: ${freeRequests.amount / 1e6}M requests`, Math.min(requestsM * 100, freeRequests.amount / 10_000), freeRequests.source),
+    )
+  }
 
-  // --- WAF (scope CLOUDFRONT, billed in us-east-1 at global prices).
-  if (env.waf.enabled) {
-    const rules = wafRuleCount(env)
+  // --- WAF (scope CLOUDFRONT, billed in us-east-1 at global prices): every rule and managed rule group.
+  const webAcls = inventory.count('AWS::WAFv2::WebACL')
+  if (webAcls > 0) {
+    const rules = inventory.webAclRules()
     add(
-      priceLine(book, 'waf.acl', 'WAF', 'web ACL', 'waf.webAcl', 1),
+      priceLine(book, 'waf.acl', 'WAF', `web ACL (${webAcls})`, 'waf.webAcl', webAcls),
       priceLine(book, 'waf.rules', 'WAF', `rules and managed rule groups (${rules})`, 'waf.rule', rules),
       priceLine(book, 'waf.requests', 'WAF', 'requests inspected (every CloudFront request)', 'waf.requests', requestsM, {usage: 'cloudfrontRequestsMillions'}),
     )
   }
 
-  // --- Route 53: only with a custom domain.
-  if (env.domain) {
-    if (env.dns.createZone) add(priceLine(book, 'route53.zone', 'Route 53', `hosted zone ${env.domain}`, 'route53.hostedZone', 1))
-    add(priceLine(book, 'route53.queries', 'Route 53', 'queries', 'route53.queries', usage.get('route53QueriesMillions'), {usage: 'route53QueriesMillions'}))
-    if (env.dns.healthCheck) {
-      add(
-        priceLine(book, 'route53.healthCheck', 'Route 53', `health check ${env.dns.healthCheckPath}`, 'route53.healthCheck', 1),
-        priceLine(book, 'route53.healthCheckHttps', 'Route 53', 'health check HTTPS feature', 'route53.healthCheckHttps', 1),
-      )
-    }
-  }
+  // --- Route 53: a zone the stacks create, queries to the records they write, health checks.
+  const zones = inventory.count('AWS::Route53::HostedZone')
+  if (zones > 0) add(priceLine(book, 'route53.zone', 'Route 53', `hosted zone${env.domain ? ` ${env.domain}` : ''} (${zones})`, 'route53.hostedZone', zones))
+  if (inventory.count('AWS::Route53::RecordSet') > 0) add(priceLine(book, 'route53.queries', 'Route 53', 'queries', 'route53.queries', usage.get('route53QueriesMillions'), {usage: 'route53QueriesMillions'}))
+  const checks = inventory.healthChecks()
+  if (checks.total > 0) add(priceLine(book, 'route53.healthCheck', 'Route 53', `health checks (${checks.total})`, 'route53.healthCheck', checks.total))
+  if (checks.https > 0) add(priceLine(book, 'route53.healthCheckHttps', 'Route 53', `health check HTTPS feature (${checks.https})`, 'route53.healthCheckHttps', checks.https))
 
   // --- S3.
   const s3Requests = usage.get('s3RequestsMillions')
@@ -188,25 +191,30 @@ export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage:
   credits.push(credit(ingestion, 'logs.free', `always free: ${freeLogs.amount} GB of log data`, Math.min(ingestGb, freeLogs.amount), freeLogs.source))
 
   // --- Alarms and their topic.
-  const alarms = alarmCount(env)
-  const alarmLine = priceLine(book, 'cloudwatch.alarms', 'CloudWatch Alarms', `alarms (CPU and memory per service, ALB 5xx${env.database ? ', Aurora connections' : ''})`, 'cloudwatch.alarm', alarms)
-  add(alarmLine)
-  const freeAlarms = book.freeTier['cloudwatch.alarms']
-  credits.push(credit(alarmLine, 'cloudwatch.free.alarms', `always free: ${freeAlarms.amount} alarms`, Math.min(alarms, freeAlarms.amount), freeAlarms.source))
-  add(priceLine(book, 'sns.email', 'SNS', 'alarm e-mails (first 1,000 a month free)', 'sns.email', Math.max(0, usage.get('snsEmailNotifications') - 1000) / 100_000, {usage: 'snsEmailNotifications'}))
+  const alarms = inventory.count('AWS::CloudWatch::Alarm')
+  if (alarms > 0) {
+    const alarmLine = priceLine(book, 'cloudwatch.alarms', 'CloudWatch Alarms', `alarms (${alarms})`, 'cloudwatch.alarm', alarms)
+    add(alarmLine)
+    const freeAlarms = book.freeTier['cloudwatch.alarms']
+    credits.push(credit(alarmLine, 'cloudwatch.free.alarms', `always free: ${freeAlarms.amount} alarms`, Math.min(alarms, freeAlarms.amount), freeAlarms.source))
+  }
+  if (inventory.count('AWS::SNS::Topic') > 0) {
+    add(priceLine(book, 'sns.email', 'SNS', 'alarm e-mails (first 1,000 a month free)', 'sns.email', Math.max(0, usage.get('snsEmailNotifications') - 1000) / 100_000, {usage: 'snsEmailNotifications'}))
+  }
 
   // --- Secrets, images, keys.
   add(priceLine(book, 'ssm.parameters', 'SSM Parameter Store', `standard SecureString parameters (${env.secrets.length}): free`, 'ssm.standardParameter', env.secrets.length))
-  const built = Object.values(env.services).filter((s) => s.build).length
-  if (built > 0) {
+  const repositories = inventory.count('AWS::ECR::Repository')
+  if (repositories > 0) {
     const perService = usage.get('ecrStorageGbPerService')
-    add(priceLine(book, 'ecr.storage', 'ECR', `image storage (${built} repositories x ${perService} GB)`, 'ecr.storage', built * perService, {usage: 'ecrStorageGbPerService'}))
+    add(priceLine(book, 'ecr.storage', 'ECR', `image storage (${repositories} repositories x ${perService} GB)`, 'ecr.storage', repositories * perService, {usage: 'ecrStorageGbPerService'}))
   }
-  add(priceLine(book, 'kms.keys', 'KMS', 'customer managed keys (none: AWS managed keys are free)', 'kms.key', 0))
+  const keys = inventory.count('AWS::KMS::Key')
+  add(priceLine(book, 'kms.keys', 'KMS', keys > 0 ? `customer managed keys (${keys})` : 'customer managed keys (none: AWS managed keys are free)', 'kms.key', keys))
 
-  // --- External services.
+  // --- External services: billed by other companies, but part of what the environment costs.
   const atlas = env.mongodbAtlas
-  if (atlas.enabled) {
+  if (atlas.enabled || env.secrets.includes(MONGODB_URI_SECRET)) {
     const priceId = `atlas.${atlas.tier}`
     if (!book.prices[priceId]) {
       throw new PlatformError(`The ${book.region} price book has no MongoDB Atlas tier ${atlas.tier}.`, {
@@ -214,16 +222,26 @@ export function buildCostLines(env: ResolvedEnvironment, book: PriceBook, usage:
         suggestions: [`Priced tiers: ${Object.keys(book.prices).filter((k) => k.startsWith('atlas.')).map((k) => k.slice(6)).join(', ')}.`],
       })
     }
-    add(priceLine(book, 'atlas.cluster', 'MongoDB Atlas', `${atlas.tier} (${atlas.nodes}-node replica set, ${atlas.diskSizeGb} GB) x ${H} h`, priceId, H))
+    // Atlas prices a 3-node replica set; each further electable node adds a third.
+    add(priceLine(book, 'atlas.cluster', 'MongoDB Atlas', `${atlas.tier} (${atlas.nodes} nodes, ${atlas.diskSizeGb} GB${atlas.enabled ? '' : ', not created by platform'}) x ${H} h`, priceId, (H * atlas.nodes) / 3, {
+      external: true,
+      note: atlas.enabled ? undefined : `The cluster ${MONGODB_URI_SECRET} points at, as mongodbAtlas describes it; platform does not create it (mongodbAtlas.enabled is false).`,
+    }))
   }
   const datadog = env.monitoring.datadog
   if (datadog.enabled) {
-    add(priceLine(book, 'datadog.hosts', 'Datadog', `Infrastructure Pro (${datadog.hosts} hosts)`, 'datadog.infraHost', datadog.hosts, {
-      note: 'Hosts from monitoring.datadog.hosts; Datadog bills Fargate by task, and APM and logs separately.',
-    }))
+    if (datadog.hosts > 0) {
+      add(priceLine(book, 'datadog.hosts', 'Datadog', `Infrastructure Pro (${datadog.hosts} hosts, from monitoring.datadog.hosts)`, 'datadog.infraHost', datadog.hosts, {external: true}))
+    }
+    // Datadog bills Fargate by the average number of tasks running its agent, not by host.
+    const withAgent = inventory.servicesWithSidecar(DATADOG_AGENT_IMAGE).filter((name) => env.services[name])
+    const tasks = withAgent.reduce((n, name) => n + taskProfile(env.services[name], offHours).averageTasks, 0)
+    if (tasks > 0) {
+      add(priceLine(book, 'datadog.fargateTasks', 'Datadog', `Fargate tasks running the agent (${withAgent.join(', ')}: ${fmt(tasks)} on average)`, 'datadog.fargateTask', tasks, {external: true}))
+    }
   }
   const sentry = env.monitoring.sentry
-  if (sentry.enabled) add(priceLine(book, 'sentry.plan', 'Sentry', `${sentry.plan} plan`, `sentry.${sentry.plan}`, 1))
+  if (sentry.enabled) add(priceLine(book, 'sentry.plan', 'Sentry', `${sentry.plan} plan`, `sentry.${sentry.plan}`, 1, {external: true}))
 
   return {lines, credits}
 }

@@ -1,5 +1,8 @@
 import type {ResolvedEnvironment} from '../config/types.js'
+import type {StackDefinition} from '../stacks/types.js'
+import {renderEnvironment} from '../../templates/index.js'
 import {buildCostLines, cents} from './components.js'
+import {Inventory} from './inventory.js'
 import {HOURS_PER_MONTH} from './price-book.js'
 import {evaluateSavings} from './savings.js'
 import type {EnvironmentEstimate, PriceBook} from './types.js'
@@ -15,14 +18,17 @@ export const NOT_PRICED = [
 
 /**
  * Estimates one environment's monthly cost with the given price book (which decides the region:
- * `--region` reprices by passing another region's book).
+ * `--region` reprices by passing another region's book). What exists comes from the stacks a deploy
+ * would create (rendered here unless given), so the estimate prices exactly what is deployed.
  */
-export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook): EnvironmentEstimate {
+export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook, stacks: StackDefinition[] = renderEnvironment(env)): EnvironmentEstimate {
   const usage = new UsageReader(env.cost?.usage ?? {})
-  const {lines, credits} = buildCostLines(env, book, usage)
+  const inventory = new Inventory(stacks)
+  const {lines, credits} = buildCostLines(env, book, usage, inventory)
   const subtotal = cents(lines.reduce((n, l) => n + l.monthly, 0))
+  const externalSubtotal = cents(lines.filter((l) => l.external).reduce((n, l) => n + l.monthly, 0))
   const total = cents(subtotal + credits.reduce((n, l) => n + l.monthly, 0))
-  const savings = evaluateSavings(env, book, lines, usage)
+  const savings = evaluateSavings(env, book, lines, usage, inventory)
   return {
     environment: env.name,
     region: book.region,
@@ -31,6 +37,7 @@ export function estimateEnvironment(env: ResolvedEnvironment, book: PriceBook): 
     priceBook: {region: book.region, date: book.date, files: book.files, live: book.live},
     lines,
     subtotal,
+    externalSubtotal,
     credits,
     total,
     assumptions: usage.assumptions(),

@@ -1,5 +1,5 @@
 import type {CostDiff} from './diff.js'
-import type {EnvironmentEstimate} from './types.js'
+import type {CostLine, EnvironmentEstimate} from './types.js'
 
 /** `$1,234.56`, `-$3.80`. */
 export function formatUsd(n: number, signed = false): string {
@@ -26,6 +26,11 @@ export function renderTable(header: string[], rows: string[][], align: Align[]):
   return [line(header), ...rows.map(line)].join('\n')
 }
 
+/** External services are marked where they are listed: the AWS bill will not show them. */
+function serviceLabel(l: CostLine): string {
+  return l.external ? `${l.service} (external)` : l.service
+}
+
 function booksLine(e: EnvironmentEstimate): string {
   const how = e.priceBook.live ? 'live prices from the AWS Price List API' : 'offline price book'
   return `Prices: ${e.priceBook.region} ${how} of ${e.priceBook.date} (${e.priceBook.files.join(', ')}); on-demand list prices in USD, ${e.hoursPerMonth} h a month.`
@@ -33,8 +38,9 @@ function booksLine(e: EnvironmentEstimate): string {
 
 /** The estimate of one environment: lines, total, free-tier credits, assumptions and savings. */
 export function formatEstimate(e: EnvironmentEstimate): string {
-  const rows = e.lines.map((l) => [l.service, l.item, `${formatQuantity(l.quantity)} ${l.unit}`, formatUnitPrice(l.unitPrice, l.unit), formatUsd(l.monthly)])
+  const rows = e.lines.map((l) => [serviceLabel(l), l.item, `${formatQuantity(l.quantity)} ${l.unit}`, formatUnitPrice(l.unitPrice, l.unit), formatUsd(l.monthly)])
   rows.push(['', 'Subtotal', '', '', formatUsd(e.subtotal)])
+  if (e.externalSubtotal !== 0) rows.push(['', 'of which external services (not billed by AWS)', '', '', formatUsd(e.externalSubtotal)])
   for (const c of e.credits) rows.push(['Free tier', `${c.service}: ${c.item}`, `${formatQuantity(c.quantity)} ${c.unit}`, formatUnitPrice(c.unitPrice, c.unit), formatUsd(c.monthly)])
   rows.push(['', 'Total per month', '', '', formatUsd(e.total)])
   const out = [
@@ -61,10 +67,11 @@ export function formatEstimate(e: EnvironmentEstimate): string {
 /** Several environments side by side, one row per service and one column per environment. */
 export function formatSideBySide(estimates: EnvironmentEstimate[]): string {
   const services: string[] = []
-  for (const e of estimates) for (const l of e.lines) if (!services.includes(l.service)) services.push(l.service)
-  const perService = (e: EnvironmentEstimate, s: string) => e.lines.filter((l) => l.service === s).reduce((n, l) => n + l.monthly, 0)
-  const rows = services.map((s) => [s, ...estimates.map((e) => (e.lines.some((l) => l.service === s) ? formatUsd(perService(e, s)) : '-'))])
+  for (const e of estimates) for (const l of e.lines) if (!services.includes(serviceLabel(l))) services.push(serviceLabel(l))
+  const perService = (e: EnvironmentEstimate, s: string) => e.lines.filter((l) => serviceLabel(l) === s).reduce((n, l) => n + l.monthly, 0)
+  const rows = services.map((s) => [s, ...estimates.map((e) => (e.lines.some((l) => serviceLabel(l) === s) ? formatUsd(perService(e, s)) : '-'))])
   rows.push(['Subtotal', ...estimates.map((e) => formatUsd(e.subtotal))])
+  rows.push(['  of which external', ...estimates.map((e) => formatUsd(e.externalSubtotal))])
   rows.push(['Free tier', ...estimates.map((e) => formatUsd(e.credits.reduce((n, c) => n + c.monthly, 0)))])
   rows.push(['Total per month', ...estimates.map((e) => formatUsd(e.total))])
   const header = ['SERVICE', ...estimates.map((e) => `${e.environment} (${e.region})`)]

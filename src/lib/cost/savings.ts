@@ -1,5 +1,6 @@
 import type {ResolvedEnvironment, ServiceConfig} from '../config/types.js'
-import {cents, interfaceEndpointCount, storedLogGb} from './components.js'
+import {cents, storedLogGb} from './components.js'
+import type {Inventory} from './inventory.js'
 import {HOURS_PER_MONTH, priceOf} from './price-book.js'
 import {taskProfile} from './schedule.js'
 import type {CostLine, PriceBook, Saving} from './types.js'
@@ -36,24 +37,26 @@ function sumLines(lines: CostLine[], service: string): number {
  * prices and usage as the estimate. `monthlyDifference` is what applying the measure changes
  * (negative saves); for a measure the config already has, it is what it changes today.
  */
-export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines: CostLine[], usage: UsageReader): Saving[] {
+export function evaluateSavings(env: ResolvedEnvironment, book: PriceBook, lines: CostLine[], usage: UsageReader, inventory: Inventory): Saving[] {
   const out: Saving[] = []
   const services = Object.entries(env.services).sort(([a], [b]) => a.localeCompare(b))
   const fargateNow = sumLines(lines, 'ECS Fargate')
 
   // 1. VPC interface endpoints against NAT data processing.
   {
-    const configured = interfaceEndpointCount(env)
+    const endpoints = inventory.interfaceEndpoints()
+    const configured = endpoints.length
     const count = configured > 0 ? configured : 3
-    const azs = env.network.availabilityZones
-    const fixed = count * azs * H * priceOf(book, 'vpce.hour').price
+    const azs = configured > 0 ? endpoints[0].azs : env.network.availabilityZones
+    const azHours = configured > 0 ? endpoints.reduce((n, e) => n + e.azs, 0) * H : count * azs * H
+    const fixed = azHours * priceOf(book, 'vpce.hour').price
     const traffic = usage.get('vpcEndpointTrafficGb')
     const viaEndpoint = traffic * priceOf(book, 'vpce.data').price
     const natGb = priceOf(book, 'nat.data').price
     const viaNat = traffic * natGb
     const perGbSaved = natGb - priceOf(book, 'vpce.data').price
     const breakEven = perGbSaved > 0 ? fixed / perGbSaved : Infinity
-    const internet = [env.monitoring.datadog.enabled && 'Datadog', env.monitoring.sentry.enabled && 'Sentry', env.mongodbAtlas.enabled && 'MongoDB Atlas'].filter(Boolean)
+    const internet = [env.monitoring.datadog.enabled && 'Datadog', env.monitoring.sentry.enabled && 'Sentry', lines.some((l) => l.service === 'MongoDB Atlas') && 'MongoDB Atlas'].filter(Boolean)
     out.push(saving({
       id: 'vpc-endpoints',
       measure: configured > 0 ? `VPC interface endpoints (${count} x ${azs} AZ) instead of NAT for AWS traffic` : `Add interface endpoints for ECR and Logs (3 x ${azs} AZ)`,

@@ -93,6 +93,8 @@ export interface CostLine {
   /** The usage assumption (cost.usage key) this quantity rests on, when usage-based. */
   usage?: string
   note?: string
+  /** Billed by another company (MongoDB, Datadog, Sentry), not by AWS. */
+  external?: true
 }
 
 /** One measure evaluated: what applying it changes, in USD per month. */
@@ -119,6 +121,8 @@ export interface EnvironmentEstimate {
   lines: CostLine[]
   /** Sum of lines. */
   subtotal: number
+  /** The part of `subtotal` billed by other companies (lines marked `external`). */
+  externalSubtotal: number
   /** Always-free tiers, as negative lines. */
   credits: CostLine[]
   /** subtotal + credits. */

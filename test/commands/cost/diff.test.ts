@@ -45,7 +45,7 @@ describe('platform cost diff', () => {
       'logs.storage': cents(cents(((10 * 7) / (730 / 24)) * 0.033) - 0.33),
     })
     expect(result.totalChange).toBe(cents(Object.values(changes).reduce((n, c) => n + c, 0)))
-    expect(result.before.total).toBe(408.46)
+    expect(result.before.total).toBe(476.99)
     expect(result.before.label).toBe(rootConfig)
   })
 
@@ -54,7 +54,7 @@ describe('platform cost diff', () => {
     const {stdout} = await diff(['prod', '--config', changedConfig(dir), '--against', rootConfig])
     expect(stdout).toMatch(/^SERVICE +ITEM +BEFORE +AFTER +CHANGE$/m)
     expect(stdout).toMatch(/^ECS Fargate +api vCPU \(arm64, .*\$26\.14 +\$20\.92 +-\$5\.22$/m)
-    expect(stdout).toMatch(/^ +Total per month +\$408\.46 +\$\d+\.\d\d +-\$\d+\.\d\d$/m)
+    expect(stdout).toMatch(/^ +Total per month +\$476\.99 +\$\d+\.\d\d +-\$\d+\.\d\d$/m)
     expect(stdout).toContain('3 lines changed')
   })
 
@@ -72,7 +72,7 @@ describe('platform cost diff', () => {
     // THEN the before side is HEAD's file
     expect(error).toBeUndefined()
     const result = JSON.parse(stdout) as CostDiff
-    expect(result.before).toMatchObject({label: 'HEAD:platform.yaml', total: 408.46})
+    expect(result.before).toMatchObject({label: 'HEAD:platform.yaml', total: 476.99})
     expect(result.totalChange).toBeLessThan(0)
   })
 

@@ -36,7 +36,7 @@ describe('platform cost estimate', () => {
     expect(stdout).toMatch(/^SERVICE +ITEM +QUANTITY +UNIT PRICE +MONTHLY$/m)
     expect(stdout).toMatch(/^ECS Fargate +web vCPU \(x86_64, 0\.5 vCPU x 1\.417 tasks x 730 h\) +517\.083 vCPU-hour +\$0\.05056\/vCPU-hour +\$26\.14$/m)
     expect(stdout).toMatch(/^Free tier +CloudFront: always free: 1024 GB transfer out +1,024 GB +\$0\.114\/GB +-\$116\.74$/m)
-    expect(stdout).toMatch(/^ +Total per month +\$408\.46$/m)
+    expect(stdout).toMatch(/^ +Total per month +\$476\.99$/m)
     expect(stdout).toContain('Prices: ap-northeast-1 offline price book of 2026-11-28 (prices/ap-northeast-1.json, prices/global.json)')
     expect(stdout).toContain('natTrafficGb = 100 GB/month (default)')
     expect(stdout).toMatch(/^  Log retention 30 -> 7 days: -\$0\.25$/m)
@@ -55,7 +55,7 @@ describe('platform cost estimate', () => {
     const {stdout, error} = await estimate([])
     expect(error).toBeUndefined()
     expect(stdout).toMatch(/^SERVICE +prod \(ap-northeast-1\) +staging \(ap-northeast-1\)$/m)
-    expect(stdout).toMatch(/^Total per month +\$408\.46 +\$\d+\.\d\d$/m)
+    expect(stdout).toMatch(/^Total per month +\$476\.99 +\$\d+\.\d\d$/m)
     expect(stdout).toMatch(/^Route 53 +\$2\.40 +-$/m) // staging has no domain
   })
 
@@ -75,6 +75,6 @@ describe('platform cost estimate', () => {
     // WHEN estimating prod as JSON
     const {stdout} = await run(process.execPath, ['--import', hook, bin, 'cost', 'estimate', 'prod', '--json', '--config', rootConfig], {cwd: root})
     // THEN it prints the same total as the in-process run
-    expect((JSON.parse(stdout) as CostEstimateResult).environments[0].total).toBe(408.46)
+    expect((JSON.parse(stdout) as CostEstimateResult).environments[0].total).toBe(476.99)
   }, 180_000)
 })

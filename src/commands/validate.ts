@@ -30,8 +30,10 @@ With --json, stdout holds {valid, file, issues: [{file, line, column, path, mess
 
   override async run(): Promise<ValidateResult> {
     const {argv, flags} = await this.parse(Validate)
-    const result = await validateConfigFile(flags.config, argv as string[])
-    for (const warning of result.warnings) this.out.warn(formatConfigIssue(warning))
+    // Warnings go to stderr also when the file is invalid: fixing the errors alone would hide them until the next run.
+    const result = await validateConfigFile(flags.config, argv as string[], (warnings) => {
+      for (const warning of warnings) this.out.warn(formatConfigIssue(warning))
+    })
     this.out.result(formatSummary(result))
     return result
   }

@@ -64,6 +64,19 @@ describe('platform validate', () => {
     for (const issue of issues) expect(Object.keys(issue).sort()).toEqual(['column', 'file', 'hint', 'line', 'message', 'path'])
   })
 
+  it('an invalid file prints its warnings on stderr beside the errors, also under --json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-'))
+    // One error (a Fargate CPU/memory pair AWS refuses) and one warning (init's placeholder domain).
+    writeFileSync(join(dir, 'platform.yaml'), ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', '    domain: example.com', '    services:', '      web: {image: nginx, port: 80, cpu: 256, memory: 8192}', ''].join('\n'))
+    for (const args of [['validate'], ['validate', '--json']]) {
+      const run = runCli(args, {cwd: dir})
+      expect(run.status).toBe(3)
+      expect(run.stderr).toMatch(/^warning: .*domain example\.com is a documentation placeholder/m)
+      expect(run.stderr).toMatch(/^error: 1 problem in platform\.yaml/m)
+      expect(run.stderr).toMatch(/memory/)
+    }
+  })
+
   it('rejects a 5 MB file quickly with a clear message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-'))
     writeFileSync(join(dir, 'platform.yaml'), `${'# padding\n'.repeat(520_000)}`)

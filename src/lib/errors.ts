@@ -21,7 +21,7 @@ export const EXIT_CODES_HELP = [
   '   or something the command needs is missing (the local AWS, python)',
   '3  invalid platform.yaml',
   '4  AWS credentials, permissions or wrong account',
-  '5  deploy failed, was rolled back, or was refused by a safety check',
+  '5  deploy failed, was rolled back, or was refused by a safety check; diff --fail found changes',
   '6  aborted by the user',
 ].join('\n')
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {chooseProgressMode, formatEventLine, formatPlans, summarizePlans} from '../../src/lib/ui/tasks.js'
+import {summarizePlans} from '../../src/lib/deploy/plan-summary.js'
+import {chooseProgressMode, formatEventLine, formatPlans} from '../../src/lib/ui/tasks.js'
 import type {StackPlan} from '../../src/lib/deploy/types.js'
 
 describe('progress mode', () => {

@@ -1,11 +1,12 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
-import {chooseProgressMode, createProgressReporter, formatPlans, summarizePlans} from '../ui/tasks.js'
+import {chooseProgressMode, createProgressReporter, formatPlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
+import {type PlanSummary, summarizePlans} from './plan-summary.js'
 import type {DeployAws, StackPlan} from './types.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
@@ -62,7 +63,7 @@ function toDeployAws(aws: DeploySdkClients | DeployAws): DeployAws {
 
 /** What `deploy --json` prints last, and `run()` returns. */
 export interface DeployCommandResult extends DeployResult {
-  summary: ReturnType<typeof summarizePlans>
+  summary: PlanSummary
 }
 
 /**
@@ -152,7 +153,7 @@ export interface DiffCommandResult {
   stacks: StackPlan[]
   /** Deployed stacks platform.yaml no longer renders: a deploy leaves them alone. */
   orphaned: OrphanedStack[]
-  summary: ReturnType<typeof summarizePlans>
+  summary: PlanSummary
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {ListrTaskWrapper} from 'listr2'
 import type {DeployEvent, StackPlan} from '../deploy/types.js'
 import type {ResourceChange} from '../deploy/replacement.js'
+import {summarizePlans} from '../deploy/plan-summary.js'
 
 /** How deploy progress is shown. */
 export type ProgressMode = 'json' | 'tty' | 'plain'
@@ -170,18 +171,6 @@ function formatChange(change: ResourceChange): string {
   const replacement = change.replacement === 'True' ? '  [REPLACEMENT]' : change.replacement === 'Conditional' ? '  [MAY REPLACE]' : ''
   const because = change.replacedBy?.length ? ` (${change.replacedBy.join(', ')})` : ''
   return `    ${ACTION_MARK[change.action] ?? '?'} ${change.action.padEnd(6)} ${change.logicalId} ${change.type}${replacement}${replacement ? because : ''}${change.description ? `  ${change.description}` : ''}`
-}
-
-/** Counts over every stack: what the review and `diff` print last. */
-export function summarizePlans(plans: StackPlan[]): {add: number; modify: number; remove: number; replace: number; stacksChanging: number} {
-  const changes = plans.flatMap((p) => p.changes)
-  return {
-    add: changes.filter((c) => c.action === 'Add').length,
-    modify: changes.filter((c) => c.action === 'Modify').length,
-    remove: changes.filter((c) => c.action === 'Remove').length,
-    replace: changes.filter((c) => c.replacement !== 'False').length,
-    stacksChanging: plans.filter((p) => !['skip', 'read-only', 'deferred'].includes(p.action)).length,
-  }
 }
 
 /** The change review: per stack its action, each resource change (replacements marked), parameter changes, then counts. */

@@ -1,3 +1,4 @@
+import type {StackDefinition} from '../stacks/types.js'
 import type {StackPlan} from './types.js'
 
 /** Counts over every stack: what the review and `diff` print last, and `summary` in their --json. */
@@ -29,4 +30,14 @@ export function summarizePlans(plans: StackPlan[]): PlanSummary {
  */
 export function stacksThatDiffer(plans: StackPlan[]): StackPlan[] {
   return plans.filter((p) => !UNCHANGED.has(p.action))
+}
+
+/**
+ * `items` (plans, results) in the order of `stacks`, which renderEnvironment gives in deploy
+ * order: the engine finishes stacks in whatever order AWS answers, the user reads the same order every run.
+ */
+export function inDeployOrder<T extends {stack: string}>(items: readonly T[], stacks: readonly StackDefinition[]): T[] {
+  const rank = new Map(stacks.map((s, i) => [s.name, i]))
+  const at = (item: T) => rank.get(item.stack) ?? stacks.length
+  return [...items].sort((a, b) => at(a) - at(b) || a.stack.localeCompare(b.stack))
 }

@@ -6,7 +6,7 @@ import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
-import {type PlanSummary, summarizePlans} from './plan-summary.js'
+import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
 import type {DeployAws, StackPlan} from './types.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
@@ -97,7 +97,7 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
       env,
       stacks: input.stacks,
       aws,
-      emit: (event) => reporter.emit(event),
+      emit: (event) => reporter.emit(event.type === 'plan' ? {...event, stacks: inDeployOrder(event.stacks, input.stacks)} : event),
       mode: 'deploy',
       select: flags.stack,
       images,
@@ -113,13 +113,14 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
       confirm: canPrompt
         ? async (plans) => {
             await reporter.stop()
-            streams.stderr.write(`${formatPlans(plans)}\n`)
+            streams.stderr.write(`${formatPlans(inDeployOrder(plans, input.stacks))}\n`)
             return input.prompt!.confirm(`Deploy these changes to ${env.name}?`)
           }
         : undefined,
     })
     await reporter.stop()
-    const out: DeployCommandResult = {...result, summary: summarizePlans(result.plans)}
+    const plans = inDeployOrder(result.plans, input.stacks)
+    const out: DeployCommandResult = {...result, plans, stacks: inDeployOrder(result.stacks, input.stacks), summary: summarizePlans(plans)}
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)
     else streams.stderr.write(`${describeOutcome(out)}\n`)
     return out
@@ -195,7 +196,7 @@ async function diffWithSignal(input: DeployCommandInput, aws: DeployAws, streams
     force: input.flags.force,
     pollIntervalMs: input.flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
   })
-  const plans = result.plans.filter((p) => p.action !== 'read-only')
+  const plans = inDeployOrder(result.plans, input.stacks).filter((p) => p.action !== 'read-only')
   const orphans = result.orphaned.map((o) => `  ${o.stack} (${o.region}, ${o.status})`)
   const text = orphans.length > 0 ? `${formatPlans(plans)}\n\nDeployed but no longer in platform.yaml (a deploy leaves them alone):\n${orphans.join('\n')}` : formatPlans(plans)
   return {result: {environment: input.env.name, stacks: plans, orphaned: result.orphaned, summary: summarizePlans(plans)}, text}

@@ -2,16 +2,20 @@ import {Args, Flags} from '@oclif/core'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import type {CostDiff} from '../../lib/cost/diff.js'
+import type {CostDiffReport} from '../../lib/cost/diff.js'
 import {formatDiff} from '../../lib/cost/format.js'
 import {diffConfig} from '../../lib/cost/run.js'
+import {terminalWidth} from '../../lib/ui/table.js'
 
 export default class CostDiffCommand extends PlatformCommand {
   static override summary = 'Show what a change to platform.yaml does to the monthly bill.'
-  static override description = `Estimates ENV in the current platform.yaml and in another version of it (a file, or a git revision read with \`git show REF:platform.yaml\`), with the same prices, and prints each line that changes and the total change.`
+  static override description = `Estimates ENV in the current platform.yaml and in another version of it (a file, or a git revision read with \`git show REF:platform.yaml\`), with the same prices, and prints each line that changes and the total change.
+
+Without ENV, every environment of either version: one that only one side has counts as entirely added or removed. Tables fit the terminal's width (or COLUMNS).`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod --against main',
+    '<%= config.bin %> <%= command.id %> --against HEAD',
     '<%= config.bin %> <%= command.id %> prod --against HEAD~1 --json',
     '<%= config.bin %> <%= command.id %> staging --against ../old/platform.yaml',
   ]
@@ -19,7 +23,7 @@ export default class CostDiffCommand extends PlatformCommand {
   static override enableJsonFlag = true
 
   static override args = {
-    env: Args.string({description: 'Environment name from platform.yaml.', required: true}),
+    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false, ignoreStdin: true}),
   }
 
   static override flags = {
@@ -30,9 +34,9 @@ export default class CostDiffCommand extends PlatformCommand {
     profile: Flags.string({summary: 'AWS profile for --live.'}),
   }
 
-  override async run(): Promise<CostDiff> {
+  override async run(): Promise<CostDiffReport> {
     const {args, flags} = await this.parse(CostDiffCommand)
-    const diff = await diffConfig({
+    const report = await diffConfig({
       configFile: flags.config,
       against: flags.against,
       envName: args.env,
@@ -43,7 +47,7 @@ export default class CostDiffCommand extends PlatformCommand {
       profile: flags.profile,
       warn: (m) => this.out.warn(m),
     })
-    this.out.result(formatDiff(diff).trimEnd())
-    return diff
+    this.out.result(formatDiff(report, {width: terminalWidth()}).trimEnd())
+    return report
   }
 }

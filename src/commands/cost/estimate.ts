@@ -5,6 +5,7 @@ import {getEnvironment, loadConfig} from '../../lib/config/load.js'
 import {formatEstimate, formatSideBySide} from '../../lib/cost/format.js'
 import {estimateConfig} from '../../lib/cost/run.js'
 import type {EnvironmentEstimate} from '../../lib/cost/types.js'
+import {terminalWidth} from '../../lib/ui/table.js'
 
 export interface CostEstimateResult {
   environments: EnvironmentEstimate[]
@@ -14,7 +15,7 @@ export default class CostEstimate extends PlatformCommand {
   static override summary = 'Estimate what an environment costs each month, from platform.yaml and published prices.'
   static override description = `Prices every component the config creates (Fargate, Aurora Serverless v2, ALB, NAT, endpoints, public IPv4, CloudFront, WAF, Route 53, S3, CloudWatch, ...) and the external services it names (MongoDB Atlas, Datadog, Sentry), with on-demand list prices from the offline price book in prices/. Usage the config cannot know comes from cost.usage; every assumption is printed. Then each saving measure, computed.
 
-Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions and the savings.`
+Without ENV, every environment side by side. --json returns every line with quantity, unit, unit price, monthly cost and source, the assumptions and the savings. Tables fit the terminal's width (or COLUMNS).`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> prod',
@@ -26,7 +27,7 @@ Without ENV, every environment side by side. --json returns every line with quan
   static override enableJsonFlag = true
 
   static override args = {
-    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false}),
+    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false, ignoreStdin: true}),
   }
 
   static override flags = {
@@ -45,7 +46,8 @@ Without ENV, every environment side by side. --json returns every line with quan
       profile: flags.profile,
       warn: (m) => this.out.warn(m),
     })
-    this.out.result((args.env ? formatEstimate(environments[0]) : formatSideBySide(environments)).trimEnd())
+    const width = terminalWidth()
+    this.out.result((args.env ? formatEstimate(environments[0], {width}) : formatSideBySide(environments, {width})).trimEnd())
     return {environments}
   }
 }

@@ -25,18 +25,29 @@ export interface CostDiff {
   totalChange: number
 }
 
-/** Compares two estimates of the same environment line by line (lines match by id). */
-export function diffEstimates(before: EnvironmentEstimate, after: EnvironmentEstimate, labels: {before: string; after: string}): CostDiff {
-  const all = (e: EnvironmentEstimate) => [...e.lines, ...e.credits]
+/** `cost diff`: one environment, or every environment of either version. */
+export interface CostDiffReport {
+  environments: CostDiff[]
+  /** Sum of every environment's total change. */
+  totalChange: number
+}
+
+/**
+ * Compares two estimates of the same environment line by line (lines match by id). A side that
+ * is missing (the environment is new, or removed) counts as nothing at all.
+ */
+export function diffEstimates(before: EnvironmentEstimate | undefined, after: EnvironmentEstimate | undefined, labels: {before: string; after: string}): CostDiff {
+  const all = (e: EnvironmentEstimate | undefined) => (e ? [...e.lines, ...e.credits] : [])
+  const shown = (after ?? before) as EnvironmentEstimate
   const beforeById = new Map(all(before).map((l) => [l.id, l]))
   const afterIds = new Set(all(after).map((l) => l.id))
   const row = (b: CostLine | undefined, a: CostLine | undefined): CostDiffLine => {
-    const shown = (a ?? b) as CostLine
+    const line = (a ?? b) as CostLine
     return {
-      id: shown.id,
-      service: shown.service,
-      item: shown.item,
-      unit: shown.unit,
+      id: line.id,
+      service: line.service,
+      item: line.item,
+      unit: line.unit,
       beforeQuantity: b?.quantity ?? null,
       afterQuantity: a?.quantity ?? null,
       before: b?.monthly ?? null,
@@ -48,13 +59,14 @@ export function diffEstimates(before: EnvironmentEstimate, after: EnvironmentEst
     ...all(after).map((a) => row(beforeById.get(a.id), a)),
     ...all(before).filter((b) => !afterIds.has(b.id)).map((b) => row(b, undefined)),
   ]
+  const totals = (e: EnvironmentEstimate | undefined) => ({subtotal: e?.subtotal ?? 0, total: e?.total ?? 0})
   return {
-    environment: after.environment,
-    region: after.region,
-    priceBook: {region: after.priceBook.region, date: after.priceBook.date},
-    before: {label: labels.before, subtotal: before.subtotal, total: before.total},
-    after: {label: labels.after, subtotal: after.subtotal, total: after.total},
+    environment: shown.environment,
+    region: shown.region,
+    priceBook: {region: shown.priceBook.region, date: shown.priceBook.date},
+    before: {label: before ? labels.before : `${labels.before} (no ${shown.environment})`, ...totals(before)},
+    after: {label: after ? labels.after : `${labels.after} (no ${shown.environment})`, ...totals(after)},
     lines,
-    totalChange: cents(after.total - before.total),
+    totalChange: cents(totals(after).total - totals(before).total),
   }
 }

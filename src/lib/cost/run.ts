@@ -1,7 +1,8 @@
 import type {PlatformConfig, ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
 import {loadAgainst, type ConfigLoader} from './config-source.js'
-import {diffEstimates, type CostDiff} from './diff.js'
+import {cents} from './components.js'
+import {diffEstimates, type CostDiff, type CostDiffReport} from './diff.js'
 import {estimateEnvironment} from './estimate.js'
 import {loadLivePriceBook} from './live.js'
 import {loadPriceBook} from './price-book.js'
@@ -47,31 +48,45 @@ export async function estimateConfig(config: PlatformConfig, envName: string | u
   return estimateAll(envs, options)
 }
 
-/** `cost diff`: the same environment in the current file and in another version, same prices. */
+/**
+ * `cost diff`: environments of the current file against another version of it, priced with the
+ * same books. With ENV, that one (it must exist on both sides); without, every environment of
+ * either side, a new or removed one counting as all added or all removed.
+ */
 export async function diffConfig(input: {
   configFile: string
   against: string
-  envName: string
+  envName?: string
   load: ConfigLoader
   getEnvironment: (c: PlatformConfig, n: string) => ResolvedEnvironment
-} & PricingOptions): Promise<CostDiff> {
+} & PricingOptions): Promise<CostDiffReport> {
   const current = await input.load(input.configFile)
   const other = await loadAgainst(input.against, input.configFile, input.load)
-  const after = input.getEnvironment(current, input.envName)
-  let before: ResolvedEnvironment
+  const names = input.envName ? [input.envName] : [...new Set([...Object.keys(current.environments), ...Object.keys(other.config.environments)])]
+  if (names.length === 0) throw new PlatformError(`${current.file} has no environments to compare.`, {code: 'NO_ENVIRONMENTS', exit: 3})
+  const book = bookLoader(input)
+  const environments: CostDiff[] = []
+  for (const name of names) {
+    const after = input.envName || current.environments[name] ? input.getEnvironment(current, name) : undefined
+    const before = input.envName ? beforeEnvironment(other, name, input.getEnvironment) : other.config.environments[name] ? input.getEnvironment(other.config, name) : undefined
+    // Price both sides with the current file's region so only the config change shows.
+    const prices = await book(input.region ?? (after ?? (before as ResolvedEnvironment)).region)
+    const estimate = (env: ResolvedEnvironment | undefined) => (env ? estimateEnvironment(env, prices) : undefined)
+    environments.push(diffEstimates(estimate(before), estimate(after), {before: other.label, after: input.configFile}))
+  }
+  return {environments, totalChange: cents(environments.reduce((n, d) => n + d.totalChange, 0))}
+}
+
+/** The environment in the other version; a missing one is named after the revision, not a temporary file. */
+function beforeEnvironment(other: {config: PlatformConfig; label: string}, name: string, getEnvironment: (c: PlatformConfig, n: string) => ResolvedEnvironment): ResolvedEnvironment {
   try {
-    before = input.getEnvironment(other.config, input.envName)
+    return getEnvironment(other.config, name)
   } catch (error) {
-    // The loader names a temporary file for a git revision; name the revision instead.
-    throw new PlatformError(`${other.label} has no environment "${input.envName}": nothing to compare with.`, {
+    throw new PlatformError(`${other.label} has no environment "${name}": nothing to compare with.`, {
       code: 'UNKNOWN_ENVIRONMENT',
       exit: 3,
       suggestions: [`Environments there: ${Object.keys(other.config.environments).join(', ') || '(none)'}.`],
       cause: error,
     })
   }
-  // Price both with the current file's region so only the config change shows.
-  const region = input.region ?? after.region
-  const [b, a] = await estimateAll([before, after], {...input, region})
-  return diffEstimates(b, a, {before: other.label, after: input.configFile})
 }

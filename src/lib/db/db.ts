@@ -1,5 +1,5 @@
 import type {ResolvedEnvironment} from '../config/types.js'
-import {renderTable} from '../cost/format.js'
+import {renderTable} from '../ui/table.js'
 import {ExitCode, PlatformError} from '../errors.js'
 import {fitName, NameLimits} from '../naming.js'
 import {dbIdentifier} from '../../templates/data.js'

@@ -1,22 +1,12 @@
+import {renderTable} from '../ui/table.js'
 import type {ReleaseRecord} from './history.js'
-
-/** Plain columns, padded: readable in a terminal and in CI logs, greppable, no colour needed. */
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd()
-  return [line(header), ...rows.map(line)].join('\n')
-}
 
 const shortDigest = (image: string) => /@sha256:([0-9a-f]{12})/.exec(image)?.[1] ?? image.slice(image.lastIndexOf('/') + 1)
 
 /** `platform releases`: newest first, like `heroku releases` and `helm history`. */
 export function formatReleases(releases: ReleaseRecord[]): string {
   if (releases.length === 0) return 'No releases recorded yet.'
-  return formatTable(
+  return renderTable(
     ['ID', 'STARTED', 'DURATION', 'OUTCOME', 'DESCRIPTION', 'BY', 'COMMIT', 'IMAGES'],
     releases.map((r) => [
       r.id,

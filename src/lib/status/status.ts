@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {clusterIdentifier} from '../db/db.js'
 import type {DbApi} from '../db/rds.js'
-import {renderTable} from '../cost/format.js'
+import {renderTable} from '../ui/table.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {clusterName} from '../../templates/cluster.js'
 import {prefix} from '../../templates/common.js'

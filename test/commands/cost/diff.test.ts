@@ -5,7 +5,7 @@ import {join, resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import CostDiffCommand from '../../../src/commands/cost/diff.js'
-import type {CostDiff} from '../../../src/lib/cost/diff.js'
+import type {CostDiffReport} from '../../../src/lib/cost/diff.js'
 import {captureStdio} from './capture.js'
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -34,7 +34,9 @@ describe('platform cost diff', () => {
     // WHEN diffing against the root file
     const {stdout, error} = await diff(['prod', '--config', changed, '--against', rootConfig, '--json'])
     expect(error).toBeUndefined()
-    const result = JSON.parse(stdout) as CostDiff
+    const report = JSON.parse(stdout) as CostDiffReport
+    expect(report.environments.map((d) => d.environment)).toEqual(['prod'])
+    const result = report.environments[0]
     // THEN only the api Fargate lines and log storage change, by the hand-computed amounts
     const changes = Object.fromEntries(result.lines.filter((l) => l.change !== 0).map((l) => [l.id, l.change]))
     const avgTasks = (98 + 140) / 168
@@ -47,6 +49,21 @@ describe('platform cost diff', () => {
     expect(result.totalChange).toBe(cents(Object.values(changes).reduce((n, c) => n + c, 0)))
     expect(result.before.total).toBe(476.99)
     expect(result.before.label).toBe(rootConfig)
+    expect(report.totalChange).toBe(result.totalChange)
+  })
+
+  it('without ENV compares every environment, like cost estimate', async () => {
+    // GIVEN the changed copy (prod changes, staging does not)
+    const dir = mkdtempSync(join(tmpdir(), 'platform-cost-diff-'))
+    // WHEN diffing with no ENV
+    const {stdout, error} = await diff(['--config', changedConfig(dir), '--against', rootConfig, '--json'])
+    expect(error).toBeUndefined()
+    const report = JSON.parse(stdout) as CostDiffReport
+    // THEN both environments are there, staging unchanged, and the total is prod's change
+    expect(report.environments.map((d) => d.environment)).toEqual(['prod', 'staging'])
+    expect(report.environments[1].totalChange).toBe(0)
+    expect(report.totalChange).toBe(report.environments[0].totalChange)
+    expect(report.totalChange).toBeLessThan(0)
   })
 
   it('prints a table of changed lines', async () => {
@@ -71,7 +88,7 @@ describe('platform cost diff', () => {
     const {stdout, error} = await diff(['prod', '--config', join(repo, 'platform.yaml'), '--against', 'HEAD', '--json'])
     // THEN the before side is HEAD's file
     expect(error).toBeUndefined()
-    const result = JSON.parse(stdout) as CostDiff
+    const result = (JSON.parse(stdout) as CostDiffReport).environments[0]
     expect(result.before).toMatchObject({label: 'HEAD:platform.yaml', total: 476.99})
     expect(result.totalChange).toBeLessThan(0)
   })
@@ -98,5 +115,23 @@ describe('platform cost diff, a new environment', () => {
     // THEN the error names HEAD, not a temporary file
     expect(error?.message).toBe('HEAD:platform.yaml has no environment "qa": nothing to compare with.')
     expect(error?.oclif?.exit).toBe(3)
+  })
+
+  it('without ENV, counts an environment only the work tree has as entirely added', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
+    git('init', '-q')
+    copyFileSync(rootConfig, join(repo, 'platform.yaml'))
+    git('add', 'platform.yaml')
+    git('commit', '-q', '-m', 'design')
+    writeFileSync(join(repo, 'platform.yaml'), readFileSync(rootConfig, 'utf8').replace('\n  staging:\n', '\n  qa:\n    network: {cidr: 10.2.0.0/16}\n\n  staging:\n'))
+    const {stdout, error} = await diff(['--config', join(repo, 'platform.yaml'), '--against', 'HEAD', '--json'])
+    expect(error).toBeUndefined()
+    const report = JSON.parse(stdout) as CostDiffReport
+    const qa = report.environments.find((d) => d.environment === 'qa')!
+    expect(qa.before).toMatchObject({label: 'HEAD:platform.yaml (no qa)', total: 0})
+    expect(qa.totalChange).toBe(qa.after.total)
+    expect(qa.lines.every((l) => l.before === null)).toBe(true)
+    expect(report.totalChange).toBe(qa.totalChange)
   })
 })

@@ -22,6 +22,22 @@ function changedConfig(dir: string): string {
   return file
 }
 
+/** A git repository whose HEAD commits the root platform.yaml. */
+function repositoryWithRootConfig(): string {
+  const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
+  git('init', '-q')
+  copyFileSync(rootConfig, join(repo, 'platform.yaml'))
+  git('add', 'platform.yaml')
+  git('commit', '-q', '-m', 'design')
+  return repo
+}
+
+/** The work tree's platform.yaml gains a `qa` environment HEAD does not have. */
+function addQaEnvironment(repo: string): void {
+  writeFileSync(join(repo, 'platform.yaml'), readFileSync(rootConfig, 'utf8').replace('\n  staging:\n', '\n  qa:\n    network: {cidr: 10.2.0.0/16}\n\n  staging:\n'))
+}
+
 function diff(args: string[]) {
   return captureStdio(() => CostDiffCommand.run(args, root))
 }
@@ -77,12 +93,7 @@ describe('platform cost diff', () => {
 
   it('reads the other version from git with --against REF', async () => {
     // GIVEN a repository whose HEAD has the root config and whose work tree has the change
-    const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
-    git('init', '-q')
-    copyFileSync(rootConfig, join(repo, 'platform.yaml'))
-    git('add', 'platform.yaml')
-    git('commit', '-q', '-m', 'design')
+    const repo = repositoryWithRootConfig()
     changedConfig(repo)
     // WHEN diffing the work tree against HEAD
     const {stdout, error} = await diff(['prod', '--config', join(repo, 'platform.yaml'), '--against', 'HEAD', '--json'])
@@ -103,13 +114,8 @@ describe('platform cost diff', () => {
 describe('platform cost diff, a new environment', () => {
   it('says the other version lacks the environment, naming the revision', async () => {
     // GIVEN HEAD without a `qa` environment and a work tree that adds it
-    const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
-    git('init', '-q')
-    copyFileSync(rootConfig, join(repo, 'platform.yaml'))
-    git('add', 'platform.yaml')
-    git('commit', '-q', '-m', 'design')
-    writeFileSync(join(repo, 'platform.yaml'), readFileSync(rootConfig, 'utf8').replace('\n  staging:\n', '\n  qa:\n    network: {cidr: 10.2.0.0/16}\n\n  staging:\n'))
+    const repo = repositoryWithRootConfig()
+    addQaEnvironment(repo)
     // WHEN diffing qa against HEAD
     const {error} = await diff(['qa', '--config', join(repo, 'platform.yaml'), '--against', 'HEAD'])
     // THEN the error names HEAD, not a temporary file
@@ -118,13 +124,8 @@ describe('platform cost diff, a new environment', () => {
   })
 
   it('without ENV, counts an environment only the work tree has as entirely added', async () => {
-    const repo = mkdtempSync(join(tmpdir(), 'platform-cost-git-'))
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', ...args], {cwd: repo})
-    git('init', '-q')
-    copyFileSync(rootConfig, join(repo, 'platform.yaml'))
-    git('add', 'platform.yaml')
-    git('commit', '-q', '-m', 'design')
-    writeFileSync(join(repo, 'platform.yaml'), readFileSync(rootConfig, 'utf8').replace('\n  staging:\n', '\n  qa:\n    network: {cidr: 10.2.0.0/16}\n\n  staging:\n'))
+    const repo = repositoryWithRootConfig()
+    addQaEnvironment(repo)
     const {stdout, error} = await diff(['--config', join(repo, 'platform.yaml'), '--against', 'HEAD', '--json'])
     expect(error).toBeUndefined()
     const report = JSON.parse(stdout) as CostDiffReport

@@ -12,8 +12,13 @@ export default {
     'src/lib/deploy/replacement.ts',
     'src/lib/deploy/lock.ts',
     'src/lib/deploy/stack-status.ts',
-    // The planning part of the engine, and the run-time checks that repeat the plan's decisions.
+    // The planner, the per-stack unit (the run-time checks when a plan's inputs moved), the
+    // orchestrator's guard and cleanup, and the failure report.
+    'src/lib/deploy/planner.ts',
+    'src/lib/deploy/stack-deployment.ts',
     'src/lib/deploy/engine.ts',
+    'src/lib/deploy/change-sets.ts',
+    'src/lib/deploy/stack-events.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

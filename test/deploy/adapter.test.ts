@@ -2,7 +2,7 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import {describe, expect, it} from 'vitest'
 import {createDeployAws, type DeploySdkClients} from '../../src/lib/deploy/adapter.js'
-import {asStackFailure} from '../../src/lib/deploy/engine.js'
+import {asStackFailure} from '../../src/lib/deploy/stack-failure.js'
 import {AwsAuthError, DeployFailedError} from '../../src/lib/errors.js'
 
 function clientsFailingWith(error: Error): DeploySdkClients {

@@ -175,6 +175,35 @@ describe('another runner starting between plan and execution', () => {
     expect(error).toBeInstanceOf(DeployFailedError)
     expect(failedMessage(events, 'app-prod-network')).toBe('app-prod-network is being changed by someone else; its change set was not executed.')
     expect(error.suggestions).toEqual(['Run the deploy again: it waits for the other operation.'])
+    // The change set it could not execute is not left behind for the next run to trip over.
+    expect(await tokyo(aws).listChangeSets(tokyo(aws).stack('app-prod-network')!.stackId)).toEqual([])
+  })
+})
+
+describe('each decision made once', () => {
+  it('follows the plan of a stack whose inputs did not move: no second change set for a reviewed no-change', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const stacks = sampleStacks()
+    withQueue(stacks[0])
+    // --force: every stack gets a review change set; only network's holds a change.
+    const result = await deploy(aws, {stacks, force: true}).promise
+    expect(Object.fromEntries(result.stacks.map((s) => [s.part, s.outcome]))).toEqual({network: 'updated', edge: 'no-change', data: 'no-change', cdn: 'no-change'})
+    // data reads network's outputs and network changed, but its resolved parameters are the same: the plan stands.
+    expect(changeSetsCreatedFor(aws, 'app-prod-data')).toBe(2)
+    expect(changeSetsCreatedFor(aws, 'app-prod-network')).toBe(2)
+  })
+
+  it('refuses every stack a deploy cannot move at once, before any change set is made', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    for (const name of ['app-prod-network', 'app-prod-data']) tokyo(aws).seedStack({name, status: 'UPDATE_FAILED', template: {Resources: {}}})
+    tokyo(aws).calls.length = 0
+    const error = (await deploy(aws).promise.catch((e) => e)) as DeployFailedError
+    expect(error.code).toBe('STACK_BLOCKED')
+    expect(error.message).toBe('app-prod-network is in UPDATE_FAILED and cannot be deployed.\napp-prod-data is in UPDATE_FAILED and cannot be deployed.')
+    expect(error.suggestions).toHaveLength(2)
+    expect(tokyo(aws).count('CreateChangeSet')).toBe(0)
   })
 })
 

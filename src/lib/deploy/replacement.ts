@@ -1,4 +1,5 @@
 import type {Change} from '@aws-sdk/client-cloudformation'
+import {DeployFailedError} from '../errors.js'
 import type {CfnTemplate} from '../stacks/types.js'
 import {isDeepStrictEqual} from 'node:util'
 
@@ -179,6 +180,16 @@ export interface GuardViolation {
 /** The changes that must not happen unless `--allow-replace <LogicalId>` names them. */
 export function findGuardViolations(stack: string, changes: ResourceChange[], allowReplace: string[], part?: string): GuardViolation[] {
   return guardedChanges(stack, changes).filter((v) => !isAllowed(v.logicalId, stack, part, allowReplace))
+}
+
+/** The refusal of a deploy (or one stack of it) whose changes hold guard violations; `undefined` when there are none. */
+export function replacementRefusal(violations: GuardViolation[], message: string): DeployFailedError | undefined {
+  if (violations.length === 0) return undefined
+  return new DeployFailedError(
+    message,
+    violations.map((v) => ({stack: v.stack, logicalId: v.logicalId, type: v.type, status: v.action === 'Remove' ? 'WOULD_DELETE' : 'WOULD_REPLACE', reason: v.why})),
+    {code: 'REPLACEMENT_REFUSED', suggestions: [`If that is intended, pass ${[...new Set(violations.map((v) => `--allow-replace ${v.logicalId}`))].join(' ')}.`]},
+  )
 }
 
 /** The guarded replacements and deletions `--allow-replace` lets through: the deploy warns about each. */

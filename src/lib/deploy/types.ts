@@ -35,6 +35,19 @@ export type StackAction =
   /** A service stack on a first --infra-only deploy with no image yet. */
   | 'deferred'
 
+/** How a stack's part of a run ended. */
+export type StackOutcome = 'created' | 'updated' | 'skipped' | 'no-change' | 'failed' | 'not-started' | 'deferred' | 'read-only' | 'cancelled' | 'planned'
+
+export interface StackResult {
+  stack: string
+  part: string
+  region: string
+  action: StackAction
+  outcome: StackOutcome
+  changeSetId?: string
+  elapsedMs: number
+}
+
 export interface ParameterChange {
   name: string
   old?: string

@@ -23,7 +23,7 @@ Without ENV, every environment of either version: one that only one side has cou
   static override enableJsonFlag = true
 
   static override args = {
-    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false, ignoreStdin: true}),
+    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false}),
   }
 
   static override flags = {

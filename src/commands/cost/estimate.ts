@@ -27,7 +27,7 @@ Without ENV, every environment side by side. --json returns every line with quan
   static override enableJsonFlag = true
 
   static override args = {
-    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false, ignoreStdin: true}),
+    env: Args.string({description: 'Environment name from platform.yaml; all of them when omitted.', required: false}),
   }
 
   static override flags = {

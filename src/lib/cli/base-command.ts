@@ -47,6 +47,10 @@ export abstract class PlatformCommand extends Command {
   }
 
   override async init(): Promise<void> {
+    // oclif reads a missing optional argument from stdin when stdin is not a terminal: a wait on
+    // every run in CI and from scripts, and `echo x | platform validate` would take x as ENV.
+    // No platform command takes an argument from stdin.
+    for (const arg of Object.values((this.constructor as typeof PlatformCommand).args ?? {})) arg.ignoreStdin ??= true
     await super.init()
     this.debugLog('%s %s, node %s, argv %o', this.config.bin, this.id, process.version, this.argv)
   }

@@ -8,7 +8,7 @@ moto 5.2.1 and the launcher refuses any other version, because the patched metho
 change between releases.
 
 Usage: python3 moto_server_5_2_1.py [--host 127.0.0.1] [--port 0] [--ready-file PATH]
-Once listening it prints one JSON line to stdout, {"endpoint": ..., "port": ..., "pid": ...},
+Once listening it prints one JSON line to stdout, {"endpoint": ..., "port": ..., "dns": "HOST:PORT", "pid": ...},
 and writes the same object to --ready-file when given. Port 0 picks a free port.
 """
 
@@ -50,6 +50,7 @@ PATCHES: list[str] = [
     "s3_conditional_writes",
     "cloudwatch_alarms",
     "logs_interleaved",
+    "dns_delegation",
 ]
 
 
@@ -84,7 +85,9 @@ def serve(host: str, port: int, ready_file: str | None) -> None:
     # moto builds some URLs (SQS queue URLs, S3 presigned URLs) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(actual_port)
     endpoint = f"http://{host}:{actual_port}"
-    ready = json.dumps({"endpoint": endpoint, "host": host, "port": actual_port, "pid": os.getpid(), "moto": PATCHED_MOTO_VERSION})
+    # NS answers for the hosted zones (patches/dns_delegation.py): what PLATFORM_DNS_SERVER points at.
+    dns = importlib.import_module("patches.dns_delegation").start_dns_server(host)
+    ready = json.dumps({"endpoint": endpoint, "host": host, "port": actual_port, "dns": dns, "pid": os.getpid(), "moto": PATCHED_MOTO_VERSION})
     if ready_file:
         tmp = ready_file + ".tmp"
         with open(tmp, "w") as handle:

@@ -20,6 +20,8 @@ A stack whose deployed template, parameters, tags and termination protection alr
 
 Safety: a change that replaces or deletes a database, bucket, log group, hosted zone, ECR repository or the VPC is refused unless --allow-replace names it. Preflight checks the account, the Aurora engine version and the services' SSM parameters before anything changes. A stack left in ROLLBACK_COMPLETE is deleted and created again; UPDATE_ROLLBACK_FAILED is recovered with continue-update-rollback (--skip-resources); a stack another deploy is changing is waited for. Ctrl-C cancels an update in progress (CloudFormation rolls it back) and leaves a create to finish; the next run picks either up.
 
+A new hosted zone (dns.createZone) is deployed first and its name servers printed; the stacks with certificates run only once the domain's NS records (resolved through PLATFORM_DNS_SERVER=host:port, else the system's resolvers) are the zone's, because ACM validates through them and CloudFormation would otherwise wait up to 72 hours. Without the delegation the deploy stops (exit 5) saying which NS records to set at the registrar; --skip-delegation-check skips this. Once the certificates are issued, nothing is checked.
+
 Stacks of the environment that platform.yaml no longer renders (e.g. after removing database or domain) are listed with a warning and left alone, never deleted.
 
 A release (the default): every service with a \`build\` is built and pushed to its ECR repository under an immutable tag (the git commit that last changed its build context, with a suffix when uncommitted; or --tag), unless ECR already holds that tag; the pushed digest (repo@sha256:...) goes to the service stack's ImageUri parameter in the same change-set path. Each service whose stack changed is watched through ECS's service deployments until it is done: a rollout that ECS rolled back, or that leaves another revision serving, fails the release (exit 5). The release is recorded in the environment's bootstrap bucket (platform releases ENV); platform rollback ENV puts the previous one back. When nothing changed, nothing is built, pushed or recorded, and no change set is made.
@@ -59,6 +61,7 @@ A release (the default): every service with a \`build\` is built and pushed to i
     tag: Flags.string({summary: 'Immutable tag for the images built (default: the git commit of each build context). "latest" is refused.'}),
     builder: Flags.option({options: BUILDERS, summary: 'Image builder (default: the first found of a running docker, podman, buildah).'})(),
     snapshot: Flags.boolean({summary: 'Snapshot the Aurora cluster before a change set that modifies it (--no-snapshot to skip).', default: true, allowNo: true}),
+    'skip-delegation-check': Flags.boolean({summary: 'With a new hosted zone (dns.createZone), create the certificates without checking that the domain is delegated to it.', default: false}),
     timeout: Flags.integer({summary: 'Minutes to wait for each ECS rollout; past it ECS rolls the service back and the release fails.', default: 15, min: 1}),
   }
 
@@ -78,6 +81,7 @@ A release (the default): every service with a \`build\` is built and pushed to i
       skipResources: flags['skip-resources'],
       concurrency: flags.concurrency,
       pollInterval: flags['poll-interval'],
+      skipDelegationCheck: flags['skip-delegation-check'],
     }
     const prompt = {canPrompt: () => canPrompt(), confirm: (message: string) => confirm(message)}
     const deployClients = await createDeploySdkClients(flags, config.region)

@@ -104,6 +104,11 @@ export interface AwsClients {
    * PLATFORM_REGISTRY (host[:port]), else the local AWS's registry with `--local`; undefined on AWS.
    */
   registryHost?: string
+  /**
+   * The DNS server (host:port) that answers the deploy's delegation check: PLATFORM_DNS_SERVER, else
+   * the local AWS's with `--local`; undefined means the system's resolvers.
+   */
+  dnsServer?: string
   /** Close every client's sockets. */
   destroy(): void
 }
@@ -322,6 +327,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     local: settings.local,
     endpoint: settings.endpoint,
     registryHost: env.PLATFORM_REGISTRY?.trim() || localState?.registry?.host,
+    dnsServer: env.PLATFORM_DNS_SERVER?.trim() || localState?.moto.dns,
     cloudFormation: (region) => get('cloudFormation', region),
     ecs: (region) => get('ecs', region),
     ecr: (region) => get('ecr', region),

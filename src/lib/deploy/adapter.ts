@@ -21,6 +21,8 @@ export interface DeploySdkClients {
   ssm(region: string): Promise<SSMClient>
   /** The endpoint override in use (AWS_ENDPOINT_URL / --local), if any. */
   endpoint?: string
+  /** The DNS server of the delegation check (PLATFORM_DNS_SERVER, the local AWS's); undefined: the system's. */
+  dnsServer?: string
 }
 
 /** Turn credential and permission errors into AwsAuthError (exit 4, with the hint); leave the rest. */
@@ -67,6 +69,7 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
   }
   return {
     endpoint: clients.endpoint,
+    dnsServer: clients.dnsServer,
     setRetryListener(listener) {
       onRetry = listener
     },

@@ -3,7 +3,8 @@ import {PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {chooseProgressMode, createProgressReporter, formatPlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
-import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
+import {createNameServerResolver, type DelegationCheck, ensureDelegation, type NameServerResolver} from './delegation.js'
+import {type DeployEngineOptions, type DeployResult, runDeploy, selectStacks} from './engine.js'
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
@@ -25,6 +26,8 @@ export interface DeployFlags {
   concurrency?: number
   /** ms between polls (`--poll-interval`, else PLATFORM_POLL_INTERVAL). @default DEFAULT_POLL_INTERVAL_MS */
   pollInterval?: number
+  /** Deploy the stacks with certificates without checking that a new hosted zone is delegated. */
+  skipDelegationCheck?: boolean
 }
 
 export interface Prompter {
@@ -42,6 +45,8 @@ export interface DeployCommandInput {
   streams?: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}
   /** Runs before each change set is executed (the database snapshot of `--snapshot`). */
   beforeExecute?: DeployEngineOptions['beforeExecute']
+  /** Answers the delegation check's NS queries. @default the clients' dnsServer (PLATFORM_DNS_SERVER, the local AWS's), else the system's resolvers */
+  resolver?: NameServerResolver
 }
 
 /** `--image web=URI` → {web: URI}; unknown services are a usage error. */
@@ -76,7 +81,6 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
   const aws = toDeployAws(input.aws)
   const images = parseImages(flags.image, Object.keys(env.services))
-  const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
   // Errors are printed by the command's base class (under --json as the last line, {"type":"error"}).
   const lock = acquireDeployLock({dir: defaultLockDir(), project: env.project, env: env.name, target: aws.endpoint, command: `deploy ${env.name}`})
   const controller = new AbortController()
@@ -92,44 +96,88 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   }
   process.on('SIGINT', onSigint)
   const canPrompt = input.prompt?.canPrompt() ?? false
+  // One engine run, with its own progress display (a first deploy with a new zone runs two).
+  const engine = async (select: string[] | undefined): Promise<DeployResult> => {
+    const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+    try {
+      return await runDeploy({
+        env,
+        stacks: input.stacks,
+        aws,
+        emit: (event) => reporter.emit(event.type === 'plan' ? {...event, stacks: inDeployOrder(event.stacks, input.stacks)} : event),
+        mode: 'deploy',
+        select,
+        images,
+        infraOnly: flags.infraOnly,
+        force: flags.force,
+        allowReplace: flags.allowReplace,
+        skipResources: flags.skipResources,
+        concurrency: flags.concurrency,
+        pollIntervalMs: flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
+        yes: flags.yes,
+        signal: controller.signal,
+        beforeExecute: input.beforeExecute,
+        confirm: canPrompt
+          ? async (plans) => {
+              await reporter.stop()
+              streams.stderr.write(`${formatPlans(inDeployOrder(plans, input.stacks))}\n`)
+              return input.prompt!.confirm(`Deploy these changes to ${env.name}?`)
+            }
+          : undefined,
+      })
+    } finally {
+      await reporter.stop()
+    }
+  }
   try {
-    const result = await runDeploy({
-      env,
-      stacks: input.stacks,
-      aws,
-      emit: (event) => reporter.emit(event.type === 'plan' ? {...event, stacks: inDeployOrder(event.stacks, input.stacks)} : event),
-      mode: 'deploy',
-      select: flags.stack,
-      images,
-      infraOnly: flags.infraOnly,
-      force: flags.force,
-      allowReplace: flags.allowReplace,
-      skipResources: flags.skipResources,
-      concurrency: flags.concurrency,
-      pollIntervalMs: flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
-      yes: flags.yes,
-      signal: controller.signal,
-      beforeExecute: input.beforeExecute,
-      confirm: canPrompt
-        ? async (plans) => {
-            await reporter.stop()
-            streams.stderr.write(`${formatPlans(inDeployOrder(plans, input.stacks))}\n`)
-            return input.prompt!.confirm(`Deploy these changes to ${env.name}?`)
-          }
-        : undefined,
-    })
-    await reporter.stop()
+    let zoneRun: DeployResult | undefined
+    if (!flags.skipDelegationCheck) {
+      await ensureDelegation({
+        envName: env.name,
+        domain: env.domain,
+        stacks: input.stacks,
+        selected: selectStacks(input.stacks, flags.stack),
+        readStack: (stack) => aws.cloudFormation(stack.region).describeStack(stack.name),
+        resolver: () => input.resolver ?? createNameServerResolver(aws.dnsServer),
+        deployZone: async (zone) => {
+          if (!flags.json) streams.stderr.write(`The hosted zone ${env.domain} comes first: the stacks with certificates wait until the domain is delegated to it.\n`)
+          zoneRun = await engine([zone.part])
+        },
+        report: (check) => reportDelegation(check, flags.json, streams),
+      })
+    }
+    const result = withEarlierRun(await engine(flags.stack), zoneRun)
     const plans = inDeployOrder(result.plans, input.stacks)
     const out: DeployCommandResult = {...result, plans, stacks: inDeployOrder(result.stacks, input.stacks), summary: summarizePlans(plans)}
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)
     else streams.stderr.write(`${describeOutcome(out)}\n`)
     return out
-  } catch (error) {
-    await reporter.stop()
-    throw error
   } finally {
     process.off('SIGINT', onSigint)
     lock.release()
+  }
+}
+
+/** The zone's name servers and what DNS answered: a `delegation` line under --json. */
+function reportDelegation(check: DelegationCheck, json: boolean, streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}): void {
+  if (json) {
+    streams.stdout.write(`${JSON.stringify({type: 'delegation', ...check})}\n`)
+    return
+  }
+  const verdict = check.status === 'delegated' ? `delegated${check.missing.length > 0 ? ` (not to ${check.missing.join(', ')}: set all of them at the registrar)` : ''}` : check.status === 'unknown' ? 'not checked: DNS did not answer' : 'NOT delegated yet'
+  streams.stderr.write(`Hosted zone ${check.domain}: name servers ${check.zoneNameServers.join(', ')}; ${verdict}.\n`)
+}
+
+/** The final result counts what an earlier run of the same deploy (the zone first) created too. */
+function withEarlierRun(result: DeployResult, earlier: DeployResult | undefined): DeployResult {
+  if (!earlier) return result
+  const done = new Map(earlier.stacks.filter((s) => s.outcome === 'created' || s.outcome === 'updated').map((s) => [s.stack, s]))
+  return {
+    ...result,
+    stacks: result.stacks.map((s) => done.get(s.stack) ?? s),
+    changeSetsCreated: result.changeSetsCreated + earlier.changeSetsCreated,
+    retries: result.retries + earlier.retries,
+    elapsedMs: result.elapsedMs + earlier.elapsedMs,
   }
 }
 

@@ -11,6 +11,7 @@ export async function createDeploySdkClients(flags: {profile?: string; local?: b
   const loaded = await clients.load('cloudFormation')
   return {
     endpoint: clients.endpoint,
+    dnsServer: clients.dnsServer,
     cloudFormation: (region) => loaded.cloudFormation(region),
     s3: (region) => clients.s3(region),
     sts: () => clients.sts(),

@@ -15,6 +15,8 @@ export interface DeployAws {
   missingParameters(region: string, names: string[]): Promise<string[]>
   /** Where `--local` / AWS_ENDPOINT_URL points, if anywhere (keys the local lock). */
   endpoint?: string
+  /** The DNS server (host:port) of the delegation check; undefined: the system's resolvers. */
+  dnsServer?: string
   /** The engine listens here for the SDK's silent retries, to report them. */
   setRetryListener?(listener: (region: string, notice: RetryNotice) => void): void
 }

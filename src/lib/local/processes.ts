@@ -195,7 +195,7 @@ export async function startMoto(options: StartMotoOptions): Promise<{state: Loca
   } finally {
     closeSync(log)
   }
-  let ready: {endpoint: string; port: number; pid: number} | undefined
+  let ready: {endpoint: string; port: number; pid: number; dns?: string} | undefined
   const outcome = await waitForExitOrReady(
     child,
     async () => {
@@ -230,7 +230,7 @@ export async function startMoto(options: StartMotoOptions): Promise<{state: Loca
     })
   }
   if (options.detached) child.unref()
-  return {state: {endpoint: ready.endpoint, port: ready.port, pid: ready.pid, log: options.logFile}, process: owned(child)}
+  return {state: {endpoint: ready.endpoint, port: ready.port, pid: ready.pid, dns: ready.dns, log: options.logFile}, process: owned(child)}
 }
 
 /** Which of these commands are not on PATH. */

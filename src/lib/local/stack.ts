@@ -44,6 +44,8 @@ export function exportsFor(state: LocalState, region?: string, env: NodeJS.Proce
   if (region) vars.AWS_REGION = region
   // Where image pushes go instead of ECR's registry host (what `platform build` and `deploy` read).
   if (state.registry) vars.PLATFORM_REGISTRY = state.registry.host
+  // Where deploy's delegation check resolves NS records: the launcher's DNS server.
+  if (state.moto.dns) vars.PLATFORM_DNS_SERVER = state.moto.dns
   if (env.PLATFORM_HOME) vars.PLATFORM_HOME = state.home
   return vars
 }

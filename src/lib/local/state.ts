@@ -17,6 +17,8 @@ export interface LocalMotoState {
   port: number
   pid: number
   log: string
+  /** The launcher's DNS server, `127.0.0.1:PORT`: NS answers as if every hosted zone were delegated. */
+  dns?: string
 }
 
 /** The distribution registry standing in for ECR's registry. */
@@ -125,5 +127,7 @@ export function localAwsEnv(state: LocalState, region: string): Record<string, s
   }
   // Image pushes go to the local registry instead of ECR's host, as `platform local start` exports.
   if (state.registry) env.PLATFORM_REGISTRY = state.registry.host
+  // The delegation check asks the launcher's DNS server, which plays the internet's resolvers.
+  if (state.moto.dns) env.PLATFORM_DNS_SERVER = state.moto.dns
   return env
 }

@@ -1,13 +1,13 @@
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {PassThrough} from 'node:stream'
 import {beforeEach, describe, expect, it} from 'vitest'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
-import {deployEnvironment} from '../../src/lib/deploy/command.js'
+import {deployEnvironment} from '../../src/lib/deploy/run-environment.js'
 import {checkDelegation, compareDelegation, delegationCheckNeeded, type NameServerResolver} from '../../src/lib/deploy/delegation.js'
 import {DeployFailedError} from '../../src/lib/errors.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {captureStreams as capture} from '../helpers/streams.js'
 import {env as baseEnv, stack} from './stacks.js'
 
 const ZONE_NS = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk']
@@ -43,16 +43,6 @@ function zoneStacks() {
       },
     }),
   ]
-}
-
-function capture() {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  return {streams: {stdout, stderr}, out: () => out.join(''), err: () => err.join('')}
 }
 
 const executed = (aws: FakeAws) => [...aws.regions.values()].reduce((n, r) => n + r.count('ExecuteChangeSet'), 0)

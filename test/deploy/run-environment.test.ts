@@ -1,25 +1,15 @@
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {PassThrough} from 'node:stream'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {deployEnvironment, diffEnvironment, parseImages} from '../../src/lib/deploy/run-environment.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {NonInteractiveError} from '../../src/lib/errors.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {captureStreams as capture} from '../helpers/streams.js'
 import {env as baseEnv, sampleStacks} from './stacks.js'
 
 const env = {...baseEnv, services: {web: {secrets: []}}} as unknown as ResolvedEnvironment
-
-function capture() {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  return {streams: {stdout, stderr}, out: () => out.join(''), err: () => err.join('')}
-}
 
 beforeEach(() => {
   process.env.PLATFORM_LOCK_DIR = mkdtempSync(join(tmpdir(), 'locks-'))

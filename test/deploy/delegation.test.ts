@@ -151,6 +151,14 @@ describe('deploy with a new hosted zone', () => {
     expect(executed(aws)).toBe(1)
   })
 
+  it('a deploy the preflight refuses (a missing secret) changes nothing, not even the zone', async () => {
+    const aws = new FakeAws()
+    const withService = {...env, services: {web: {secrets: ['JWT_SECRET']}}} as unknown as ResolvedEnvironment
+    const error = await deployEnvironment({env: withService, stacks: [...zoneStacks(), stack('svc-web')], aws, resolver: resolver(ZONE_NS), flags: {json: true, yes: true, pollInterval: 0}, streams: capture().streams}).catch((e) => e)
+    expect(error).toMatchObject({code: 'PREFLIGHT_FAILED', exitCode: 5})
+    expect(executed(aws)).toBe(0)
+  })
+
   it('--stack without a certificate stack checks nothing', async () => {
     const aws = new FakeAws()
     const dns = resolver('ENOTFOUND')

@@ -139,6 +139,11 @@ export interface EnsureDelegationInput {
   selected: Set<string>
   readStack: (stack: StackDefinition) => Promise<DeployedStack | undefined>
   resolver: () => NameServerResolver
+  /**
+   * The deploy's own preflight checks, run before the zone is created: a deploy that the preflight
+   * refuses must change nothing, the zone included.
+   */
+  preflight: (selected: StackDefinition[]) => Promise<void>
   /** Deploys the zone stack alone (review, confirm and all), returning when it is done. */
   deployZone: (zone: StackDefinition) => Promise<void>
   /** Shows the zone's name servers and what DNS answered. */
@@ -157,7 +162,10 @@ export async function ensureDelegation(input: EnsureDelegationInput): Promise<vo
   if (!zone || !input.domain || certificates.length === 0) return
   const [deployedZone, ...deployedCertificates] = await Promise.all([zone, ...certificates].map((s) => input.readStack(s)))
   if (!delegationCheckNeeded(deployedZone, deployedCertificates)) return
-  if (input.selected.has(zone.name)) await input.deployZone(zone)
+  if (input.selected.has(zone.name)) {
+    await input.preflight(input.stacks.filter((s) => input.selected.has(s.name)))
+    await input.deployZone(zone)
+  }
   // Not selected and not deployed: the engine names the missing stack (and the --stack to add).
   const nameServers = (await input.readStack(zone))?.outputs.NameServers
   if (nameServers === undefined) return

@@ -8,6 +8,7 @@ import {type DeployEngineOptions, type DeployResult, runDeploy, selectStacks} fr
 import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
+import {runPreflight} from './preflight.js'
 import type {DeployAws, StackPlan} from './types.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
@@ -139,6 +140,19 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
         selected: selectStacks(input.stacks, flags.stack),
         readStack: (stack) => aws.cloudFormation(stack.region).describeStack(stack.name),
         resolver: () => input.resolver ?? createNameServerResolver(aws.dnsServer),
+        // What the engine checks for the stacks that change: on this path (certificates not yet issued) they are new.
+        preflight: async (selected) => {
+          const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+          try {
+            await runPreflight(env, aws, (event) => reporter.emit(event), {
+              database: selected.some((s) => s.part === 'data'),
+              // With --infra-only a service without an image is deferred, and needs no secrets yet.
+              services: !flags.infraOnly && selected.some((s) => s.part.startsWith('svc-')),
+            })
+          } finally {
+            await reporter.stop()
+          }
+        },
         deployZone: async (zone) => {
           if (!flags.json) streams.stderr.write(`The hosted zone ${env.domain} comes first: the stacks with certificates wait until the domain is delegated to it.\n`)
           zoneRun = await engine([zone.part])

@@ -194,6 +194,20 @@ describe('each decision made once', () => {
     expect(changeSetsCreatedFor(aws, 'app-prod-network')).toBe(2)
   })
 
+  it('a protection-only plan whose inputs changed during the run applies the new parameters too', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    await tokyo(aws).updateTerminationProtection('app-prod-data', true)
+    // At plan time only data's termination protection differs; then network's output changes its parameter.
+    const stacks = sampleStacks()
+    stacks[0].template.Outputs!.PrivateSubnetIds = {Value: 'subnet-3,subnet-4'}
+    const result = await deploy(aws, {stacks}).promise
+    expect(result.plans.find((p) => p.part === 'data')?.reason).toBe('termination protection differs')
+    expect(result.stacks.find((s) => s.part === 'data')?.outcome).toBe('updated')
+    expect(tokyo(aws).stack('app-prod-data')?.parameters).toEqual({PrivateSubnetIds: 'subnet-3,subnet-4'})
+    expect(tokyo(aws).stack('app-prod-data')?.terminationProtection).toBe(false)
+  })
+
   it('refuses every stack a deploy cannot move at once, before any change set is made', async () => {
     const aws = new FakeAws()
     await deploy(aws).promise

@@ -162,6 +162,56 @@ export interface PlanOptions {
   force?: boolean
 }
 
+function refuseMissingInputs(ordered: StackState[], options: PlanOptions, outputsOf: (stack: string) => Record<string, string> | undefined): void {
+  const undeployed = ordered.filter((s) => !s.selected && !s.deployed)
+  if (undeployed.length > 0) {
+    const lines = undeployed.map((s) => {
+      const users = ordered.filter((q) => q.selected && q.def.dependsOn.includes(s.def.name)).map((q) => q.def.part)
+      return `${s.def.name} is not deployed, and ${users.join(', ')} read${users.length === 1 ? 's' : ''} its outputs.`
+    })
+    throw new PlatformError(lines.join('\n'), {
+      code: 'MISSING_DEPENDENCY',
+      exit: 5,
+      suggestions: [`Deploy ${undeployed.length === 1 ? 'it' : 'them'} too: add ${undeployed.map((s) => `--stack ${s.def.part}`).join(' ')}, or deploy without --stack.`],
+    })
+  }
+  if (options.infraOnly) return
+  const needImages = ordered
+    .filter((s) => s.selected)
+    .map((s) => ({def: s.def, services: resolveParameters(s.def, s.deployed, options.images, outputsOf).imageMissing}))
+    .filter((m) => m.services.length > 0)
+  if (needImages.length === 0) return
+  const services = [...new Set(needImages.flatMap((m) => m.services))]
+  throw new PlatformError(needImages.map((m) => `${m.def.name} is created for the first time and needs an image for ${m.services.join(', ')}.`).join('\n'), {
+    code: 'IMAGE_REQUIRED',
+    exit: 2,
+    suggestions: [`Pass ${services.map((s) => `--image ${s}=URI`).join(' ')}.`, 'Or pass --infra-only to deploy everything else first.'],
+  })
+}
+
+function refuseBlocked(ordered: StackState[]): void {
+  const blocked = ordered.filter((s) => s.selected && s.deployed && isBlocked(s.deployed.status))
+  if (blocked.length === 0) return
+  throw new DeployFailedError(blocked.map(({def, deployed}) => `${def.name} is in ${deployed!.status}${deployed!.statusReason ? ` (${deployed!.statusReason})` : ''} and cannot be deployed.`).join('\n'), [], {
+    code: 'STACK_BLOCKED',
+    suggestions: blocked.map(({def, deployed}) =>
+      deployed!.status === 'DELETE_FAILED'
+        ? `${def.name}: finish the deletion (retain the failing resources) in the console or with \`aws cloudformation delete-stack --retain-resources\`.`
+        : `${def.name}: look at its events: \`aws cloudformation describe-stack-events --stack-name ${def.name}\`.`,
+    ),
+  })
+}
+
+function changedParameters(before: Record<string, string>, after: Record<string, string | undefined>, template: CfnTemplate): ParameterChange[] {
+  const out: ParameterChange[] = []
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const isList = /^List<|^CommaDelimitedList$/.test(template.Parameters?.[name]?.Type ?? '')
+    const same = isList && before[name] !== undefined && after[name] !== undefined ? listItems(before[name]).join(',') === listItems(after[name]).join(',') : before[name] === after[name]
+    if (!same) out.push({name, old: before[name], new: after[name]})
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name))
+}
+
 /**
  * Decide every stack, in dependency order, from the state read: no AWS call. Refusals come first,
  * each naming every stack it concerns at once, before any change set exists: stacks --stack reads
@@ -215,6 +265,11 @@ export function needsReviewChangeSet(p: PlannedStack): boolean {
   return p.plan.action === 'update' && !p.protectionOnly && p.unresolved.length === 0
 }
 
+/** Delete the review change sets of these plans (a diff, a refusal, a declined prompt, stacks that never started). */
+export async function deletePlannedChangeSets(plans: PlannedStack[], ctx: ChangeSetContext): Promise<void> {
+  await Promise.all(plans.filter((p) => p.changeSet).map((p) => discardChangeSet(ctx, p, p.changeSet!.id)))
+}
+
 /**
  * Make the review change set of every update whose inputs are known, in dependency order: with the
  * template comparison, it is what the review shows and the guard checks. An empty one turns the
@@ -245,59 +300,4 @@ export async function reviewChangeSets(plans: PlannedStack[], ctx: ChangeSetCont
     )
   }
   return out
-}
-
-/** Delete the review change sets of these plans (a diff, a refusal, a declined prompt, stacks that never started). */
-export async function deletePlannedChangeSets(plans: PlannedStack[], ctx: ChangeSetContext): Promise<void> {
-  await Promise.all(plans.filter((p) => p.changeSet).map((p) => discardChangeSet(ctx, p, p.changeSet!.id)))
-}
-
-function refuseMissingInputs(ordered: StackState[], options: PlanOptions, outputsOf: (stack: string) => Record<string, string> | undefined): void {
-  const undeployed = ordered.filter((s) => !s.selected && !s.deployed)
-  if (undeployed.length > 0) {
-    const lines = undeployed.map((s) => {
-      const users = ordered.filter((q) => q.selected && q.def.dependsOn.includes(s.def.name)).map((q) => q.def.part)
-      return `${s.def.name} is not deployed, and ${users.join(', ')} read${users.length === 1 ? 's' : ''} its outputs.`
-    })
-    throw new PlatformError(lines.join('\n'), {
-      code: 'MISSING_DEPENDENCY',
-      exit: 5,
-      suggestions: [`Deploy ${undeployed.length === 1 ? 'it' : 'them'} too: add ${undeployed.map((s) => `--stack ${s.def.part}`).join(' ')}, or deploy without --stack.`],
-    })
-  }
-  if (options.infraOnly) return
-  const needImages = ordered
-    .filter((s) => s.selected)
-    .map((s) => ({def: s.def, services: resolveParameters(s.def, s.deployed, options.images, outputsOf).imageMissing}))
-    .filter((m) => m.services.length > 0)
-  if (needImages.length === 0) return
-  const services = [...new Set(needImages.flatMap((m) => m.services))]
-  throw new PlatformError(needImages.map((m) => `${m.def.name} is created for the first time and needs an image for ${m.services.join(', ')}.`).join('\n'), {
-    code: 'IMAGE_REQUIRED',
-    exit: 2,
-    suggestions: [`Pass ${services.map((s) => `--image ${s}=URI`).join(' ')}.`, 'Or pass --infra-only to deploy everything else first.'],
-  })
-}
-
-function refuseBlocked(ordered: StackState[]): void {
-  const blocked = ordered.filter((s) => s.selected && s.deployed && isBlocked(s.deployed.status))
-  if (blocked.length === 0) return
-  throw new DeployFailedError(blocked.map(({def, deployed}) => `${def.name} is in ${deployed!.status}${deployed!.statusReason ? ` (${deployed!.statusReason})` : ''} and cannot be deployed.`).join('\n'), [], {
-    code: 'STACK_BLOCKED',
-    suggestions: blocked.map(({def, deployed}) =>
-      deployed!.status === 'DELETE_FAILED'
-        ? `${def.name}: finish the deletion (retain the failing resources) in the console or with \`aws cloudformation delete-stack --retain-resources\`.`
-        : `${def.name}: look at its events: \`aws cloudformation describe-stack-events --stack-name ${def.name}\`.`,
-    ),
-  })
-}
-
-function changedParameters(before: Record<string, string>, after: Record<string, string | undefined>, template: CfnTemplate): ParameterChange[] {
-  const out: ParameterChange[] = []
-  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const isList = /^List<|^CommaDelimitedList$/.test(template.Parameters?.[name]?.Type ?? '')
-    const same = isList && before[name] !== undefined && after[name] !== undefined ? listItems(before[name]).join(',') === listItems(after[name]).join(',') : before[name] === after[name]
-    if (!same) out.push({name, old: before[name], new: after[name]})
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name))
 }

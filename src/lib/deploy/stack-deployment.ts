@@ -69,6 +69,155 @@ interface Current {
   deployedTemplate?: CfnTemplate
 }
 
+function plannedWork(planned: PlannedStack): Work {
+  return planned.plan.action === 'skip' ? 'skip' : planned.protectionOnly ? 'protection-only' : 'change-set'
+}
+
+function resolveAtRunTime(def: StackDefinition, deployed: DeployedStack | undefined, ctx: StackDeploymentContext): ResolvedParameters {
+  const resolved = resolveParameters(def, deployed, ctx.images, (stack) => ctx.outputsOf(stack))
+  if (resolved.unresolved.length > 0) throw new DeployFailedError(`${def.name}: outputs not available: ${resolved.unresolved.join(', ')}.`)
+  if (resolved.imageMissing.length > 0) throw new DeployFailedError(`${def.name} has no deployed image for ${resolved.imageMissing.join(', ')} any more; pass ${resolved.imageMissing.map((s) => `--image ${s}=URI`).join(' ')}.`, [], {code: 'IMAGE_REQUIRED'})
+  return resolved.parameters
+}
+
+function emitResource(def: StackDefinition, event: StackEvent, ctx: StackDeploymentContext): void {
+  const description = def.template.Resources[event.LogicalResourceId ?? '']?.Metadata?.['platform:description'] as string | undefined
+  ctx.emit({
+    type: 'resource',
+    stack: def.name,
+    logicalId: event.LogicalResourceId ?? '?',
+    resourceType: event.ResourceType ?? '?',
+    status: event.ResourceStatus ?? '?',
+    reason: event.ResourceStatusReason,
+    description,
+    elapsedMs: ctx.elapsed(),
+  })
+}
+
+async function describeHolder(poller: StackEventPoller): Promise<string | undefined> {
+  const events = await poller.poll()
+  const latest = [...events].reverse().find((e) => e.ClientRequestToken)
+  return latest?.ClientRequestToken
+}
+
+/**
+ * Poll events until the stack reaches a terminal status. A stack-level event with a terminal
+ * status ends the wait early (one DescribeStacks to confirm and read outputs); otherwise the
+ * status is checked every fifth poll, in case events are late. Ctrl-C cancels an update (it rolls
+ * back) and leaves anything else to CloudFormation.
+ */
+async function waitForStack(planned: PlannedStack, poller: StackEventPoller, stackId: string, operation: Operation, ctx: StackDeploymentContext): Promise<DeployedStack | undefined> {
+  const {def, cfn} = planned
+  let cancelled = false
+  for (let i = 0; ; i++) {
+    const events = await poller.poll()
+    let terminalSeen = false
+    for (const event of events) {
+      if (isStackEvent(event)) {
+        if (event.ResourceStatus && isTerminal(event.ResourceStatus)) terminalSeen = true
+        continue
+      }
+      emitResource(def, event, ctx)
+    }
+    if (terminalSeen || i % 5 === 4) {
+      const state = await cfn.describeStack(stackId)
+      if (!state) return undefined
+      if (isTerminal(state.status)) {
+        // Events written between the last poll and the terminal status (the last failure
+        // reasons among them) are read before returning, so none is lost from the report.
+        for (const event of await poller.poll()) if (!isStackEvent(event)) emitResource(def, event, ctx)
+        return state
+      }
+    }
+    if (ctx.signal?.aborted && !cancelled) {
+      cancelled = true
+      const stackEvent = (message: string) => ctx.emit({type: 'stack', stack: def.name, region: def.region, phase: 'cancelled', message, elapsedMs: ctx.elapsed()})
+      if (operation === 'update') {
+        await cfn.cancelUpdateStack(def.name, operationToken(ctx.runToken, def.name, 'cancel')).catch(() => undefined)
+        stackEvent('Ctrl-C: update cancelled; CloudFormation rolls it back. The next deploy waits for the rollback and continues.')
+      } else {
+        stackEvent(`Ctrl-C: left ${operation === 'create' ? 'the create' : 'the operation'} to CloudFormation; the next deploy attaches to it.`)
+      }
+      throw new AbortedError(`Interrupted while ${def.name} was ${operation === 'update' ? 'updating (cancelled)' : 'in progress'}.`)
+    }
+    await sleep(ctx.pollMs)
+  }
+}
+
+async function setTerminationProtection(planned: PlannedStack, deployed: DeployedStack | undefined): Promise<void> {
+  if (!deployed || (deployed.terminationProtection ?? false) === planned.def.terminationProtection) return
+  await planned.cfn.updateTerminationProtection(planned.def.name, planned.def.terminationProtection)
+}
+
+/** Another operation holds the stack: show its events and wait for it; the state it leaves is what the unit decides on. */
+async function attach(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
+  const {def, cfn} = planned
+  const poller = new StackEventPoller(cfn, deployed.stackId)
+  const holder = await describeHolder(poller)
+  stackEvent('attaching', `${deployed.status}${holder ? ` started by ${holder}` : ''}: waiting for it to finish`)
+  const after = await waitForStack(planned, poller, deployed.stackId, 'attach', ctx)
+  if (after && isBlocked(after.status)) throw new DeployFailedError(`${def.name} ended in ${after.status}.`, [], {code: 'STACK_BLOCKED'})
+  // The other runner may have deployed another template: compare against that one, not the one read before waiting.
+  return {deployed: after, deployedTemplate: after && !hasNoDeployedTemplate(after.status) ? parseTemplate(await cfn.getTemplate(def.name)) : undefined}
+}
+
+/** ROLLBACK_COMPLETE after a failed first create holds nothing: delete it so it can be created again. */
+async function deleteRolledBackCreate(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
+  const {def, cfn} = planned
+  stackEvent('deleting', 'ROLLBACK_COMPLETE after a failed create: deleting it to create it again')
+  const poller = new StackEventPoller(cfn, deployed.stackId)
+  await poller.prime()
+  // It holds nothing (the create rolled back), so protection, if someone set it, only blocks the cleanup.
+  if (deployed.terminationProtection) await cfn.updateTerminationProtection(def.name, false)
+  await cfn.deleteStack(deployed.stackId, operationToken(ctx.runToken, def.name, 'delete'))
+  const after = await waitForStack(planned, poller, deployed.stackId, 'delete', ctx)
+  if (after) throw new DeployFailedError(`Deleting ${def.name} (ROLLBACK_COMPLETE) ended in ${after.status}.`, [], {code: 'STACK_BLOCKED'})
+  return {}
+}
+
+/** UPDATE_ROLLBACK_FAILED: continue the rollback (skipping the resources --skip-resources names for this stack). */
+async function recover(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
+  const {def, cfn} = planned
+  const skip = ctx.skipResources.flatMap((r) => (r.includes('.') ? (r.startsWith(`${def.name}.`) || r.startsWith(`${def.part}.`) ? [r.slice(r.indexOf('.') + 1)] : []) : [r]))
+  stackEvent('recovering', `UPDATE_ROLLBACK_FAILED: continuing the rollback${skip.length > 0 ? ` skipping ${skip.join(', ')}` : ''}`)
+  const poller = new StackEventPoller(cfn, deployed.stackId)
+  await poller.prime()
+  await cfn.continueUpdateRollback(def.name, skip, operationToken(ctx.runToken, def.name, 'recover'))
+  const after = await waitForStack(planned, poller, deployed.stackId, 'recover', ctx)
+  if (after?.status !== ROLLED_BACK_UPDATE) {
+    const failures = rootCauses(def.name, poller.history, after?.statusReason)
+    throw new DeployFailedError(`${def.name}: continue-update-rollback ended in ${after?.status}.`, failures, {
+      code: 'ROLLBACK_FAILED',
+      suggestions: [`Skip the resources that cannot roll back: --skip-resources ${failures.map((f) => `${def.part}.${f.logicalId}`).join(' --skip-resources ')}`],
+    })
+  }
+  return {deployed: after, deployedTemplate: parseTemplate(await cfn.getTemplate(def.name))}
+}
+
+/** Execute the change set and watch the stack to its end; a failed or rolled-back operation throws with its root causes. */
+async function execute(planned: PlannedStack, changeSet: Readonly<ReviewedChangeSet>, creating: boolean, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<DeployedStack> {
+  const {def, cfn} = planned
+  const poller = new StackEventPoller(cfn, changeSet.stackId)
+  await poller.prime()
+  stackEvent('executing', creating ? 'creating' : 'updating')
+  try {
+    await cfn.executeChangeSet(changeSet.id, operationToken(ctx.runToken, def.name, 'execute'))
+  } catch (error) {
+    const e = error as {name?: string; message?: string}
+    if (/being updated|_IN_PROGRESS state/.test(e.message ?? '')) {
+      throw new DeployFailedError(`${def.name} is being changed by someone else; its change set was not executed.`, [], {code: 'STACK_BUSY', suggestions: ['Run the deploy again: it waits for the other operation.']})
+    }
+    throw error
+  }
+  ctx.emit({type: 'change-set', stack: def.name, changeSetId: changeSet.id, action: 'executed'})
+  const final = await waitForStack(planned, poller, changeSet.stackId, creating ? 'create' : 'update', ctx)
+  if (!final || isFailedOutcome(final.status)) {
+    throw new DeployFailedError(`${def.name} ${creating ? 'create' : 'update'} failed and was rolled back (${final?.status ?? 'deleted'}).`, rootCauses(def.name, poller.history, final?.statusReason))
+  }
+  if (ctx.signal?.aborted && !isTerminal(final.status)) throw new AbortedError(`Interrupted; ${def.name} is ${final.status}.`)
+  return final
+}
+
 /**
  * One stack's deployment: wait for another runner's operation (attach), delete a failed first
  * create (recreate), continue a stuck rollback (recover), then follow the plan: skip, set
@@ -157,153 +306,4 @@ export async function deployStack(planned: PlannedStack, ctx: StackDeploymentCon
   } finally {
     if (unexecuted) await discardChangeSet(ctx, planned, unexecuted)
   }
-}
-
-function plannedWork(planned: PlannedStack): Work {
-  return planned.plan.action === 'skip' ? 'skip' : planned.protectionOnly ? 'protection-only' : 'change-set'
-}
-
-function resolveAtRunTime(def: StackDefinition, deployed: DeployedStack | undefined, ctx: StackDeploymentContext): ResolvedParameters {
-  const resolved = resolveParameters(def, deployed, ctx.images, (stack) => ctx.outputsOf(stack))
-  if (resolved.unresolved.length > 0) throw new DeployFailedError(`${def.name}: outputs not available: ${resolved.unresolved.join(', ')}.`)
-  if (resolved.imageMissing.length > 0) throw new DeployFailedError(`${def.name} has no deployed image for ${resolved.imageMissing.join(', ')} any more; pass ${resolved.imageMissing.map((s) => `--image ${s}=URI`).join(' ')}.`, [], {code: 'IMAGE_REQUIRED'})
-  return resolved.parameters
-}
-
-/** Another operation holds the stack: show its events and wait for it; the state it leaves is what the unit decides on. */
-async function attach(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
-  const {def, cfn} = planned
-  const poller = new StackEventPoller(cfn, deployed.stackId)
-  const holder = await describeHolder(poller)
-  stackEvent('attaching', `${deployed.status}${holder ? ` started by ${holder}` : ''}: waiting for it to finish`)
-  const after = await waitForStack(planned, poller, deployed.stackId, 'attach', ctx)
-  if (after && isBlocked(after.status)) throw new DeployFailedError(`${def.name} ended in ${after.status}.`, [], {code: 'STACK_BLOCKED'})
-  // The other runner may have deployed another template: compare against that one, not the one read before waiting.
-  return {deployed: after, deployedTemplate: after && !hasNoDeployedTemplate(after.status) ? parseTemplate(await cfn.getTemplate(def.name)) : undefined}
-}
-
-/** ROLLBACK_COMPLETE after a failed first create holds nothing: delete it so it can be created again. */
-async function deleteRolledBackCreate(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
-  const {def, cfn} = planned
-  stackEvent('deleting', 'ROLLBACK_COMPLETE after a failed create: deleting it to create it again')
-  const poller = new StackEventPoller(cfn, deployed.stackId)
-  await poller.prime()
-  // It holds nothing (the create rolled back), so protection, if someone set it, only blocks the cleanup.
-  if (deployed.terminationProtection) await cfn.updateTerminationProtection(def.name, false)
-  await cfn.deleteStack(deployed.stackId, operationToken(ctx.runToken, def.name, 'delete'))
-  const after = await waitForStack(planned, poller, deployed.stackId, 'delete', ctx)
-  if (after) throw new DeployFailedError(`Deleting ${def.name} (ROLLBACK_COMPLETE) ended in ${after.status}.`, [], {code: 'STACK_BLOCKED'})
-  return {}
-}
-
-/** UPDATE_ROLLBACK_FAILED: continue the rollback (skipping the resources --skip-resources names for this stack). */
-async function recover(planned: PlannedStack, deployed: DeployedStack, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<Current> {
-  const {def, cfn} = planned
-  const skip = ctx.skipResources.flatMap((r) => (r.includes('.') ? (r.startsWith(`${def.name}.`) || r.startsWith(`${def.part}.`) ? [r.slice(r.indexOf('.') + 1)] : []) : [r]))
-  stackEvent('recovering', `UPDATE_ROLLBACK_FAILED: continuing the rollback${skip.length > 0 ? ` skipping ${skip.join(', ')}` : ''}`)
-  const poller = new StackEventPoller(cfn, deployed.stackId)
-  await poller.prime()
-  await cfn.continueUpdateRollback(def.name, skip, operationToken(ctx.runToken, def.name, 'recover'))
-  const after = await waitForStack(planned, poller, deployed.stackId, 'recover', ctx)
-  if (after?.status !== ROLLED_BACK_UPDATE) {
-    const failures = rootCauses(def.name, poller.history, after?.statusReason)
-    throw new DeployFailedError(`${def.name}: continue-update-rollback ended in ${after?.status}.`, failures, {
-      code: 'ROLLBACK_FAILED',
-      suggestions: [`Skip the resources that cannot roll back: --skip-resources ${failures.map((f) => `${def.part}.${f.logicalId}`).join(' --skip-resources ')}`],
-    })
-  }
-  return {deployed: after, deployedTemplate: parseTemplate(await cfn.getTemplate(def.name))}
-}
-
-/** Execute the change set and watch the stack to its end; a failed or rolled-back operation throws with its root causes. */
-async function execute(planned: PlannedStack, changeSet: Readonly<ReviewedChangeSet>, creating: boolean, ctx: StackDeploymentContext, stackEvent: (phase: StackPhase, message?: string) => void): Promise<DeployedStack> {
-  const {def, cfn} = planned
-  const poller = new StackEventPoller(cfn, changeSet.stackId)
-  await poller.prime()
-  stackEvent('executing', creating ? 'creating' : 'updating')
-  try {
-    await cfn.executeChangeSet(changeSet.id, operationToken(ctx.runToken, def.name, 'execute'))
-  } catch (error) {
-    const e = error as {name?: string; message?: string}
-    if (/being updated|_IN_PROGRESS state/.test(e.message ?? '')) {
-      throw new DeployFailedError(`${def.name} is being changed by someone else; its change set was not executed.`, [], {code: 'STACK_BUSY', suggestions: ['Run the deploy again: it waits for the other operation.']})
-    }
-    throw error
-  }
-  ctx.emit({type: 'change-set', stack: def.name, changeSetId: changeSet.id, action: 'executed'})
-  const final = await waitForStack(planned, poller, changeSet.stackId, creating ? 'create' : 'update', ctx)
-  if (!final || isFailedOutcome(final.status)) {
-    throw new DeployFailedError(`${def.name} ${creating ? 'create' : 'update'} failed and was rolled back (${final?.status ?? 'deleted'}).`, rootCauses(def.name, poller.history, final?.statusReason))
-  }
-  if (ctx.signal?.aborted && !isTerminal(final.status)) throw new AbortedError(`Interrupted; ${def.name} is ${final.status}.`)
-  return final
-}
-
-async function setTerminationProtection(planned: PlannedStack, deployed: DeployedStack | undefined): Promise<void> {
-  if (!deployed || (deployed.terminationProtection ?? false) === planned.def.terminationProtection) return
-  await planned.cfn.updateTerminationProtection(planned.def.name, planned.def.terminationProtection)
-}
-
-async function describeHolder(poller: StackEventPoller): Promise<string | undefined> {
-  const events = await poller.poll()
-  const latest = [...events].reverse().find((e) => e.ClientRequestToken)
-  return latest?.ClientRequestToken
-}
-
-/**
- * Poll events until the stack reaches a terminal status. A stack-level event with a terminal
- * status ends the wait early (one DescribeStacks to confirm and read outputs); otherwise the
- * status is checked every fifth poll, in case events are late. Ctrl-C cancels an update (it rolls
- * back) and leaves anything else to CloudFormation.
- */
-async function waitForStack(planned: PlannedStack, poller: StackEventPoller, stackId: string, operation: Operation, ctx: StackDeploymentContext): Promise<DeployedStack | undefined> {
-  const {def, cfn} = planned
-  let cancelled = false
-  for (let i = 0; ; i++) {
-    const events = await poller.poll()
-    let terminalSeen = false
-    for (const event of events) {
-      if (isStackEvent(event)) {
-        if (event.ResourceStatus && isTerminal(event.ResourceStatus)) terminalSeen = true
-        continue
-      }
-      emitResource(def, event, ctx)
-    }
-    if (terminalSeen || i % 5 === 4) {
-      const state = await cfn.describeStack(stackId)
-      if (!state) return undefined
-      if (isTerminal(state.status)) {
-        // Events written between the last poll and the terminal status (the last failure
-        // reasons among them) are read before returning, so none is lost from the report.
-        for (const event of await poller.poll()) if (!isStackEvent(event)) emitResource(def, event, ctx)
-        return state
-      }
-    }
-    if (ctx.signal?.aborted && !cancelled) {
-      cancelled = true
-      const stackEvent = (message: string) => ctx.emit({type: 'stack', stack: def.name, region: def.region, phase: 'cancelled', message, elapsedMs: ctx.elapsed()})
-      if (operation === 'update') {
-        await cfn.cancelUpdateStack(def.name, operationToken(ctx.runToken, def.name, 'cancel')).catch(() => undefined)
-        stackEvent('Ctrl-C: update cancelled; CloudFormation rolls it back. The next deploy waits for the rollback and continues.')
-      } else {
-        stackEvent(`Ctrl-C: left ${operation === 'create' ? 'the create' : 'the operation'} to CloudFormation; the next deploy attaches to it.`)
-      }
-      throw new AbortedError(`Interrupted while ${def.name} was ${operation === 'update' ? 'updating (cancelled)' : 'in progress'}.`)
-    }
-    await sleep(ctx.pollMs)
-  }
-}
-
-function emitResource(def: StackDefinition, event: StackEvent, ctx: StackDeploymentContext): void {
-  const description = def.template.Resources[event.LogicalResourceId ?? '']?.Metadata?.['platform:description'] as string | undefined
-  ctx.emit({
-    type: 'resource',
-    stack: def.name,
-    logicalId: event.LogicalResourceId ?? '?',
-    resourceType: event.ResourceType ?? '?',
-    status: event.ResourceStatus ?? '?',
-    reason: event.ResourceStatusReason,
-    description,
-    elapsedMs: ctx.elapsed(),
-  })
 }

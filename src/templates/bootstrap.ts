@@ -2,7 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
-import {NONCURRENT_DAYS, tlsOnlyPolicy} from './storage.js'
+import {accessLogging, logLifecycle, NONCURRENT_DAYS, PUBLIC_ACCESS_BLOCKED, retained, SSE_S3, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com'
@@ -65,14 +65,12 @@ export function deployRoleName(env: ResolvedEnvironment): string {
 export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: CLI artifact bucket and CI deploy role`)
   const resources: Record<string, CfnResource> = {
-    ArtifactBucket: {
+    ArtifactBucket: retained({
       Type: 'AWS::S3::Bucket',
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
       Metadata: {'platform:description': 'Bucket for templates too large to send inline'},
       Properties: {
-        BucketEncryption: {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]},
-        PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true},
+        BucketEncryption: SSE_S3,
+        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
         OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
         // Versioned: an overwritten or deleted object stays recoverable for NONCURRENT_DAYS.
         VersioningConfiguration: {Status: 'Enabled'},
@@ -83,16 +81,21 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
             {Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: {DaysAfterInitiation: 1}},
           ],
         },
+        LoggingConfiguration: accessLogging({Ref: 'AccessLogsBucket'}, 'artifacts'),
         Tags: tagList(env),
       },
-    },
+    }),
     ArtifactBucketPolicy: {
       Type: 'AWS::S3::BucketPolicy',
       Metadata: {'platform:description': 'Artifact bucket: TLS-only access'},
       Properties: {Bucket: {Ref: 'ArtifactBucket'}, PolicyDocument: tlsOnlyPolicy('ArtifactBucket')},
     },
+    ...renderAccessLogsBucket(env),
   }
-  template.Outputs = {ArtifactBucketName: {Description: 'Bucket for large templates', Value: {Ref: 'ArtifactBucket'}}}
+  template.Outputs = {
+    ArtifactBucketName: {Description: 'Bucket for large templates', Value: {Ref: 'ArtifactBucket'}},
+    AccessLogsBucketName: {Description: 'Bucket receiving the S3 server access logs of every bucket of the environment', Value: {Ref: 'AccessLogsBucket'}},
+  }
 
   const repository = env.ci.githubRepository
   if (repository) {
@@ -115,6 +118,48 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
   }
   template.Resources = resources
   return defineStack(env, 'bootstrap', template)
+}
+
+/**
+ * The environment's S3 server access log bucket: every bucket of the environment (all in its
+ * region, as S3 requires) logs its requests here. Here because the bootstrap stack is deployed
+ * before every other. S3's logging service writes through the bucket policy (no ACLs); this bucket
+ * does not log its own access, which would log each log delivery in a loop.
+ */
+function renderAccessLogsBucket(env: ResolvedEnvironment): Record<string, CfnResource> {
+  return {
+    AccessLogsBucket: retained({
+      Type: 'AWS::S3::Bucket',
+      Metadata: {'platform:description': 'S3 server access log bucket of the environment'},
+      Properties: {
+        // A server access log target supports SSE-S3 only.
+        BucketEncryption: SSE_S3,
+        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
+        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
+        VersioningConfiguration: {Status: 'Enabled'},
+        LifecycleConfiguration: logLifecycle(env),
+        Tags: tagList(env, {Name: `${prefix(env)}-access-logs`}),
+      },
+    }),
+    AccessLogsBucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Metadata: {'platform:description': 'Access log bucket: S3 log delivery of this account may write, TLS only'},
+      Properties: {
+        Bucket: {Ref: 'AccessLogsBucket'},
+        PolicyDocument: tlsOnlyPolicy('AccessLogsBucket', [
+          {
+            Sid: 'S3ServerAccessLogDelivery',
+            Effect: 'Allow',
+            Principal: {Service: 'logging.s3.amazonaws.com'},
+            Action: 's3:PutObject',
+            Resource: {'Fn::Sub': '${AccessLogsBucket.Arn}/*'},
+            // Only logs of this account's buckets (S3's confused-deputy guard for log delivery).
+            Condition: {StringEquals: {'aws:SourceAccount': {Ref: 'AWS::AccountId'}}},
+          },
+        ]),
+      },
+    },
+  }
 }
 
 /**

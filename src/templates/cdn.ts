@@ -2,7 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {originHostname, viewerHostnames} from './dns.js'
-import {tlsOnlyPolicyFor} from './storage.js'
+import {CLOUDFRONT_LOG_PREFIX, hasCloudFrontLogs, tlsOnlyPolicyFor} from './storage.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** AWS managed CloudFront policies (fixed ids, the same in every account). */
@@ -182,8 +182,15 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
       Compress: true,
       CachePolicyId: staticCachePolicy,
     })),
-    // Access logging is left off: standard logs need an ACL-enabled bucket, and the storage
-    // stack's buckets enforce bucket-owner ownership (ACLs disabled).
+  }
+  if (hasCloudFrontLogs(env)) {
+    // Standard logs (legacy) to the storage stack's CloudFront log bucket, the one bucket with ACLs
+    // enabled as this delivery requires. Not v2 logging: its delivery source must live in
+    // us-east-1 and name the distribution, a stack after this one in another region.
+    template.Parameters.CdnLogsBucketDomainName = {Type: 'String', Description: 'CloudFront standard log bucket (<bucket>.s3.amazonaws.com)'}
+    parameters.CdnLogsBucketDomainName = fromOutput(env, 'storage', 'CdnLogsBucketDomainName')
+    // No cookies: they carry session tokens, which have no place in logs.
+    distribution.Logging = {Bucket: {Ref: 'CdnLogsBucketDomainName'}, IncludeCookies: false, Prefix: CLOUDFRONT_LOG_PREFIX}
   }
   if (env.domain) {
     template.Parameters.CertificateArn = {Type: 'String', Description: 'ACM certificate in us-east-1 for the aliases'}

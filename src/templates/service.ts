@@ -23,6 +23,18 @@ const MAX_SPECIFICITY = 63
 export const DATADOG_APM_PORT = 8126
 /** Memory the Datadog Agent sidecar is limited to; the application container gets the rest of the task. */
 export const DATADOG_AGENT_MEMORY_MIB = 256
+/** Memory of the Agent's init container, which only copies its configuration and exits before the Agent starts. */
+export const DATADOG_INIT_MEMORY_MIB = 32
+/**
+ * Where the Datadog Agent writes (Datadog's read-only root filesystem guide): its configuration,
+ * which it completes at start, its run state, and temporary files. Each is a task-scoped volume;
+ * the configuration volume is filled from the image by the init container first.
+ */
+const DATADOG_VOLUMES = {config: 'datadog-config', run: 'datadog-run', tmp: 'datadog-tmp'} as const
+const DATADOG_CONFIG_DIR = '/etc/datadog-agent'
+const DATADOG_RUN_DIR = '/opt/datadog-agent/run'
+/** Where the init container mounts the configuration volume to copy the image's configuration into it. */
+const DATADOG_CONFIG_COPY_DIR = '/datadog-config'
 /** The Agent's public image (ECR Public needs no credentials); major version 7 takes the fixes without breaking changes. */
 export const DATADOG_AGENT_IMAGE = 'public.ecr.aws/datadog/agent:7'
 /** The secret the Datadog Agent reads its API key from. */
@@ -230,7 +242,7 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
         ExecutionRoleArn: {'Fn::GetAtt': ['ExecutionRole', 'Arn']},
         TaskRoleArn: {'Fn::GetAtt': ['TaskRole', 'Arn']},
         ContainerDefinitions: containerDefinitions(env, name, service),
-        ...(scratchVolumes(service).length > 0 ? {Volumes: scratchVolumes(service).map((volume) => ({Name: volume.name}))} : {}),
+        ...(taskVolumes(env, service).length > 0 ? {Volumes: taskVolumes(env, service).map((volume) => ({Name: volume}))} : {}),
         Tags: tags,
       },
     },
@@ -367,7 +379,7 @@ function containerDefinitions(env: ResolvedEnvironment, name: string, service: S
     Image: {Ref: 'ImageUri'},
     Essential: true,
     // A hard limit per container, so the sidecar can never starve the application or the reverse.
-    Memory: service.memory - (datadog ? DATADOG_AGENT_MEMORY_MIB : 0),
+    Memory: service.memory - (datadog ? DATADOG_AGENT_MEMORY_MIB + DATADOG_INIT_MEMORY_MIB : 0),
     PortMappings: [{ContainerPort: service.port, Protocol: 'tcp'}],
     LogConfiguration: awsLogs(name),
     Environment: Object.keys(environment)
@@ -385,7 +397,12 @@ function containerDefinitions(env: ResolvedEnvironment, name: string, service: S
   if (volumes.length > 0) container.MountPoints = volumes.map((volume) => ({SourceVolume: volume.name, ContainerPath: volume.path, ReadOnly: false}))
   // ECS Exec runs the SSM agent inside the task; an init process reaps its child processes.
   if (service.execEnabled) container.LinuxParameters = {InitProcessEnabled: true}
-  return datadog ? [container, datadogAgent(env, name)] : [container]
+  return datadog ? [container, datadogInit(), datadogAgent(env, name)] : [container]
+}
+
+/** The task's volumes: the application's scratch volumes, and the Datadog Agent's when it runs. */
+function taskVolumes(env: ResolvedEnvironment, service: ServiceConfig): string[] {
+  return [...scratchVolumes(service).map((volume) => volume.name), ...(env.monitoring.datadog.enabled ? Object.values(DATADOG_VOLUMES) : [])]
 }
 
 /**
@@ -413,9 +430,29 @@ function awsLogs(streamPrefix: string): Record<string, unknown> {
 }
 
 /**
+ * Copies the Agent image's configuration into the configuration volume and exits, so the Agent can
+ * run on a read-only root filesystem yet complete its configuration at start (Datadog's read-only
+ * setup). Same image, so the copy always matches the Agent's version.
+ */
+function datadogInit(): Record<string, unknown> {
+  return {
+    Name: 'datadog-init',
+    Image: DATADOG_AGENT_IMAGE,
+    Essential: false,
+    Memory: DATADOG_INIT_MEMORY_MIB,
+    Command: ['/bin/sh', '-c', `cp -R ${DATADOG_CONFIG_DIR}/. ${DATADOG_CONFIG_COPY_DIR}/`],
+    MountPoints: [{SourceVolume: DATADOG_VOLUMES.config, ContainerPath: DATADOG_CONFIG_COPY_DIR, ReadOnly: false}],
+    LogConfiguration: awsLogs('datadog-init'),
+    ReadonlyRootFilesystem: true,
+  }
+}
+
+/**
  * The Datadog Agent as a sidecar in Fargate mode: it reads the task's metrics from the ECS task
  * metadata endpoint and receives the application's traces (APM) on localhost, so the API error-rate
  * monitor has data. Not essential: an Agent that fails must not take the application down.
+ * Read-only root filesystem: it writes only to its three volumes, after the init container has
+ * filled the configuration one. It still runs as the image's user (root): see docs/controls.md.
  */
 function datadogAgent(env: ResolvedEnvironment, service: string): Record<string, unknown> {
   const environment: Record<string, string> = {
@@ -425,6 +462,8 @@ function datadogAgent(env: ResolvedEnvironment, service: string): Record<string,
     DD_APM_NON_LOCAL_TRAFFIC: 'true',
     DD_ENV: env.name,
     DD_SERVICE: service,
+    // Its log file on a writable volume (the default, /var/log/datadog, is on the read-only root).
+    DD_LOG_FILE: `${DATADOG_RUN_DIR}/agent.log`,
   }
   return {
     Name: 'datadog-agent',
@@ -437,7 +476,13 @@ function datadogAgent(env: ResolvedEnvironment, service: string): Record<string,
       .sort()
       .map((key) => ({Name: key, Value: environment[key]})),
     Secrets: [{Name: 'DD_API_KEY', ValueFrom: secretParameterArn(env, DATADOG_API_KEY_SECRET)}],
-    ReadonlyRootFilesystem: false,
+    DependsOn: [{ContainerName: 'datadog-init', Condition: 'SUCCESS'}],
+    MountPoints: [
+      {SourceVolume: DATADOG_VOLUMES.config, ContainerPath: DATADOG_CONFIG_DIR, ReadOnly: false},
+      {SourceVolume: DATADOG_VOLUMES.run, ContainerPath: DATADOG_RUN_DIR, ReadOnly: false},
+      {SourceVolume: DATADOG_VOLUMES.tmp, ContainerPath: '/tmp', ReadOnly: false},
+    ],
+    ReadonlyRootFilesystem: true,
   }
 }
 

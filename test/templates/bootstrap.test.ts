@@ -51,10 +51,10 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     expect(JSON.stringify(trust.Condition)).toContain('ref:refs/heads/develop')
   })
 
-  it('has only the bucket without a GitHub repository', () => {
+  it('has only the buckets without a GitHub repository', () => {
     const minimal = renderBootstrapStack(minimalEnv())
-    expect(Object.keys(minimal.template.Resources).sort()).toEqual(['ArtifactBucket', 'ArtifactBucketPolicy'])
-    expect(Object.keys(minimal.template.Outputs!)).toEqual(['ArtifactBucketName'])
+    expect(Object.keys(minimal.template.Resources).sort()).toEqual(['AccessLogsBucket', 'AccessLogsBucketPolicy', 'ArtifactBucket', 'ArtifactBucketPolicy'])
+    expect(Object.keys(minimal.template.Outputs!)).toEqual(['AccessLogsBucketName', 'ArtifactBucketName'])
   })
 
   describe('permissions boundary (issue 10 item 8: the CI role cannot make itself an administrator)', () => {

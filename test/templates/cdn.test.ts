@@ -134,7 +134,7 @@ describe('renderCdnStack', () => {
     expect(alb.CustomOriginConfig).toBeUndefined()
     expect(bare.template.Resources.AlbVpcOrigin.Properties!.VpcOriginEndpointConfig).toMatchObject({OriginProtocolPolicy: 'http-only'})
     expect(bare.parameters.LoadBalancerDnsName).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'LoadBalancerDnsName'})
-    expect(Object.keys(bare.template.Parameters!).sort()).toEqual(['AssetsBucketName', 'AssetsBucketRegionalDomainName', 'LoadBalancerArn', 'LoadBalancerDnsName'])
+    expect(Object.keys(bare.template.Parameters!).sort()).toEqual(['AssetsBucketName', 'AssetsBucketRegionalDomainName', 'CdnLogsBucketDomainName', 'LoadBalancerArn', 'LoadBalancerDnsName'])
   })
 
   it('outputs DistributionId and DistributionDomainName, and tags the distribution', () => {

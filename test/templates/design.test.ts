@@ -61,9 +61,9 @@ describe('root platform.yaml prod renders the design', () => {
     expect(instances.map((i) => [i.Properties!.DBInstanceClass, i.Properties!.PubliclyAccessible])).toEqual([['db.serverless', false], ['db.serverless', false]])
   })
 
-  it('row 11: assets, ALB log and backup buckets, all Retain with public access blocked', () => {
+  it('row 11: assets, ALB log and backup buckets (and the CloudFront log bucket), all Retain with public access blocked', () => {
     const buckets = ofType('storage', 'AWS::S3::Bucket')
-    expect(buckets).toHaveLength(3)
+    expect(buckets).toHaveLength(4)
     for (const bucket of buckets) {
       expect(bucket.DeletionPolicy).toBe('Retain')
       expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true})

@@ -116,17 +116,41 @@ describe('renderServiceStacks', () => {
 
     it('runs the Datadog Agent as a non-essential Fargate sidecar with the API key from its secret (issue 10 item 10)', () => {
       const definitions = props(api, 'TaskDefinition').ContainerDefinitions
-      expect(definitions.map((c: any) => c.Name)).toEqual(['api', 'datadog-agent'])
-      const agent = definitions[1]
+      expect(definitions.map((c: any) => c.Name)).toEqual(['api', 'datadog-init', 'datadog-agent'])
+      const agent = definitions[2]
       expect(agent).toMatchObject({Image: 'public.ecr.aws/datadog/agent:7', Essential: false, Memory: 256, PortMappings: [{ContainerPort: 8126, Protocol: 'tcp'}]})
       expect(agent.Environment).toEqual(expect.arrayContaining([{Name: 'ECS_FARGATE', Value: 'true'}, {Name: 'DD_APM_ENABLED', Value: 'true'}, {Name: 'DD_SITE', Value: 'datadoghq.com'}]))
       expect(agent.Secrets).toEqual([{Name: 'DD_API_KEY', ValueFrom: {'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/bookmark-manager/prod/DATADOG_API_KEY'}}])
       // Container memory limits add up to the task's memory.
-      expect(definitions[0].Memory + agent.Memory).toBe(1024)
+      expect(definitions[0].Memory + definitions[1].Memory + agent.Memory).toBe(1024)
       // The web service does not list DATADOG_API_KEY itself, yet its agent may read it.
       const webReads = statements(web, 'ExecutionRole').find((s) => s.Sid === 'ReadSecrets')!.Resource as unknown[]
       expect(JSON.stringify(webReads)).toContain('/DATADOG_API_KEY')
       expect(props(renderServiceStacks(stagingEnv())[0], 'TaskDefinition').ContainerDefinitions).toHaveLength(1)
+    })
+
+    it("runs the Datadog Agent on a read-only root filesystem, writing only to task volumes its init container prepared (Datadog's read-only setup)", () => {
+      const task = props(api, 'TaskDefinition')
+      const [, init, agent] = task.ContainerDefinitions
+      const volumes = (task.Volumes as Array<{Name: string}>).map((v) => v.Name)
+      for (const container of [init, agent]) {
+        expect(container.ReadonlyRootFilesystem, container.Name).toBe(true)
+        // Every mount is a volume of the task.
+        for (const mount of container.MountPoints) expect(volumes, container.Name).toContain(mount.SourceVolume)
+      }
+      // The init container copies the image's configuration into the volume the Agent mounts as its configuration directory.
+      expect(init).toMatchObject({Image: agent.Image, Essential: false, Command: ['/bin/sh', '-c', 'cp -R /etc/datadog-agent/. /datadog-config/']})
+      const configVolume = init.MountPoints.find((m: any) => m.ContainerPath === '/datadog-config').SourceVolume
+      expect(agent.MountPoints).toContainEqual({SourceVolume: configVolume, ContainerPath: '/etc/datadog-agent', ReadOnly: false})
+      expect(agent.MountPoints.map((m: any) => m.ContainerPath).sort()).toEqual(['/etc/datadog-agent', '/opt/datadog-agent/run', '/tmp'])
+      // The Agent starts only after the copy succeeded, and logs to a writable path.
+      expect(agent.DependsOn).toEqual([{ContainerName: 'datadog-init', Condition: 'SUCCESS'}])
+      expect(agent.Environment).toContainEqual({Name: 'DD_LOG_FILE', Value: '/opt/datadog-agent/run/agent.log'})
+      // Every container has a hard memory limit and logs to the service's log group.
+      for (const container of task.ContainerDefinitions) {
+        expect(container.Memory, container.Name).toBeGreaterThan(0)
+        expect(container.LogConfiguration.Options['awslogs-group'], container.Name).toEqual({Ref: 'LogGroup'})
+      }
     })
 
     it('injects secrets by the full SSM parameter ARN, never by value', () => {

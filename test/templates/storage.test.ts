@@ -9,8 +9,8 @@ describe('storage stack (design row 11: S3)', () => {
   const resources = stack.template.Resources
   const buckets = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket')
 
-  it('has the assets, ALB log and backup buckets', () => {
-    expect(buckets.map(([id]) => id).sort()).toEqual(['AlbLogsBucket', 'AssetsBucket', 'BackupBucket'])
+  it('has the assets, ALB log, CloudFront log and backup buckets', () => {
+    expect(buckets.map(([id]) => id).sort()).toEqual(['AlbLogsBucket', 'AssetsBucket', 'BackupBucket', 'CdnLogsBucket'])
     expect(renderStorageStack(minimalEnv()).template.Resources.BackupBucket).toBeUndefined()
   })
 
@@ -59,7 +59,7 @@ describe('storage stack (design row 11: S3)', () => {
   })
 
   it('outputs exactly the contract names', () => {
-    expect(Object.keys(stack.template.Outputs!).sort()).toEqual(['AlbLogsBucketName', 'AssetsBucketArn', 'AssetsBucketName', 'AssetsBucketRegionalDomainName', 'BackupBucketName'])
+    expect(Object.keys(stack.template.Outputs!).sort()).toEqual(['AlbLogsBucketName', 'AssetsBucketArn', 'AssetsBucketName', 'AssetsBucketRegionalDomainName', 'BackupBucketName', 'CdnLogsBucketDomainName'])
     expect(Object.keys(renderStorageStack(minimalEnv()).template.Outputs!)).not.toContain('BackupBucketName')
   })
 })

@@ -99,7 +99,9 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
 
   const repository = env.ci.githubRepository
   if (repository) {
-    let providerArn: unknown = {'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC_HOST}`}
+    // The account's provider: the one named in the config, else the one at the URL's fixed ARN
+    // (another environment of the account created it), unless this environment creates it.
+    let providerArn: unknown = env.ci.oidcProviderArn ?? {'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC_HOST}`}
     if (env.ci.createOidcProvider) {
       resources.GitHubOidcProvider = {
         Type: 'AWS::IAM::OIDCProvider',

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {checkAuroraPostgresVersion, supportsAutoPause, REGION_AZ_COUNT} from '../../src/lib/config/aws-facts.js'
 import {FARGATE_CPUS, fargateCpusFor, fargateMemoryFor, isFargatePair} from '../../src/lib/config/fargate.js'
-import {parseConfig} from '../../src/lib/config/load.js'
+import {getEnvironment, parseConfig} from '../../src/lib/config/load.js'
 
 describe('the Fargate CPU/memory table', () => {
   it('matches the ECS developer guide, including 8 and 16 vCPU', () => {
@@ -103,5 +103,28 @@ describe('scale', () => {
     const warnings = all.filter((w) => !w.message.includes('placeholder'))
     expect(warnings).toEqual([expect.objectContaining({line: 11, column: 5, path: 'environments.prod.services'})])
     expect(warnings[0].message).toContain('101 services exceed')
+  })
+})
+
+describe("the account's existing GitHub OIDC provider (ci.oidcProviderArn)", () => {
+  const arn = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com'
+  const text = (ci: string): string =>
+    ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', `    ci: ${ci}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
+
+  it('is reused instead of creating one, without setting createOidcProvider', () => {
+    const {config, issues, warnings} = parseConfig(text(`{githubRepository: acme/shop, oidcProviderArn: "${arn}"}`), 'p.yaml')
+    expect(issues).toEqual([])
+    expect(warnings).toEqual([])
+    expect(getEnvironment(config!, 'prod').ci).toMatchObject({createOidcProvider: false, oidcProviderArn: arn})
+  })
+
+  it('leaves the default (create one) when not given', () => {
+    const {config} = parseConfig(text('{githubRepository: acme/shop}'), 'p.yaml')
+    expect(getEnvironment(config!, 'prod').ci.createOidcProvider).toBe(true)
+  })
+
+  it('warns that it has no effect without a repository to deploy from', () => {
+    const {warnings} = parseConfig(text(`{oidcProviderArn: "${arn}"}`), 'p.yaml')
+    expect(warnings.map((w) => w.message)).toEqual(['oidcProviderArn is set but ci.githubRepository is not, so no deploy role uses it'])
   })
 })

@@ -51,6 +51,16 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     expect(JSON.stringify(trust.Condition)).toContain('ref:refs/heads/develop')
   })
 
+  it("trusts the account's existing provider named by ci.oidcProviderArn and creates none (no 'already exists' on a second environment)", () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+    const env = prodEnv()
+    // What resolution gives when only oidcProviderArn is written: createOidcProvider defaults to false.
+    const reused = renderBootstrapStack({...env, ci: {...env.ci, createOidcProvider: false, oidcProviderArn: arn}}).template.Resources
+    expect(Object.values(reused).filter((r) => r.Type === 'AWS::IAM::OIDCProvider')).toEqual([])
+    const trust = (reused.DeployRole.Properties!.AssumeRolePolicyDocument as {Statement: Statement[]}).Statement[0]
+    expect(trust.Principal).toEqual({Federated: arn})
+  })
+
   it('has only the buckets without a GitHub repository', () => {
     const minimal = renderBootstrapStack(minimalEnv())
     expect(Object.keys(minimal.template.Resources).sort()).toEqual(['AccessLogsBucket', 'AccessLogsBucketPolicy', 'ArtifactBucket', 'ArtifactBucketPolicy'])

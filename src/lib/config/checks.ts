@@ -335,8 +335,25 @@ function checkMisc(env: ResolvedEnvironment, report: Report): void {
     report(['dns', 'createZone'], {message: 'createZone is false but no zoneId is given', hint: 'set dns.zoneId to the existing hosted zone id, or createZone: true'})
   }
   checkPlaceholders(env, report)
+  checkOidcProvider(env, report)
   if (env.mongodbAtlas.enabled && !env.mongodbAtlas.projectId) {
     report(['mongodbAtlas', 'enabled'], {message: 'mongodbAtlas is enabled without a projectId', hint: 'set mongodbAtlas.projectId (24 hex characters from the Atlas UI)'})
+  }
+}
+
+/** An existing GitHub OIDC provider is reused as given: it must be in the environment's account, and nothing creates another. */
+function checkOidcProvider(env: ResolvedEnvironment, report: Report): void {
+  const arn = env.ci.oidcProviderArn
+  if (!arn) return
+  if (env.ci.createOidcProvider) {
+    report(['ci', 'createOidcProvider'], {message: 'createOidcProvider is true while oidcProviderArn names an existing provider', hint: 'remove createOidcProvider (the existing provider is used), or remove oidcProviderArn to create one'})
+  }
+  const account = arn.split(':')[4]
+  if (env.account && account !== env.account) {
+    report(['ci', 'oidcProviderArn'], {message: `oidcProviderArn is in account ${account}, not the environment's account ${env.account}`, hint: "a role trusts only an identity provider of its own account: give the provider of the environment's account"})
+  }
+  if (!env.ci.githubRepository) {
+    report(['ci', 'oidcProviderArn'], {severity: 'warning', message: 'oidcProviderArn is set but ci.githubRepository is not, so no deploy role uses it', hint: 'set ci.githubRepository to the repository that deploys'})
   }
 }
 

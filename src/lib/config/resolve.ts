@@ -148,6 +148,8 @@ function applyComputedDefaults(env: Record<string, any>, name: string, region: s
   env.alb = isPlainObject(env.alb) ? env.alb : {}
   env.alb.deletionProtection ??= env.protect
   if (isPlainObject(env.database)) env.database.deletionProtection ??= env.protect
+  // An existing provider named by ARN is reused; otherwise the environment creates one.
+  if (isPlainObject(env.ci)) env.ci.createOidcProvider ??= typeof env.ci.oidcProviderArn !== 'string'
   const cpuDefault = platformSchema().definitions?.service.properties?.cpu.default as number | undefined
   for (const service of Object.values(isPlainObject(env.services) ? env.services : {})) {
     if (!isPlainObject(service)) continue

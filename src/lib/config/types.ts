@@ -278,8 +278,10 @@ export interface CiConfig {
   githubRepository?: string
   /** @default 'main' */
   branch: string
-  /** Create the account-wide GitHub OIDC provider (only one may exist per account). @default true */
+  /** Create the account-wide GitHub OIDC provider (only one may exist per account). @default true unless oidcProviderArn is set */
   createOidcProvider: boolean
+  /** The account's existing GitHub OIDC provider the deploy role trusts instead of creating one. */
+  oidcProviderArn?: string
 }
 
 export interface StorageConfig {

@@ -2,7 +2,6 @@ import {createHash} from 'node:crypto'
 
 /** Lengths AWS enforces on names we generate. */
 export const NameLimits = {
-  albName: 32,
   targetGroupName: 32,
   stackName: 128,
   ecsClusterName: 255,

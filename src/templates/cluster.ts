@@ -9,11 +9,6 @@ export function clusterName(env: ResolvedEnvironment): string {
   return fitName(`${prefix(env)}-cluster`, NameLimits.ecsClusterName)
 }
 
-/** The ALB's name, within the 32 characters ELB allows. */
-export function loadBalancerName(env: ResolvedEnvironment): string {
-  return fitName(prefix(env), NameLimits.albName)
-}
-
 /** Key prefix of the ALB's access logs in the log bucket (the storage stack's policy allows any prefix). */
 export const ALB_LOG_PREFIX = 'alb'
 
@@ -64,9 +59,12 @@ export function renderClusterStack(env: ResolvedEnvironment): StackDefinition {
   }
   resources.LoadBalancer = {
     Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-    Metadata: {'platform:description': `Application load balancer ${loadBalancerName(env)}`},
+    Metadata: {'platform:description': `Internal application load balancer of ${prefix(env)}`},
     Properties: {
-      Name: loadBalancerName(env),
+      // No Name: CloudFormation generates one. A change to a create-only property (Scheme, as when
+      // the ALB became internal) replaces the ALB, and CloudFormation creates the new one before
+      // deleting the old, which a fixed name would refuse ("already exists"). Everything that needs
+      // the ALB reads its ARN, DNS name or full name from this stack's outputs.
       Type: 'application',
       // Internal, in the private subnets: only CloudFront's VPC origin reaches it, so no request
       // can skip the WAF and CloudFront's TLS policy by going to the ALB directly.

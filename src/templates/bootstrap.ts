@@ -2,7 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
-import {accessLogging, logLifecycle, NONCURRENT_DAYS, PUBLIC_ACCESS_BLOCKED, retained, SSE_S3, tlsOnlyPolicy} from './storage.js'
+import {accessLogging, logLifecycle, NONCURRENT_DAYS, privateBucket, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com'
@@ -65,25 +65,16 @@ export function deployRoleName(env: ResolvedEnvironment): string {
 export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: CLI artifact bucket and CI deploy role`)
   const resources: Record<string, CfnResource> = {
-    ArtifactBucket: retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'Bucket for templates too large to send inline'},
-      Properties: {
-        BucketEncryption: SSE_S3,
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
-        // Versioned: an overwritten or deleted object stays recoverable for NONCURRENT_DAYS.
-        VersioningConfiguration: {Status: 'Enabled'},
-        // Templates are re-uploaded on every deploy; old ones are only useful for a short while.
-        LifecycleConfiguration: {
-          Rules: [
-            {Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 30, NoncurrentVersionExpiration: {NoncurrentDays: NONCURRENT_DAYS}},
-            {Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: {DaysAfterInitiation: 1}},
-          ],
-        },
-        LoggingConfiguration: accessLogging({Ref: 'AccessLogsBucket'}, 'artifacts'),
-        Tags: tagList(env),
+    ArtifactBucket: privateBucket('Bucket for templates too large to send inline', {
+      // Templates are re-uploaded on every deploy; old ones are only useful for a short while.
+      LifecycleConfiguration: {
+        Rules: [
+          {Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 30, NoncurrentVersionExpiration: {NoncurrentDays: NONCURRENT_DAYS}},
+          {Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: {DaysAfterInitiation: 1}},
+        ],
       },
+      LoggingConfiguration: accessLogging({Ref: 'AccessLogsBucket'}, 'artifacts'),
+      Tags: tagList(env),
     }),
     ArtifactBucketPolicy: {
       Type: 'AWS::S3::BucketPolicy',
@@ -130,18 +121,10 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
  */
 function renderAccessLogsBucket(env: ResolvedEnvironment): Record<string, CfnResource> {
   return {
-    AccessLogsBucket: retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'S3 server access log bucket of the environment'},
-      Properties: {
-        // A server access log target supports SSE-S3 only.
-        BucketEncryption: SSE_S3,
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
-        VersioningConfiguration: {Status: 'Enabled'},
-        LifecycleConfiguration: logLifecycle(env),
-        Tags: tagList(env, {Name: `${prefix(env)}-access-logs`}),
-      },
+    // SSE-S3 (privateBucket's), the only encryption a server access log target supports.
+    AccessLogsBucket: privateBucket('S3 server access log bucket of the environment', {
+      LifecycleConfiguration: logLifecycle(env),
+      Tags: tagList(env, {Name: `${prefix(env)}-access-logs`}),
     }),
     AccessLogsBucketPolicy: {
       Type: 'AWS::S3::BucketPolicy',

@@ -41,12 +41,12 @@ const CLOUDFRONT_LOGS_UNSUPPORTED_REGIONS = new Set([
   'me-central-1', 'me-south-1',
 ])
 
-export const PUBLIC_ACCESS_BLOCKED = {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}
+const PUBLIC_ACCESS_BLOCKED = {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}
 /**
  * SSE-S3: the only default encryption an S3 server access log target and ALB log delivery support,
  * and CloudFront's OAC reads it without a key policy.
  */
-export const SSE_S3 = {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]}
+const SSE_S3 = {ServerSideEncryptionConfiguration: [{ServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}]}
 const ABORT_UPLOADS = {Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7}}
 
 /** Key prefix of CloudFront's standard logs in their bucket. */
@@ -73,33 +73,17 @@ export function renderStorageStack(env: ResolvedEnvironment): StackDefinition {
   template.Parameters = {AccessLogsBucketName: {Type: 'String', Description: 'Bucket receiving S3 server access logs'}}
   const logTo = (source: string): Record<string, unknown> => accessLogging({Ref: 'AccessLogsBucketName'}, source)
   const resources: Record<string, CfnResource> = {
-    AssetsBucket: retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'Static assets bucket (read by CloudFront only)'},
-      Properties: {
-        BucketEncryption: SSE_S3,
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
-        VersioningConfiguration: {Status: 'Enabled'},
-        LifecycleConfiguration: {Rules: [ABORT_UPLOADS, {Id: 'expire-old-versions', Status: 'Enabled', NoncurrentVersionExpiration: {NoncurrentDays: 30}}]},
-        LoggingConfiguration: logTo('assets'),
-        Tags: tagList(env, {Name: `${prefix(env)}-assets`}),
-      },
+    AssetsBucket: privateBucket('Static assets bucket (read by CloudFront only)', {
+      LifecycleConfiguration: {Rules: [ABORT_UPLOADS, {Id: 'expire-old-versions', Status: 'Enabled', NoncurrentVersionExpiration: {NoncurrentDays: 30}}]},
+      LoggingConfiguration: logTo('assets'),
+      Tags: tagList(env, {Name: `${prefix(env)}-assets`}),
     }),
-    AlbLogsBucket: retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'ALB access log bucket'},
-      Properties: {
-        // ALB log delivery supports SSE-S3 only, not SSE-KMS.
-        BucketEncryption: SSE_S3,
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
-        // Versioned so a deleted or overwritten log is recoverable until its version expires too.
-        VersioningConfiguration: {Status: 'Enabled'},
-        LifecycleConfiguration: logLifecycle(env),
-        LoggingConfiguration: logTo('alb-logs'),
-        Tags: tagList(env, {Name: `${prefix(env)}-alb-logs`}),
-      },
+    // ALB log delivery supports SSE-S3 only, not SSE-KMS. Versioned: a deleted or overwritten log
+    // is recoverable until its version expires too.
+    AlbLogsBucket: privateBucket('ALB access log bucket', {
+      LifecycleConfiguration: logLifecycle(env),
+      LoggingConfiguration: logTo('alb-logs'),
+      Tags: tagList(env, {Name: `${prefix(env)}-alb-logs`}),
     }),
     AlbLogsBucketPolicy: {
       Type: 'AWS::S3::BucketPolicy',
@@ -115,22 +99,15 @@ export function renderStorageStack(env: ResolvedEnvironment): StackDefinition {
   }
 
   if (hasCloudFrontLogs(env)) {
-    resources.CdnLogsBucket = retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'CloudFront standard log bucket'},
-      Properties: {
-        BucketEncryption: SSE_S3,
-        // Public ACLs stay blocked: the grant CloudFront adds is to its log-delivery account, not public.
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        // CloudFront's standard logs are delivered through the bucket ACL (CloudFront grants its
-        // awslogsdelivery account FULL_CONTROL when the distribution is created or updated), so this
-        // bucket alone has ACLs enabled; BucketOwnerPreferred makes the delivered logs ours.
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerPreferred'}]},
-        VersioningConfiguration: {Status: 'Enabled'},
-        LifecycleConfiguration: logLifecycle(env),
-        LoggingConfiguration: logTo('cdn-logs'),
-        Tags: tagList(env, {Name: `${prefix(env)}-cdn-logs`}),
-      },
+    resources.CdnLogsBucket = privateBucket('CloudFront standard log bucket', {
+      // CloudFront's standard logs are delivered through the bucket ACL (CloudFront grants its
+      // awslogsdelivery account FULL_CONTROL when the distribution is created or updated), so this
+      // bucket alone has ACLs enabled; BucketOwnerPreferred makes the delivered logs ours. Public
+      // ACLs stay blocked: that grant is to CloudFront's log-delivery account, not public.
+      OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerPreferred'}]},
+      LifecycleConfiguration: logLifecycle(env),
+      LoggingConfiguration: logTo('cdn-logs'),
+      Tags: tagList(env, {Name: `${prefix(env)}-cdn-logs`}),
     })
     resources.CdnLogsBucketPolicy = {
       Type: 'AWS::S3::BucketPolicy',
@@ -142,28 +119,20 @@ export function renderStorageStack(env: ResolvedEnvironment): StackDefinition {
   }
 
   if (env.storage.backupBucket) {
-    resources.BackupBucket = retained({
-      Type: 'AWS::S3::Bucket',
-      Metadata: {'platform:description': 'Backup bucket (dumps and exports)'},
-      Properties: {
-        BucketEncryption: SSE_S3,
-        PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
-        OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
-        VersioningConfiguration: {Status: 'Enabled'},
-        LifecycleConfiguration: {
-          Rules: [
-            ABORT_UPLOADS,
-            {
-              Id: 'to-glacier-instant-retrieval',
-              Status: 'Enabled',
-              Transitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: env.storage.backupTransitionDays}],
-              NoncurrentVersionTransitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: env.storage.backupTransitionDays}],
-            },
-          ],
-        },
-        LoggingConfiguration: logTo('backups'),
-        Tags: tagList(env, {Name: `${prefix(env)}-backups`}),
+    resources.BackupBucket = privateBucket('Backup bucket (dumps and exports)', {
+      LifecycleConfiguration: {
+        Rules: [
+          ABORT_UPLOADS,
+          {
+            Id: 'to-glacier-instant-retrieval',
+            Status: 'Enabled',
+            Transitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: env.storage.backupTransitionDays}],
+            NoncurrentVersionTransitions: [{StorageClass: 'GLACIER_IR', TransitionInDays: env.storage.backupTransitionDays}],
+          },
+        ],
       },
+      LoggingConfiguration: logTo('backups'),
+      Tags: tagList(env, {Name: `${prefix(env)}-backups`}),
     })
     resources.BackupBucketPolicy = {
       Type: 'AWS::S3::BucketPolicy',
@@ -198,8 +167,27 @@ export function logLifecycle(env: ResolvedEnvironment): Record<string, unknown> 
 export const NONCURRENT_DAYS = 30
 
 /** Buckets outlive their stack: deleting or replacing the stack never deletes data. */
-export function retained(resource: CfnResource): CfnResource {
+function retained(resource: CfnResource): CfnResource {
   return {...resource, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain'}
+}
+
+/**
+ * Every bucket of the environment: retained, SSE-S3, public access blocked, ACLs disabled (unless
+ * `properties` says otherwise), versioned so an overwritten or deleted object stays recoverable;
+ * `properties` adds lifecycle, logging and tags.
+ */
+export function privateBucket(description: string, properties: Record<string, unknown>): CfnResource {
+  return retained({
+    Type: 'AWS::S3::Bucket',
+    Metadata: {'platform:description': description},
+    Properties: {
+      BucketEncryption: SSE_S3,
+      PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCKED,
+      OwnershipControls: {Rules: [{ObjectOwnership: 'BucketOwnerEnforced'}]},
+      VersioningConfiguration: {Status: 'Enabled'},
+      ...properties,
+    },
+  })
 }
 
 function albLogDeliveryStatement(region: string): Record<string, unknown> {

@@ -30,10 +30,11 @@ describe('formatPlans (the review and diff)', () => {
       region: 'ap-northeast-1',
       action: 'update',
       changes: [
-        {logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', action: 'Modify', replacement: 'True', replacedBy: ['DatabaseName']},
+        {logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', action: 'Modify', replacement: 'True', replacedBy: ['DatabaseName'], policyAction: 'ReplaceAndSnapshot'},
         {logicalId: 'Params', type: 'AWS::RDS::DBClusterParameterGroup', action: 'Modify', replacement: 'Conditional'},
         {logicalId: 'Alarm', type: 'AWS::CloudWatch::Alarm', action: 'Add', replacement: 'False', description: 'connections alarm'},
         {logicalId: 'Old', type: 'AWS::SNS::Topic', action: 'Remove', replacement: 'False'},
+        {logicalId: 'Bucket', type: 'AWS::S3::Bucket', action: 'Remove', replacement: 'False', policyAction: 'Retain', description: 'assets'},
       ],
       parameterChanges: [{name: 'PrivateSubnetIds', old: 'a,b', new: 'a,c'}],
       source: 'change-set',
@@ -43,13 +44,15 @@ describe('formatPlans (the review and diff)', () => {
 
   it('marks replacements prominently and counts', () => {
     const text = formatPlans(plans)
-    expect(text).toContain('~ Modify Cluster AWS::RDS::DBCluster  [REPLACEMENT] (DatabaseName)')
-    expect(text).toContain('~ Modify Params AWS::RDS::DBClusterParameterGroup  [MAY REPLACE]')
-    expect(text).toContain('+ Add    Alarm AWS::CloudWatch::Alarm  connections alarm')
-    expect(text).toContain('- Remove Old AWS::SNS::Topic')
+    // What happens to the old resource (its PolicyAction) follows each replacement and removal.
+    expect(text).toContain('~ Modify Cluster AWS::RDS::DBCluster  [REPLACEMENT] (DatabaseName)  [old one snapshotted, then deleted]\n')
+    expect(text).toContain('~ Modify Params AWS::RDS::DBClusterParameterGroup  [MAY REPLACE]  [old one deleted]\n')
+    expect(text).toContain('+ Add    Alarm AWS::CloudWatch::Alarm  connections alarm\n')
+    expect(text).toContain('- Remove Old AWS::SNS::Topic  [deleted]\n')
+    expect(text).toContain('- Remove Bucket AWS::S3::Bucket  [retained outside the stack]  assets\n')
     expect(text).toContain('parameter PrivateSubnetIds: a,b -> a,c')
     expect(text).toContain('app-prod-network (ap-northeast-1): no changes')
-    expect(text).toContain('1 stack(s) to change: 1 to add, 2 to modify, 1 to remove, 2 REPLACED.')
-    expect(summarizePlans(plans)).toEqual({add: 1, modify: 2, remove: 1, replace: 2, stacksChanging: 1})
+    expect(text).toContain('1 stack(s) to change: 1 to add, 2 to modify, 2 to remove, 2 REPLACED.')
+    expect(summarizePlans(plans)).toEqual({add: 1, modify: 2, remove: 2, replace: 2, stacksChanging: 1})
   })
 })

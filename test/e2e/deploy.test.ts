@@ -170,7 +170,8 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(refused.code).toBe(5)
     expect(refused.error).toMatchObject({code: 'REPLACEMENT_REFUSED'})
     const cluster = refused.error!.failures.find((f: any) => f.type === 'AWS::RDS::DBCluster')
-    expect(cluster).toMatchObject({stack: `${PREFIX}data`, status: 'WOULD_REPLACE', reason: expect.stringMatching(/DatabaseName/)})
+    // The cluster's UpdateReplacePolicy Snapshot keeps its data in a snapshot; the refusal says so.
+    expect(cluster).toMatchObject({stack: `${PREFIX}data`, status: 'WOULD_REPLACE', reason: expect.stringMatching(/DatabaseName.*; data kept in a snapshot: .*\(PolicyAction ReplaceAndSnapshot\)$/)})
     expect(refused.stderr).toMatch(/--allow-replace/)
     // Nothing ran: the data stack is as it was.
     expect((await stacksIn(TOKYO)).data).toBe('CREATE_COMPLETE')

@@ -1,4 +1,4 @@
-import type {Change, StackEvent} from '@aws-sdk/client-cloudformation'
+import type {Change, PolicyAction, StackEvent} from '@aws-sdk/client-cloudformation'
 import {isDeepStrictEqual} from 'node:util'
 import type {ChangeSetDescription, ChangeSetInput, ChangeSetSummary, CloudFormationApi, DeployedStack} from '../../src/lib/aws/cloudformation.js'
 import type {DeployAws} from '../../src/lib/deploy/types.js'
@@ -82,6 +82,11 @@ export class FakeCloudFormation implements CloudFormationApi {
   private readonly createTokens = new Map<string, {id: string; stackId: string}>()
   private readonly executeTokens = new Set<string>()
   readonly failures = new Map<string, InjectedFailure>()
+  /**
+   * Logical ids whose modification AWS would report as `Replacement: True` (it knows each type's
+   * create-only properties; the fake does not, and otherwise says `False`, as moto does).
+   */
+  readonly replacedOnModify = new Set<string>()
   /**
    * Errors the next calls of an operation answer with, as the SDK hands them over once its retries
    * are exhausted (e.g. `ExecuteChangeSet`, `DeleteChangeSet`); the call changes nothing.
@@ -181,7 +186,7 @@ export class FakeCloudFormation implements CloudFormationApi {
     const parameters: Record<string, string> = {}
     for (const p of input.parameters) parameters[p.key] = p.usePrevious ? (stack.parameters[p.key] ?? '') : (p.value ?? '')
     const templateBody = input.templateBody ?? `{"fromUrl": "${input.templateUrl}"}`
-    const changes = diffTemplates(input.changeSetType === 'CREATE' ? undefined : stack.templateBody, templateBody)
+    const changes = diffTemplates(input.changeSetType === 'CREATE' ? undefined : stack.templateBody, templateBody, this.replacedOnModify)
     const sameTemplate = isDeepStrictEqual(JSON.parse(templateBody), JSON.parse(stack.templateBody))
     const empty = input.changeSetType === 'UPDATE' && sameTemplate && isDeepStrictEqual(parameters, stack.parameters) && isDeepStrictEqual(input.tags, stack.tags)
     const id = `arn:aws:cloudformation:${this.region}:123456789012:changeSet/${input.changeSetName}/${++counter}`
@@ -436,17 +441,33 @@ function computeOutputs(stack: FakeStack): Record<string, string> {
   return out
 }
 
-/** Resource changes between two template bodies, as DescribeChangeSet lists them (real AWS also gives Replacement; see the .md). */
-function diffTemplates(before: string | undefined, after: string): Change[] {
+/**
+ * Resource changes between two template bodies, as DescribeChangeSet lists them, with AWS's
+ * `PolicyAction` for what happens to the old resource: on a removal the deployed resource's
+ * DeletionPolicy (default Delete; Snapshot for an RDS cluster, and an RDS instance outside a
+ * cluster), on a replacement the new resource's UpdateReplacePolicy (default Delete).
+ */
+function diffTemplates(before: string | undefined, after: string, replacedOnModify: Set<string>): Change[] {
   const a = (before ? JSON.parse(before).Resources : {}) ?? {}
   const b = JSON.parse(after).Resources ?? {}
   const changes: Change[] = []
   for (const [id, r] of Object.entries<any>(b)) {
     if (!a[id]) changes.push({Type: 'Resource', ResourceChange: {Action: 'Add', LogicalResourceId: id, ResourceType: r.Type}})
-    else if (!isDeepStrictEqual(a[id], r)) changes.push({Type: 'Resource', ResourceChange: {Action: 'Modify', LogicalResourceId: id, ResourceType: r.Type, Replacement: 'False'}})
+    else if (!isDeepStrictEqual(a[id], r)) {
+      const replaced = replacedOnModify.has(id)
+      const policy = replaced ? {PolicyAction: `ReplaceAnd${r.UpdateReplacePolicy ?? 'Delete'}` as PolicyAction} : {}
+      changes.push({Type: 'Resource', ResourceChange: {Action: 'Modify', LogicalResourceId: id, ResourceType: r.Type, Replacement: replaced ? 'True' : 'False', ...policy}})
+    }
   }
-  for (const [id, r] of Object.entries<any>(a)) if (!b[id]) changes.push({Type: 'Resource', ResourceChange: {Action: 'Remove', LogicalResourceId: id, ResourceType: r.Type}})
+  for (const [id, r] of Object.entries<any>(a)) if (!b[id]) changes.push({Type: 'Resource', ResourceChange: {Action: 'Remove', LogicalResourceId: id, ResourceType: r.Type, PolicyAction: deletionPolicyAction(r)}})
   return changes
+}
+
+function deletionPolicyAction(resource: {Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown>}): PolicyAction {
+  if (resource.DeletionPolicy === 'RetainExceptOnCreate') return 'Retain'
+  if (resource.DeletionPolicy) return resource.DeletionPolicy as PolicyAction
+  const rds = resource.Type === 'AWS::RDS::DBCluster' || (resource.Type === 'AWS::RDS::DBInstance' && !resource.Properties?.DBClusterIdentifier)
+  return rds ? 'Snapshot' : 'Delete'
 }
 
 /** DeployAws over fakes: one FakeCloudFormation per region, and the other calls answered from fields. */

@@ -1,6 +1,6 @@
 import type {ListrTaskWrapper} from 'listr2'
 import type {DeployEvent, StackPlan} from '../deploy/types.js'
-import type {ResourceChange} from '../deploy/replacement.js'
+import {oldResourceFate, type ResourceChange} from '../deploy/replacement.js'
 import {summarizePlans} from '../deploy/plan-summary.js'
 
 /** How deploy progress is shown. */
@@ -170,7 +170,9 @@ const ACTION_MARK: Record<string, string> = {Add: '+', Modify: '~', Remove: '-',
 function formatChange(change: ResourceChange): string {
   const replacement = change.replacement === 'True' ? '  [REPLACEMENT]' : change.replacement === 'Conditional' ? '  [MAY REPLACE]' : ''
   const because = change.replacedBy?.length ? ` (${change.replacedBy.join(', ')})` : ''
-  return `    ${ACTION_MARK[change.action] ?? '?'} ${change.action.padEnd(6)} ${change.logicalId} ${change.type}${replacement}${replacement ? because : ''}${change.description ? `  ${change.description}` : ''}`
+  const fate = oldResourceFate(change)
+  const old = fate ? `  [${fate.label}]` : ''
+  return `    ${ACTION_MARK[change.action] ?? '?'} ${change.action.padEnd(6)} ${change.logicalId} ${change.type}${replacement}${replacement ? because : ''}${old}${change.description ? `  ${change.description}` : ''}`
 }
 
 /** The change review: per stack its action, each resource change (replacements marked), parameter changes, then counts. */

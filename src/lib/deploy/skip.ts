@@ -39,7 +39,8 @@ export function decideSkip(def: StackDefinition, deployed: DeployedStack | undef
   if (!isDeepStrictEqual(deployedTemplate, JSON.parse(JSON.stringify(def.template)))) return {skip: false, reason: 'template differs'}
   const wanted = effectiveParameters(def.template, resolved, deployed)
   for (const [name, value] of Object.entries(wanted)) {
-    const isList = /^List<|^CommaDelimitedList$/.test(def.template.Parameters?.[name]?.Type ?? '')
+    const type = def.template.Parameters![name].Type
+    const isList = type.startsWith('List<') || type === 'CommaDelimitedList'
     const same = isList ? listItems(deployed.parameters[name]).join(',') === listItems(value).join(',') : deployed.parameters[name] === value
     if (!same) return {skip: false, reason: `parameter ${name} differs`}
   }

@@ -51,6 +51,7 @@ PATCHES: list[str] = [
     "cloudwatch_alarms",
     "logs_interleaved",
     "dns_delegation",
+    "registry_types",
 ]
 
 

@@ -507,6 +507,14 @@ export class FakeAws implements DeployAws {
     return this.versions[engine] ?? []
   }
 
+  /** Registry types activated, as `region/TypeName` (AWS:: types are always there). */
+  readonly activatedTypes = new Set<string>()
+
+  async typeActivated(region: string, typeName: string): Promise<boolean> {
+    this.otherCalls.push('DescribeType')
+    return typeName.startsWith('AWS::') || this.activatedTypes.has(`${region}/${typeName}`)
+  }
+
   async missingParameters(_region: string, names: string[]): Promise<string[]> {
     this.otherCalls.push('GetParameters')
     return names.filter((n) => !this.parameters.has(n))

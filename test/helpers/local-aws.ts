@@ -24,6 +24,27 @@ export interface LocalAwsOptions {
   registry?: boolean
   /** The region put in `env` (AWS_REGION). @default 'ap-northeast-1' */
   region?: string
+  /**
+   * Activate the third-party resource types the example's monitoring stack uses (Datadog's monitor)
+   * in `region`, after start and after each reset: the account as a team prepares it once.
+   * @default true
+   */
+  thirdPartyTypes?: boolean
+}
+
+/** The registry types the root platform.yaml renders, with their publishers. */
+export const EXAMPLE_THIRD_PARTY_TYPES = {
+  'Datadog::Monitors::Monitor': '7171b96e5d207b947eb72ca9ce05247c246de623',
+}
+
+async function activateExampleTypes(endpoint: string, region: string): Promise<void> {
+  const {ActivateTypeCommand, CloudFormationClient} = await import('@aws-sdk/client-cloudformation')
+  const cfn = new CloudFormationClient({region, endpoint, credentials: {...LOCAL_CREDENTIALS}, maxAttempts: 1})
+  try {
+    for (const [TypeName, PublisherId] of Object.entries(EXAMPLE_THIRD_PARTY_TYPES)) await cfn.send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName, PublisherId}))
+  } finally {
+    cfn.destroy()
+  }
 }
 
 export interface LocalAws {
@@ -43,7 +64,7 @@ export interface LocalAws {
   sdkConfig: {region: string; endpoint: string; credentials: {accessKeyId: string; secretAccessKey: string}; maxAttempts: number}
   /** The client factory pointed at this moto (`--local` semantics); call destroy() when done. */
   clients(region?: string): AwsClients
-  /** Empty moto (`POST /moto-api/reset`); the registry keeps its images. */
+  /** Empty moto (`POST /moto-api/reset`), then activate the example's third-party types again (unless thirdPartyTypes is false); the registry keeps its images. */
   reset(): Promise<void>
   /** Stop moto and the registry, and remove the temp home. */
   stop(): Promise<void>
@@ -69,6 +90,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       registry = started.state
       await connectRegistry(moto.state.endpoint, registry)
     }
+    const prepare = () => (options.thirdPartyTypes === false ? Promise.resolve() : activateExampleTypes(moto.state.endpoint, region))
+    await prepare()
     const state: LocalState = {version: 1, startedAt: new Date().toISOString(), home, moto: moto.state, registry}
     await writeLocalState(state, {PLATFORM_HOME: home})
     let stopped = false
@@ -81,7 +104,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       registry,
       sdkConfig: {region, endpoint: moto.state.endpoint, credentials: {...LOCAL_CREDENTIALS}, maxAttempts: 1},
       clients: (clientRegion = region) => createAwsClients({local: true, region: clientRegion, env: {...process.env, PLATFORM_HOME: home}}),
-      reset: () => resetMoto(moto.state.endpoint),
+      async reset() {
+        await resetMoto(moto.state.endpoint)
+        await prepare()
+      },
       async stop() {
         if (stopped) return
         stopped = true

@@ -124,6 +124,17 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       }
       return versions
     },
+    async typeActivated(region, typeName) {
+      const {DescribeTypeCommand} = await import('@aws-sdk/client-cloudformation')
+      try {
+        const out = await observe(clients.cloudFormation(region), region).send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: typeName}))
+        return out.IsActivated !== false
+      } catch (error) {
+        // A public third-party type the account has not activated is not found in it.
+        if ((error as {name?: string}).name === 'TypeNotFoundException') return false
+        throw toAuthError(error)
+      }
+    },
     async missingParameters(region, names) {
       const missing: string[] = []
       const {GetParametersCommand} = await import('@aws-sdk/client-ssm')

@@ -10,6 +10,7 @@ import {acquireDeployLock, defaultLockDir} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
 import {runPreflight} from './preflight.js'
+import {checkThirdPartyTypes} from './third-party-types.js'
 import type {DeployAws, StackPlan} from './types.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
@@ -133,12 +134,15 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   }
   try {
     let zoneRun: DeployResult | undefined
+    const selected = selectStacks(input.stacks, flags.stack)
+    // Before anything runs, the zone included: one DescribeType per third-party type and region.
+    await checkThirdPartyTypes(input.stacks.filter((s) => selected.has(s.name)), aws)
     if (!flags.skipDelegationCheck) {
       await ensureDelegation({
         envName: env.name,
         domain: env.domain,
         stacks: input.stacks,
-        selected: selectStacks(input.stacks, flags.stack),
+        selected,
         readStack: (stack) => aws.cloudFormation(stack.region).describeStack(stack.name),
         resolver: () => input.resolver ?? createNameServerResolver(aws.dnsServer),
         // What the engine checks for the stacks that change: on this path (certificates not yet issued) they are new.

@@ -11,6 +11,8 @@ export interface DeployAws {
   callerAccount(): Promise<string>
   /** RDS DescribeDBEngineVersions: the versions of `engine` offered in the region (just `[version]` when that one is). */
   engineVersions(region: string, engine: string, version?: string): Promise<string[]>
+  /** CloudFormation DescribeType (RESOURCE): whether a registry type is usable in the region (a third-party one only once activated). */
+  typeActivated(region: string, typeName: string): Promise<boolean>
   /** SSM GetParameters: which of `names` do not exist. */
   missingParameters(region: string, names: string[]): Promise<string[]>
   /** Where `--local` / AWS_ENDPOINT_URL points, if anywhere (keys the local lock). */

@@ -1,0 +1,60 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeEach, describe, expect, it} from 'vitest'
+import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
+import {deployEnvironment} from '../../src/lib/deploy/run-environment.js'
+import {checkThirdPartyTypes, thirdPartyTypes} from '../../src/lib/deploy/third-party-types.js'
+import {renderEnvironment} from '../../src/templates/index.js'
+import {FakeAws} from '../helpers/fake-cloudformation.js'
+import {rootEnvironments} from '../helpers/env.js'
+import {captureStreams} from '../helpers/streams.js'
+import {env as baseEnv, stack} from './stacks.js'
+
+const env = {...baseEnv, services: {}} as unknown as ResolvedEnvironment
+
+function monitoringStacks() {
+  return [stack('network'), stack('monitoring', {resources: {Monitor: {Type: 'Datadog::Monitors::Monitor', Properties: {Name: 'x'}}, Atlas: {Type: 'MongoDB::Atlas::Cluster'}, Topic: {Type: 'AWS::SNS::Topic'}}})]
+}
+
+beforeEach(() => {
+  process.env.PLATFORM_LOCK_DIR = mkdtempSync(join(tmpdir(), 'locks-'))
+})
+
+describe('third-party resource types', () => {
+  it('the root platform.yaml’s prod uses Datadog’s monitor, in its region (its MongoDB Atlas cluster is external, not rendered)', async () => {
+    const prod = (await rootEnvironments()).find((e) => e.label === 'root-prod')!.env
+    expect(Object.fromEntries(thirdPartyTypes(renderEnvironment(prod)))).toEqual({'ap-northeast-1': ['Datadog::Monitors::Monitor']})
+  })
+
+  it('refuses before any change, with the activate-type and set-type-configuration commands per type and region; keys are never on the command line', async () => {
+    const aws = new FakeAws()
+    aws.activatedTypes.add('ap-northeast-1/MongoDB::Atlas::Cluster')
+    const error = await checkThirdPartyTypes(monitoringStacks(), aws).catch((e) => e)
+    expect(error).toMatchObject({code: 'TYPES_NOT_ACTIVATED', exitCode: 5})
+    expect(error.message).toContain('Third-party resource types not activated: Datadog::Monitors::Monitor (ap-northeast-1).')
+    const steps = error.suggestions.join('\n')
+    expect(steps).toContain('aws cloudformation activate-type --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --publisher-id 7171b96e5d207b947eb72ca9ce05247c246de623')
+    expect(steps).toContain('aws cloudformation set-type-configuration --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor')
+    expect(steps).toContain('{{resolve:secretsmanager:datadog/cloudformation:SecretString:ApiKey}}')
+    expect(steps).not.toContain('MongoDB::Atlas::Cluster in')
+    expect(aws.otherCalls.filter((c) => c === 'DescribeType')).toHaveLength(2)
+  })
+
+  it('deploy stops on it before any change set; once activated it deploys', async () => {
+    const aws = new FakeAws()
+    const error = await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: captureStreams().streams}).catch((e) => e)
+    expect(error).toMatchObject({code: 'TYPES_NOT_ACTIVATED'})
+    expect(aws.cloudFormation('ap-northeast-1').count('CreateChangeSet')).toBe(0)
+    aws.activatedTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
+    aws.activatedTypes.add('ap-northeast-1/MongoDB::Atlas::Cluster')
+    const result = await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: captureStreams().streams})
+    expect(result.stacks.map((s) => s.outcome)).toEqual(['created', 'created'])
+  })
+
+  it('only the stacks being deployed count (--stack)', async () => {
+    const aws = new FakeAws()
+    await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0, stack: ['network']}, streams: captureStreams().streams})
+    expect(aws.otherCalls).not.toContain('DescribeType')
+  })
+})

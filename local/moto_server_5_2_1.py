@@ -35,6 +35,7 @@ PATCHES: list[str] = [
     "change_set_create",
     "change_set_diff",
     "dependent_updates",
+    "update_order",
     "change_set_execute",
     "idempotency_tokens",
     "list_change_sets",

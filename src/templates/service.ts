@@ -158,6 +158,13 @@ export function rulePriorities(env: ResolvedEnvironment): Record<string, number>
   return result
 }
 
+/** The service stack parameter through which `platform rollback` returns a service to a retained revision. */
+export const PINNED_TASK_DEFINITION = 'PinnedTaskDefinitionArn'
+const PINNED_CONDITION = 'TaskDefinitionPinned'
+
+/** The service runs the pinned revision when a rollback set one, else this template's task definition. */
+const servedTaskDefinition = {'Fn::If': [PINNED_CONDITION, {Ref: PINNED_TASK_DEFINITION}, {Ref: 'TaskDefinition'}]}
+
 /**
  * One stack per service (`svc-<service>`), like Copilot: a release changes only the `ImageUri`
  * parameter of one small stack, and 60 services stay far below CloudFormation's 500-resource limit.
@@ -182,6 +189,9 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
     VpcId: {Type: 'AWS::EC2::VPC::Id', Description: 'VPC of the target group'},
     PrivateSubnetIds: {Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets the tasks run in'},
     ServiceSecurityGroupId: {Type: 'AWS::EC2::SecurityGroup::Id', Description: 'Security group of the tasks'},
+    // A rollback runs the very revision a previous release ran (retained, so still ACTIVE): its image,
+    // environment and sizes, not today's template rendered around an old image.
+    [PINNED_TASK_DEFINITION]: {Type: 'String', Default: '', Description: 'Retained task definition revision to run instead of this template\'s (set by platform rollback; empty otherwise)'},
     // No assets bucket: only the release writes it, and CloudFront serves it; the tasks never touch it.
     ...(database
       ? {
@@ -308,6 +318,7 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
     }
   }
   template.Resources = resources
+  template.Conditions = {[PINNED_CONDITION]: {'Fn::Not': [{'Fn::Equals': [{Ref: PINNED_TASK_DEFINITION}, '']}]}}
   template.Outputs = serviceOutputs(name)
 
   const extraDependsOn = service.build ? [stackName(env.project, env.name, 'registry')] : []
@@ -319,6 +330,8 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
       VpcId: fromOutput(env, 'network', 'VpcId'),
       PrivateSubnetIds: fromOutput(env, 'network', 'PrivateSubnetIds'),
       ServiceSecurityGroupId: fromOutput(env, 'network', 'ServiceSecurityGroupId'),
+      // A deploy always runs this template's task definition; only a rollback pins another.
+      [PINNED_TASK_DEFINITION]: {from: 'value', value: ''},
       ...(database
         ? {
             DatabaseSecretArn: fromOutput(env, 'data', 'MasterSecretArn'),
@@ -648,7 +661,7 @@ function ecsServiceProperties(env: ResolvedEnvironment, name: string, service: S
   const properties: Record<string, unknown> = {
     ServiceName: serviceName(env, name),
     Cluster: {Ref: 'ClusterName'},
-    TaskDefinition: {Ref: 'TaskDefinition'},
+    TaskDefinition: servedTaskDefinition,
     LaunchType: 'FARGATE',
     PlatformVersion: 'LATEST',
     NetworkConfiguration: {
@@ -689,6 +702,6 @@ function serviceOutputs(name: string): NonNullable<CfnTemplate['Outputs']> {
     TargetGroupArn: {Description: `Target group ARN of ${name}`, Value: {Ref: 'TargetGroup'}},
     TargetGroupFullName: {Description: `Target group full name of ${name} (CloudWatch dimension)`, Value: {'Fn::GetAtt': ['TargetGroup', 'TargetGroupFullName']}},
     LogGroupName: {Description: `Log group of ${name}`, Value: {Ref: 'LogGroup'}},
-    TaskDefinitionArn: {Description: `Task definition ARN of ${name}`, Value: {Ref: 'TaskDefinition'}},
+    TaskDefinitionArn: {Description: `Task definition ARN ${name} runs (the pinned one after a rollback)`, Value: servedTaskDefinition},
   }
 }

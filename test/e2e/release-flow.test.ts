@@ -5,50 +5,33 @@
  * platform.yaml in a git repository of their own. One local AWS for the sequence: each step starts
  * from what the previous one left, as a team's successive releases do.
  */
-import {execFileSync} from 'node:child_process'
-import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {DescribeServicesCommand, ECSClient} from '@aws-sdk/client-ecs'
+import {DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient} from '@aws-sdk/client-ecs'
 import {GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
-import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {type ReleaseProject, startReleaseProject} from '../helpers/release-project.js'
 
-const TOKYO = 'ap-northeast-1'
 const PREFIX = 'bookmark-manager-staging-'
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
-const credentials = {accessKeyId: 'test', secretAccessKey: 'test'}
 
-let local: LocalAws
+let app: ReleaseProject
 let project: string
-let storage: string
-let lockDir: string
 const releases: Record<string, any> = {}
 
-function cli(args: string[]): Promise<JsonRun> {
-  return spawnCli(args, {
-    cwd: project,
-    env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), PLATFORM_LOCK_DIR: lockDir},
-  })
-}
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], {cwd: project, encoding: 'utf8'}).trim()
-const ecs = () => new ECSClient({region: TOKYO, endpoint: local.endpoint, credentials})
+const cli = (args: string[]) => app.cli(args)
+const git = (...args: string[]) => app.git(...args)
+const ecs = () => new ECSClient(app.local.sdkConfig)
+const cfn = () => new CloudFormationClient(app.local.sdkConfig)
+const s3 = () => new S3Client({...app.local.sdkConfig, forcePathStyle: true})
 
 async function stackParameter(part: string, key: string): Promise<string | undefined> {
-  const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
-  const stack = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}${part}`}))).Stacks![0]
+  const stack = (await cfn().send(new DescribeStacksCommand({StackName: `${PREFIX}${part}`}))).Stacks![0]
   return stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue
 }
 
-const s3 = () => new S3Client({region: TOKYO, endpoint: local.endpoint, credentials, forcePathStyle: true})
-
 async function assetsBucket(): Promise<string> {
-  const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
-  const stack = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}storage`}))).Stacks![0]
+  const stack = (await cfn().send(new DescribeStacksCommand({StackName: `${PREFIX}storage`}))).Stacks![0]
   return stack.Outputs!.find((o) => o.OutputKey === 'AssetsBucketName')!.OutputValue!
 }
 
@@ -57,25 +40,17 @@ async function serving(service: string): Promise<string | undefined> {
   return out.services?.[0]?.taskDefinition
 }
 
+async function taskDefinitionStatus(arn: string): Promise<string | undefined> {
+  return (await ecs().send(new DescribeTaskDefinitionCommand({taskDefinition: arn}))).taskDefinition?.status
+}
+
 beforeAll(async () => {
-  await buildPrivateCli()
-  local = await startLocalAws({registry: true})
-  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
-  storage = mkdtempSync(join(tmpdir(), 'platform-e2e-storage-'))
-  writeFileSync(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(storage, 'root')}"\nrunroot = "${join(storage, 'run')}"\n`)
-  project = mkdtempSync(join(tmpdir(), 'platform-e2e-release-'))
-  cpSync(join(repoRoot, 'examples'), join(project, 'examples'), {recursive: true})
-  cpSync(join(repoRoot, 'platform.yaml'), join(project, 'platform.yaml'))
-  git('init', '-q')
-  git('add', '.')
-  git('commit', '-qm', 'example app')
-  const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials})
-  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/staging/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
+  app = await startReleaseProject({secrets: ['staging']})
+  project = app.dir
 }, 240_000)
 
 afterAll(async () => {
-  await local?.stop()
-  for (const dir of [project, storage, lockDir]) if (dir) rmSync(dir, {recursive: true, force: true})
+  await app?.stop()
 })
 
 describe('platform deploy staging as a release (built CLI, buildah, registry, ECS rollouts)', () => {
@@ -160,15 +135,35 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     expect(table.stdout).not.toMatch(/^v1 /m)
   }, 60_000)
 
-  it('rollback returns the services to the previous release\'s digests, through a watched rollout', async () => {
+  it('rollback returns the services to the first release\'s task definition revisions (retained, ACTIVE), replaying its stack parameters', async () => {
     const run = await cli(['rollback', 'staging', '--yes', '--json'])
     expect(run.code, run.stderr).toBe(0)
+    // What a rollback leaves alone is said, on stderr and in the --json plan.
     expect(run.stderr).toContain('does not undo database migrations')
-    expect(run.result!.release).toMatchObject({id: 'v3', description: 'rollback to v1', rollbackOf: 'v1', outcome: 'succeeded'})
-    expect(run.result!.pushes).toBe(0)
-    for (const service of ['web', 'api']) expect(await stackParameter(`svc-${service}`, 'ImageUri')).toBe(releases.v1.services[service].image)
-    expect(run.result!.rollouts.map((r: any) => [r.service, r.outcome])).toEqual([['web', 'succeeded']])
-    expect(await serving('web')).toBe(run.result!.release.services.web.taskDefinitionArn)
+    const plan = run.lines.find((l) => l.type === 'rollback')!
+    expect(plan).toMatchObject({from: 'v2', to: 'v1', stacks: ['svc-web']})
+    expect(plan.notUndone).toContain('changes to the other stacks')
+    expect(run.stderr).toMatch(/api: unchanged/)
+    const result = run.result!
+    expect(result.release).toMatchObject({id: 'v3', description: 'rollback to v1', rollbackOf: 'v1', outcome: 'succeeded'})
+    expect(result.pushes).toBe(0)
+    // Only the service stacks are deployed: every other stack is read, never changed.
+    expect(result.stacks.filter((s: any) => !s.part.startsWith('svc-')).every((s: any) => s.outcome === 'read-only')).toBe(true)
+    expect(result.rollouts.map((r: any) => [r.service, r.outcome])).toEqual([['web', 'succeeded']])
+    for (const service of ['web', 'api']) {
+      const revision = releases.v1.services[service].taskDefinitionArn
+      // The ECS service runs v1's own revision, which CloudFormation retained: still ACTIVE.
+      expect(await serving(service)).toBe(revision)
+      expect(await taskDefinitionStatus(revision)).toBe('ACTIVE')
+      expect(result.release.services[service].taskDefinitionArn).toBe(revision)
+      expect(await stackParameter(`svc-${service}`, 'ImageUri')).toBe(releases.v1.services[service].image)
+    }
+    // web's stack carries v1's parameters again, with its revision pinned; v2's revision is retained too.
+    const webStack = `${PREFIX}svc-web`
+    expect(await stackParameter('svc-web', 'PinnedTaskDefinitionArn')).toBe(releases.v1.services.web.taskDefinitionArn)
+    expect({...result.release.stackParameters[webStack], PinnedTaskDefinitionArn: ''}).toEqual(releases.v1.stackParameters[webStack])
+    expect(await taskDefinitionStatus(releases.v2.services.web.taskDefinitionArn)).toBe('ACTIVE')
+    releases.v3 = result.release
   }, 240_000)
 
   it('rollback without --yes and without a terminal changes nothing and names --yes', async () => {
@@ -179,7 +174,7 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
 
   it('a failing rollout reports its stopped-task reason, exits 5, and is recorded as failed', async () => {
     const reason = 'CannotPullContainerError: pull image manifest has been retried 5 time(s)'
-    const res = await fetch(`${local.endpoint}/moto-api/platform-local/ecs/fail-next-rollout`, {method: 'POST', body: JSON.stringify({region: TOKYO, service: `${PREFIX}web`, reason})})
+    const res = await fetch(`${app.local.endpoint}/moto-api/platform-local/ecs/fail-next-rollout`, {method: 'POST', body: JSON.stringify({region: app.local.region, service: `${PREFIX}web`, reason})})
     expect(res.ok).toBe(true)
     writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v3</title>\n')
     git('commit', '-qam', 'web v3')
@@ -205,15 +200,13 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
   }, 60_000)
 
   it('every release is one object in the bootstrap bucket', async () => {
-    const cfn = new CloudFormationClient({region: TOKYO, endpoint: local.endpoint, credentials})
-    const bucket = (await cfn.send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0].Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
+    const bucket = (await cfn().send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0].Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
     const keys = ((await s3().send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
     expect(keys).toEqual(['releases/00000001.json', 'releases/00000002.json', 'releases/00000003.json', 'releases/00000004.json'])
   }, 60_000)
 
   it('platform deploy prod with the root platform.yaml releases too (every stack, both regions, both services)', async () => {
-    const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials})
-    for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
+    await app.putSecrets('prod')
     const run = await cli(['deploy', 'prod', '--yes', '--json'])
     expect(run.code, run.stderr).toBe(0)
     expect(run.result!.release).toMatchObject({id: 'v1', environment: 'prod', outcome: 'succeeded'})

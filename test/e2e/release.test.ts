@@ -3,61 +3,41 @@
  * and the registry standing in for ECR, on a copy of the example application in its own git
  * repository (tags come from its commits).
  */
-import {execFile, execFileSync} from 'node:child_process'
-import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {execFile} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {CreateRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
-import {type JsonRun, spawnCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {type ReleaseProject, startReleaseProject} from '../helpers/release-project.js'
 
 const execFileAsync = promisify(execFile)
-const TOKYO = 'ap-northeast-1'
 
-let local: LocalAws
+let app: ReleaseProject
 let project: string
-let storage: string
-
-/** The built CLI in the project dir, against this local AWS and its registry, with a private buildah store. */
-function cli(args: string[]): Promise<JsonRun> {
-  return spawnCli(args, {cwd: project, env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf')}})
-}
-
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], {cwd: project, encoding: 'utf8'}).trim()
+const cli = (args: string[]) => app.cli(args)
+const git = (...args: string[]) => app.git(...args)
 
 async function registryDigest(reference: string): Promise<string> {
-  const {username, password} = local.registry!
+  const {username, password} = app.local.registry!
   const {stdout} = await execFileAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${username}:${password}`, `docker://${reference}`])
-  const {createHash} = await import('node:crypto')
   return `sha256:${createHash('sha256').update(stdout).digest('hex')}`
 }
 
 beforeAll(async () => {
-  await buildPrivateCli()
-  local = await startLocalAws({registry: true})
-  storage = mkdtempSync(join(tmpdir(), 'platform-e2e-storage-'))
-  writeFileSync(join(storage, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${join(storage, 'root')}"\nrunroot = "${join(storage, 'run')}"\n`)
-  // The example application and the root platform.yaml, in a repository of their own.
-  project = mkdtempSync(join(tmpdir(), 'platform-e2e-app-'))
-  cpSync(join(repoRoot, 'examples'), join(project, 'examples'), {recursive: true})
-  cpSync(join(repoRoot, 'platform.yaml'), join(project, 'platform.yaml'))
-  git('init', '-q')
-  git('add', '.')
-  git('commit', '-qm', 'example app')
+  app = await startReleaseProject()
+  project = app.dir
 }, 180_000)
 
 afterAll(async () => {
-  await local?.stop()
-  for (const dir of [project, storage]) if (dir) rmSync(dir, {recursive: true, force: true})
+  await app?.stop()
 })
 
 describe('platform build (built CLI, buildah, local registry)', () => {
   it('builds and pushes every service, tagged with its commit, and prints digests the registry serves', async () => {
     // GIVEN the repositories exist (the registry stack makes them on a real deploy)
-    const ecr = new ECRClient({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+    const ecr = new ECRClient(app.local.sdkConfig)
     for (const service of ['web', 'api']) await ecr.send(new CreateRepositoryCommand({repositoryName: `bookmark-manager/prod/${service}`, imageTagMutability: 'IMMUTABLE'}))
     // WHEN building
     const run = await cli(['build', 'prod', '--json'])
@@ -68,8 +48,8 @@ describe('platform build (built CLI, buildah, local registry)', () => {
     expect(result.pushes).toBe(2)
     for (const image of result.images) {
       expect(image).toMatchObject({action: 'built', tag: commit, dirty: false})
-      expect(image.uri).toBe(`${local.registry!.host}/bookmark-manager/prod/${image.service}@${image.digest}`)
-      expect(await registryDigest(`${local.registry!.host}/${image.repository}:${commit}`)).toBe(image.digest)
+      expect(image.uri).toBe(`${app.local.registry!.host}/bookmark-manager/prod/${image.service}@${image.digest}`)
+      expect(await registryDigest(`${app.local.registry!.host}/${image.repository}:${commit}`)).toBe(image.digest)
     }
   }, 120_000)
 
@@ -78,7 +58,7 @@ describe('platform build (built CLI, buildah, local registry)', () => {
     const run = await cli(['build', 'prod', 'api'])
     expect(run.code, run.stderr).toBe(0)
     const commit = git('rev-parse', 'HEAD').slice(0, 12)
-    expect(run.stdout.trim()).toMatch(new RegExp(`^api=${local.registry!.host.replace(/\./g, '\\.')}/bookmark-manager/prod/api@sha256:[0-9a-f]{64}$`))
+    expect(run.stdout.trim()).toMatch(new RegExp(`^api=${app.local.registry!.host.replace(/\./g, '\\.')}/bookmark-manager/prod/api@sha256:[0-9a-f]{64}$`))
     expect(run.stderr).toMatch(new RegExp(`api:${commit}-dirty-[0-9a-f]{12} pushed`))
     git('checkout', '--', '.')
   }, 120_000)

@@ -13,13 +13,13 @@ const DEPLOYMENT = 'arn:aws:ecs:ap-northeast-1:123456789012:service-deployment/s
 const target: RolloutTarget = {service: 'web', cluster: 'shop-prod-cluster', ecsService: 'shop-prod-web', taskDefinitionArn: TD2}
 
 /** A fake whose deployment walks through `states` one poll at a time (the last one repeats). */
-function fakeEcs(states: Array<Partial<ServiceDeploymentState>>, service: ServiceState, stopped: string[] = []) {
+function fakeEcs(states: Array<Partial<ServiceDeploymentState>>, service: ServiceState, stopped: string[] = [], deployments = [{arn: DEPLOYMENT, status: 'IN_PROGRESS', createdAt: new Date()}]) {
   const calls: string[] = []
   let poll = 0
   const ecs: EcsApi = {
     async listServiceDeployments() {
       calls.push('list')
-      return [{arn: DEPLOYMENT, status: 'IN_PROGRESS', createdAt: new Date()}]
+      return deployments
     },
     async describeServiceDeployment(arn) {
       calls.push('describe')
@@ -115,5 +115,20 @@ describe('watchRollout', () => {
     expect(result.outcome).toBe('interrupted')
     expect(result.reason).toContain('still rolling out shop-prod-web')
     expect(calls.some((c) => c.startsWith('rollback'))).toBe(false)
+  })
+
+  it('a stack update that started no deployment succeeds once the target revision serves at full count', async () => {
+    const {ecs, calls} = fakeEcs([], serving, [], [])
+    const result = await watchRollout(target, {ecs, since: new Date(), sleep: noSleep})
+    expect(result).toMatchObject({outcome: 'succeeded', serviceDeploymentArn: undefined})
+    expect(calls).toEqual(['list', 'describe-service'])
+  })
+
+  it('no deployment and another revision serving: keeps waiting, then times out (never a false success)', async () => {
+    const {ecs} = fakeEcs([], {...serving, taskDefinition: TD1, primaryTaskDefinition: TD1}, [], [])
+    let clock = 0
+    const result = await watchRollout(target, {ecs, since: new Date(), timeoutMs: 30_000, pollIntervalMs: 10_000, now: () => clock, sleep: async (ms) => void (clock += ms)})
+    expect(result.outcome).toBe('timed-out')
+    expect(result.reason).toContain('no ECS service deployment appeared within 1 min')
   })
 })

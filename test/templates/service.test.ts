@@ -488,6 +488,7 @@ describe('renderServiceStacks', () => {
         DatabaseSecretArn: 'String',
         DatabaseHost: 'String',
         DatabasePort: 'String',
+        PinnedTaskDefinitionArn: 'String',
       })
       expect(web.parameters.ListenerArn).toEqual({from: 'output', stack: 'bookmark-manager-prod-cluster', output: 'ListenerArn'})
       expect(web.dependsOn).toEqual([
@@ -496,6 +497,17 @@ describe('renderServiceStacks', () => {
         'bookmark-manager-prod-network',
         'bookmark-manager-prod-registry',
       ])
+    })
+
+    it('runs its own task definition unless a rollback pins a retained revision (PinnedTaskDefinitionArn)', () => {
+      // A deploy always passes the empty value; only platform rollback sets a revision.
+      expect(web.parameters.PinnedTaskDefinitionArn).toEqual({from: 'value', value: ''})
+      expect(web.template.Parameters!.PinnedTaskDefinitionArn.Default).toBe('')
+      expect(web.template.Conditions).toEqual({TaskDefinitionPinned: {'Fn::Not': [{'Fn::Equals': [{Ref: 'PinnedTaskDefinitionArn'}, '']}]}})
+      const served = {'Fn::If': ['TaskDefinitionPinned', {Ref: 'PinnedTaskDefinitionArn'}, {Ref: 'TaskDefinition'}]}
+      expect(web.template.Resources.Service.Properties!.TaskDefinition).toEqual(served)
+      // What the release watches and records is the revision that runs.
+      expect(web.template.Outputs!.TaskDefinitionArn.Value).toEqual(served)
     })
 
     it('tags every taggable resource', () => {

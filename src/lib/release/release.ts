@@ -5,6 +5,7 @@ import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {type DeployCommandInput, deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/run-environment.js'
 import type {DeploySdkClients} from '../deploy/adapter.js'
+import {listItems} from '../deploy/skip.js'
 import {AbortedError, DeployFailedError, ExitCode, PlatformError} from '../errors.js'
 import {builtServices, type ImageEvent, type ServiceImage} from '../images/build.js'
 import type {BuilderName} from '../images/builder.js'
@@ -366,6 +367,21 @@ function parseImageFlags(values: string[] | undefined): Record<string, string> {
   return out
 }
 
+/**
+ * The parameters a rollback replays. Service stack parameters name resources (ARNs, ids, endpoints),
+ * never secrets; one a template marks NoEcho is left out all the same (CloudFormation shows it masked).
+ */
+function recordableParameters(def: StackDefinition, parameters: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of Object.keys(parameters).sort()) if (!def.template.Parameters?.[name]?.NoEcho) out[name] = parameterValue(def, name, parameters[name])
+  return out
+}
+
+/** A deployed parameter's value as it is submitted: a list parameter's items comma-joined. */
+export function parameterValue(def: StackDefinition, name: string, value: string): string {
+  return /^List<|^CommaDelimitedList$/.test(def.template.Parameters?.[name]?.Type ?? '') ? listItems(value).join(',') : value
+}
+
 /** Write the record; a failure to write it is reported, never hides the release's own outcome. */
 async function tryRecord(
   input: ReleaseInput,
@@ -386,7 +402,7 @@ async function tryRecord(
         .map(async (service) => {
           const def = input.stacks.find((s) => s.part === servicePart(service))
           const deployed = def ? await stackOutputs(input.aws, def.region, def.name) : undefined
-          if (deployed) stackParameters[def!.name] = deployed.parameters
+          if (deployed) stackParameters[def!.name] = recordableParameters(def!, deployed.parameters)
           const rollout = facts.rollouts.find((r) => r.service === service)
           const image = facts.images.find((i) => i.service === service)
           const uri = deployed?.parameters.ImageUri ?? facts.uris[service] ?? ''

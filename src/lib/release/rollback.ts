@@ -1,25 +1,48 @@
+import type {StackDefinition} from '../stacks/types.js'
 import {AbortedError, NonInteractiveError, PlatformError} from '../errors.js'
+import {PINNED_TASK_DEFINITION} from '../../templates/service.js'
 import {createEcsApi} from './ecs.js'
 import {listReleases, type ReleaseRecord} from './history.js'
-import {type ReleaseInput, type ReleaseResult, releaseStore, runRelease, servicePart, stackOutputs} from './release.js'
+import {parameterValue, type ReleaseInput, type ReleaseResult, releaseStore, runRelease, servicePart, stackOutputs} from './release.js'
 
 /** ECS service deployment statuses of a rollout still under way. */
 const IN_PROGRESS = new Set(['PENDING', 'IN_PROGRESS'])
 
-/** What a rollback puts back, and what it leaves alone (shown before it starts). */
+/** What a rollback puts back, and what it leaves alone (shown before it starts, and in its --json events). */
 export const ROLLBACK_LIMITS =
-  'A rollback puts back the services\' images (and so their task definitions); it does not undo database migrations or data changes, secrets in SSM, or changes to the other stacks (network, cluster, data, CDN).'
+  "A rollback puts back the services' stacks as the release left them: the task definition revisions they ran (image, environment, CPU and memory, retained and still ACTIVE) and the stack parameters recorded then. It does not undo database migrations or data changes, secrets in SSM, or changes to the other stacks (network, cluster, data, CDN): a parameter that reads one of those stacks follows it as it is now."
+
+/** How one service stack parameter is set by the rollback. */
+export interface ReplayedParameter {
+  stack: string
+  parameter: string
+  value?: string
+  /** recorded: the target release's value; current: resolved as a deploy would (see `note`). */
+  from: 'recorded' | 'current'
+  note?: string
+}
 
 export interface RollbackPlan {
   from: ReleaseRecord
   to: ReleaseRecord
-  /** service → image the rollback deploys; only services whose image differs from the current one. */
+  /** service → image the rollback deploys (the target release's). */
   images: Record<string, string>
+}
+
+/** What the rollback deploys: the service stacks whose recorded state differs from what runs now. */
+export interface RollbackDeployment {
+  /** Every stack of the environment; the rolled-back service stacks' parameters are fixed values. */
+  stacks: StackDefinition[]
+  /** Parts of the service stacks to deploy (the other stacks are only read). */
+  parts: string[]
+  parameters: ReplayedParameter[]
+  /** Services of the target release the rollback cannot put back, with why. */
+  skipped: Array<{service: string; reason: string}>
 }
 
 /**
  * The release to return to: `--to vN`, else the newest successful release before the current
- * (newest) one. A failed or interrupted release is never a target: its images never served.
+ * (newest) one. A failed, interrupted or unfinished release is never a target: its images never served.
  */
 export function chooseRollback(history: ReleaseRecord[], to?: string): RollbackPlan {
   const [current] = history
@@ -39,20 +62,86 @@ export function chooseRollback(history: ReleaseRecord[], to?: string): RollbackP
   return {from: current, to: target, images}
 }
 
-export function formatRollbackPlan(plan: RollbackPlan): string {
+/** A deployed stack as the rollback compares it: its parameters and outputs now. */
+export type DeployedStack = {parameters: Record<string, string>; outputs: Record<string, string>}
+
+/**
+ * Each service stack of the target release, with the parameters it had then as fixed values and
+ * its task definition pinned to the revision it ran. Two exceptions, both listed in `parameters`:
+ * a parameter read from another stack's output that has changed since keeps following that stack
+ * (it is not rolled back, and the recorded value may name a resource that no longer exists); a
+ * parameter the record lacks (added since) is resolved as a deploy would. A stack that already
+ * runs what the target ran is left out: deploying it would change nothing.
+ */
+export function planRollbackDeployment(plan: RollbackPlan, stacks: StackDefinition[], deployed: Map<string, DeployedStack>): RollbackDeployment {
+  const parameters: ReplayedParameter[] = []
+  const skipped: RollbackDeployment['skipped'] = []
+  const parts: string[] = []
+  const replaced = new Map<string, StackDefinition>()
+  for (const service of Object.keys(plan.to.services).sort()) {
+    const recordedService = plan.to.services[service]
+    const def = stacks.find((s) => s.part === servicePart(service))
+    if (!def) {
+      skipped.push({service, reason: 'platform.yaml no longer has this service'})
+      continue
+    }
+    const recorded = plan.to.stackParameters?.[def.name] ?? {}
+    const now = deployed.get(def.name)
+    const sources = {...def.parameters}
+    const replay: ReplayedParameter[] = []
+    for (const [name, source] of Object.entries(def.parameters)) {
+      let value: string | undefined = recorded[name]
+      if (name === PINNED_TASK_DEFINITION) value = recordedService.taskDefinitionArn ?? ''
+      else if (source.from === 'image') value ??= recordedService.image
+      else if (def.template.Parameters?.[name]?.NoEcho) value = undefined
+      if (value === undefined) {
+        replay.push({stack: def.name, parameter: name, from: 'current', note: `not recorded in ${plan.to.id}: resolved as a deploy would`})
+        continue
+      }
+      value = parameterValue(def, name, value)
+      if (source.from === 'output') {
+        const output = deployed.get(source.stack)?.outputs[source.output]
+        const current = output === undefined ? undefined : parameterValue(def, name, output)
+        if (current !== undefined && current !== value) {
+          replay.push({stack: def.name, parameter: name, from: 'current', value: current, note: `${source.stack} changed since ${plan.to.id}; a rollback does not undo other stacks`})
+          continue
+        }
+      }
+      sources[name] = {from: 'value', value}
+      replay.push({stack: def.name, parameter: name, from: 'recorded', value})
+    }
+    const runsTarget = now?.outputs.TaskDefinitionArn !== undefined && now.outputs.TaskDefinitionArn === recordedService.taskDefinitionArn
+    const deployedValue = (name: string) => (now?.parameters[name] === undefined ? undefined : parameterValue(def, name, now.parameters[name]))
+    const sameParameters = replay.every((p) => p.from === 'current' || p.parameter === PINNED_TASK_DEFINITION || deployedValue(p.parameter) === p.value)
+    if (runsTarget && sameParameters) continue
+    parts.push(def.part)
+    parameters.push(...replay)
+    replaced.set(def.name, {...def, parameters: sources})
+  }
+  return {stacks: stacks.map((s) => replaced.get(s.name) ?? s), parts, parameters, skipped}
+}
+
+export function formatRollbackPlan(plan: RollbackPlan, deployment: RollbackDeployment): string {
   const lines = [`Roll back from ${plan.from.id} (${plan.from.outcome}) to ${plan.to.id} (${plan.to.description}, ${plan.to.startedAt}):`]
   for (const service of Object.keys(plan.images).sort()) {
-    const now = plan.from.services[service]?.image
-    lines.push(`  ${service}: ${now === plan.images[service] ? 'unchanged' : `${now ?? '(none)'} -> ${plan.images[service]}`}`)
+    const part = servicePart(service)
+    const skipped = deployment.skipped.find((s) => s.service === service)
+    if (skipped) lines.push(`  ${service}: not rolled back (${skipped.reason})`)
+    else if (!deployment.parts.includes(part)) lines.push(`  ${service}: unchanged (already runs ${plan.to.id}'s revision)`)
+    else {
+      const revision = plan.to.services[service].taskDefinitionArn
+      lines.push(`  ${service}: ${plan.from.services[service]?.image ?? '(none)'} -> ${plan.images[service]}${revision ? ` (${revision.slice(revision.lastIndexOf('/') + 1)})` : ''}`)
+    }
   }
+  for (const p of deployment.parameters.filter((p) => p.note)) lines.push(`  ${p.stack} ${p.parameter}: ${p.note}`)
   lines.push(ROLLBACK_LIMITS)
   return lines.join('\n')
 }
 
 /**
  * `platform rollback ENV [--to vN]`: stop any rollout still in progress (ECS's own rollback), then
- * release the target's images through the same change-set path and watched rollout. The rollback is
- * itself recorded, as "rollback to vN".
+ * deploy the target's service stacks (its parameters, its task definition revisions) through the same
+ * change-set path and watched rollout as a release. The rollback is itself recorded, as "rollback to vN".
  */
 export async function runRollback(input: Omit<ReleaseInput, 'presetImages' | 'description' | 'rollbackOf'> & {to?: string}): Promise<ReleaseResult> {
   const {env} = input
@@ -60,20 +149,45 @@ export async function runRollback(input: Omit<ReleaseInput, 'presetImages' | 'de
   const store = await releaseStore(input.aws, env, input.stacks)
   const history = store ? await listReleases(store) : []
   const plan = chooseRollback(history, input.to)
-  streams.stderr.write(`${formatRollbackPlan(plan)}\n`)
+  const deployment = planRollbackDeployment(plan, input.stacks, await deployedStacks(input, plan))
+  if (input.flags.json) {
+    streams.stdout.write(`${JSON.stringify({type: 'rollback', from: plan.from.id, to: plan.to.id, stacks: deployment.parts, parameters: deployment.parameters, skipped: deployment.skipped, notUndone: ROLLBACK_LIMITS})}\n`)
+  }
+  streams.stderr.write(`${formatRollbackPlan(plan, deployment)}\n`)
+  if (deployment.parts.length === 0) throw new PlatformError(`Every service already runs what ${plan.to.id} ran: nothing to roll back.`, {code: 'NOTHING_TO_ROLL_BACK', exit: 5})
   if (!input.flags.yes) {
     if (!input.prompt?.canPrompt()) throw new NonInteractiveError('--yes', `Rolling ${env.name} back to ${plan.to.id}`)
     if (!(await input.prompt.confirm(`Roll ${env.name} back to ${plan.to.id}?`))) throw new AbortedError('Rollback cancelled; nothing changed.')
   }
-  await stopRolloutsInProgress(input, Object.keys(plan.images), streams.stderr)
+  const services = Object.keys(plan.images).filter((service) => deployment.parts.includes(servicePart(service)))
+  await stopRolloutsInProgress(input, services, streams.stderr)
+  const images: Record<string, string> = {}
+  for (const service of services) images[service] = plan.images[service]
   return runRelease({
     ...input,
-    // The user has just confirmed the rollback itself.
-    flags: {...input.flags, yes: true, skipBuild: true, image: []},
-    presetImages: plan.images,
+    stacks: deployment.stacks,
+    // The user has just confirmed the rollback itself; only the service stacks change.
+    flags: {...input.flags, yes: true, skipBuild: true, image: [], stack: deployment.parts},
+    presetImages: images,
     description: `rollback to ${plan.to.id}`,
     rollbackOf: plan.to.id,
   })
+}
+
+/** The target's service stacks and the stacks their parameters read, as deployed now. */
+async function deployedStacks(input: Pick<ReleaseInput, 'aws' | 'stacks'>, plan: RollbackPlan): Promise<Map<string, DeployedStack>> {
+  const parts = new Set(Object.keys(plan.to.services).map(servicePart))
+  const services = input.stacks.filter((s) => parts.has(s.part))
+  const names = new Set(services.flatMap((s) => [s.name, ...Object.values(s.parameters).flatMap((p) => (p.from === 'output' ? [p.stack] : []))]))
+  const found = new Map<string, DeployedStack>()
+  await Promise.all(
+    [...names].map(async (name) => {
+      const def = input.stacks.find((s) => s.name === name)
+      const deployed = def ? await stackOutputs(input.aws, def.region, def.name) : undefined
+      if (deployed) found.set(name, deployed)
+    }),
+  )
+  return found
 }
 
 /** A rollout still running would race the rollback's own: ask ECS to roll it back first. */

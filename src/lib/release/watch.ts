@@ -112,6 +112,12 @@ export async function watchRollout(target: RolloutTarget, options: WatchOptions)
       // The newest deployment created since the release started is this release's.
       deploymentArn = (await ecs.listServiceDeployments(target.cluster, target.ecsService, options.since))[0]?.arn
     }
+    if (!deploymentArn) {
+      // A stack update that left the service's task definition alone (a log retention, a parameter
+      // resolving to the same revision) starts no deployment: done once the target is what serves.
+      const serving = await verifyServing(target, ecs, result, undefined)
+      if (serving.outcome === 'succeeded') return serving
+    }
     const deployment = deploymentArn ? await ecs.describeServiceDeployment(deploymentArn) : undefined
     if (deployment) {
       const line = `${deployment.status}/${deployment.lifecycleStage}/${deployment.running}/${deployment.requested}/${deployment.circuitBreaker?.failureCount}`
@@ -153,7 +159,7 @@ async function verifyServing(
   target: RolloutTarget,
   ecs: EcsApi,
   result: (outcome: RolloutOutcome, reason: string | undefined, extra?: Partial<RolloutResult>) => RolloutResult,
-  deploymentArn: string,
+  deploymentArn: string | undefined,
 ): Promise<RolloutResult> {
   const service = await ecs.describeService(target.cluster, target.ecsService)
   const serving = service?.primaryTaskDefinition ?? service?.taskDefinition

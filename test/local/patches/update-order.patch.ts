@@ -56,7 +56,8 @@ describe('update order', () => {
     // stock moto retried the failed service update in another pass, and it "succeeded"
     expect(stack.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE')
     const events = (await moto.cfn().send(new DescribeStackEventsCommand({StackName: 'web'}))).StackEvents!.reverse()
-    const last = events.slice(events.findLastIndex((e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatus === 'UPDATE_IN_PROGRESS'))
+    const starts = events.flatMap((e, i) => (e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatus === 'UPDATE_IN_PROGRESS' ? [i] : []))
+    const last = events.slice(starts.at(-1))
     const order = last.filter((e) => e.LogicalResourceId !== 'web').map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`)
     // stock moto updated Service (template order) before Task
     expect(order.slice(0, 4)).toEqual(['Task UPDATE_IN_PROGRESS', 'Task UPDATE_COMPLETE', 'Service UPDATE_IN_PROGRESS', 'Service UPDATE_FAILED'])

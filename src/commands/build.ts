@@ -34,7 +34,7 @@ Prints SERVICE=REPOSITORY@sha256:... lines on stdout, ready for: platform deploy
 
   override async run(): Promise<BuildCommandResult> {
     const {args, argv, flags} = await this.parse(Build)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
     const services = (argv as string[]).slice(1)
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})

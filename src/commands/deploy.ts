@@ -67,9 +67,9 @@ A release (the default): every service with a \`build\` is built and pushed to i
 
   override async run(): Promise<DeployCommandResult | ReleaseResult> {
     const {args, flags} = await this.parse(Deploy)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
-    const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
+    const stacks = renderEnvironment(env)
     const deployFlags = {
       json: flags.json,
       yes: flags.yes,
@@ -86,7 +86,7 @@ A release (the default): every service with a \`build\` is built and pushed to i
     const prompt = {canPrompt: () => canPrompt(), confirm: (message: string) => confirm(message)}
     const deployClients = await createDeploySdkClients(flags, config.region)
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
-    const region = flags.region ?? env.region
+    const region = env.region
     const beforeExecute = flags.snapshot ? snapshotBeforeDatabaseChange(env, () => createDbApi(aws, region), realWaiting({timeoutMs: 3_600_000, pollMs: flags['poll-interval'] === undefined ? undefined : Math.max(flags['poll-interval'], 100)})) : undefined
     try {
       // Stacks only (--infra-only, or a --stack selection): no build, no rollout watch, no record.

@@ -36,9 +36,8 @@ A protected environment (prod) asks you to type its name; in CI pass --confirm E
 
   override async run(): Promise<DestroyResult> {
     const {args, flags} = await this.parse(Destroy)
-    const config = await loadConfig(flags.config)
-    const resolved = getEnvironment(config, args.env)
-    const env = flags.region ? {...resolved, region: flags.region} : resolved
+    const config = await loadConfig(flags.config, {region: flags.region})
+    const env = getEnvironment(config, args.env)
     const plan = planDestroy(renderEnvironment(env))
     const [estimate] = await estimateConfig(config, args.env, () => env, {warn: (m) => this.out.warn(m)})
     const costs = ongoingCosts(plan, estimate.lines)

@@ -37,9 +37,9 @@ Exit 0 whether or not there are changes; with --fail, exit 5 when any stack woul
 
   override async run(): Promise<DiffCommandResult> {
     const {args, flags} = await this.parse(Diff)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
-    const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
+    const stacks = renderEnvironment(env)
     const {result, text} = await diffEnvironment({
       env,
       stacks,

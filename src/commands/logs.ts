@@ -32,10 +32,10 @@ Each line is the time (UTC), the first 8 characters of the task id, and the mess
 
   override async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
     const group = serviceLogGroup(env, args.service)
     const startTime = parseSince(flags.since, Date.now())
-    const region = flags.region ?? env.region
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     // Ctrl-C (or a supervisor's SIGTERM) ends a follow cleanly, exit 0, like tail -f.
     const stop = new AbortController()

@@ -23,11 +23,11 @@ export default class Releases extends PlatformCommand {
 
   override async run(): Promise<{environment: string; releases: ReleaseRecord[]}> {
     const {args, flags} = await this.parse(Releases)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
     try {
-      const store = await releaseStore(aws, env, renderEnvironment(flags.region ? {...env, region: flags.region} : env))
+      const store = await releaseStore(aws, env, renderEnvironment(env))
       const releases = store ? await listReleases(store, flags.limit) : []
       this.out.result(formatReleases(releases))
       return {environment: env.name, releases}

@@ -31,9 +31,9 @@ ${ROLLBACK_LIMITS}
 
   override async run(): Promise<ReleaseResult> {
     const {args, flags} = await this.parse(Rollback)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
-    const stacks = renderEnvironment(flags.region ? {...env, region: flags.region} : env)
+    const stacks = renderEnvironment(env)
     const aws = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
     try {
       return await runRollback({

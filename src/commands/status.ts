@@ -24,8 +24,7 @@ export default class Status extends PlatformCommand {
 
   override async run(): Promise<StatusReport> {
     const {args, flags} = await this.parse(Status)
-    const resolved = getEnvironment(await loadConfig(flags.config), args.env)
-    const env = flags.region ? {...resolved, region: flags.region} : resolved
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region: env.region})
     try {
       const report = await readStatus(env, renderEnvironment(env), createStatusApi(clients), createDbApi(clients, env.region))

@@ -181,3 +181,35 @@ describe('healthCheck shorthand', () => {
     expect(config!.environments.dev.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 10})
   })
 })
+
+describe('--region (LoadOptions.region)', () => {
+  const text = readFileSync(join(root, 'platform.yaml'), 'utf8')
+
+  it('replaces every environment\'s region', () => {
+    const {config, issues} = parseConfig(text, 'platform.yaml', {region: 'eu-west-1'})
+    expect(issues).toEqual([])
+    expect(config!.region).toBe('eu-west-1')
+    expect(Object.values(config!.environments).map((e) => e.region)).toEqual(Object.keys(config!.environments).map(() => 'eu-west-1'))
+  })
+
+  it('gets the check the same value gets in platform.yaml, reported as the flag\'s', () => {
+    const inFile = parseConfig(text.replace(/^region: .*$/m, 'region: tokyo'), 'platform.yaml').issues
+    const fromFlag = parseConfig(text, 'platform.yaml', {region: 'tokyo'}).issues
+    expect(inFile.length).toBeGreaterThan(0)
+    expect(fromFlag.map((i) => i.message)).toEqual(inFile.map((i) => `--region tokyo: ${i.message}`))
+  })
+
+  it('runs the checks that depend on the region (availability zones) with the flag\'s region', () => {
+    const threeAzs = 'version: 1\nproject: app\nregion: ap-northeast-1\nenvironments:\n  prod:\n    network:\n      availabilityZones: 3\n    services:\n      web: {port: 3000, image: public.ecr.aws/nginx/nginx:1.27}\n'
+    expect(parseConfig(threeAzs, 'platform.yaml').issues).toEqual([])
+    const {issues} = parseConfig(threeAzs, 'platform.yaml', {region: 'us-west-1'})
+    expect(issues.map((i) => i.message)).toContainEqual('us-west-1 offers 2 availability zones, not 3')
+  })
+
+  it('makes loadConfig fail with exit 3, as the file would', async () => {
+    const error = await loadConfig(join(root, 'platform.yaml'), {region: 'mars-north-1'}).catch((e) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.exitCode).toBe(3)
+    expect(error.message).toMatch(/--region mars-north-1: /)
+  })
+})

@@ -15,7 +15,10 @@ describe('the local deploy lock', () => {
     expect(() => acquireDeployLock({dir, project: 'app', env: 'prod'})).toThrow(new RegExp(`pid ${process.pid} on ${hostname()}.*deploy prod`))
     // Another environment, or another AWS target, is a different lock.
     acquireDeployLock({dir, project: 'app', env: 'staging'}).release()
-    acquireDeployLock({dir, project: 'app', env: 'prod', target: 'http://127.0.0.1:5000'}).release()
+    const local = acquireDeployLock({dir, project: 'app', env: 'prod', target: 'http://127.0.0.1:5000'})
+    // One endpoint spelled two ways is one lock.
+    expect(() => acquireDeployLock({dir, project: 'app', env: 'prod', target: 'HTTP://127.0.0.1:5000/'})).toThrow(/Another deploy of app\/prod is running/)
+    local.release()
     first.release()
     acquireDeployLock({dir, project: 'app', env: 'prod'}).release()
   })

@@ -21,7 +21,9 @@ describe('deployEnvironment', () => {
     const io = capture()
     await deployEnvironment({env, stacks: sampleStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: io.streams})
     const lines = io.out().trim().split('\n').map((l) => JSON.parse(l))
-    expect(lines[0].type).toBe('plan')
+    // A first deploy: no bootstrap bucket yet, so no lease in AWS, and it says so.
+    expect(lines[0]).toMatchObject({type: 'warning', message: expect.stringMatching(/No deploy lease in AWS yet/)})
+    expect(lines[1].type).toBe('plan')
     expect(lines.at(-1)).toMatchObject({type: 'result', environment: 'prod', changeSetsCreated: 4, summary: {add: 4}})
     expect(lines.filter((l) => l.type === 'stack' && l.phase === 'complete')).toHaveLength(4)
     expect(io.err()).toBe('')

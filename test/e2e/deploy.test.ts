@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
 import {CreateRepositoryCommand, DeleteRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
+import {GetObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
@@ -34,7 +35,7 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run
   return spawnCli(args, {cwd: root, env: {...local.env, PLATFORM_LOCK_DIR: lockDir, ...extraEnv}})
 }
 
-const deploy = (extra: string[] = [], config = rootConfig) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra])
+const deploy = (extra: string[] = [], config = rootConfig, extraEnv: Record<string, string> = {}) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra], extraEnv)
 
 function cfn(region: string) {
   return new CloudFormationClient({region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
@@ -68,6 +69,16 @@ function editedConfig(edit: (text: string) => string): string {
   const file = join(dir, 'platform.yaml')
   writeFileSync(file, changed)
   return file
+}
+
+/** The bootstrap stack's bucket, where the deploy lease lives. */
+async function artifactBucket(): Promise<string> {
+  const stack = (await cfn(TOKYO).send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0]
+  return stack.Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
+}
+
+function artifactS3(): S3Client {
+  return new S3Client({region: TOKYO, endpoint: local.endpoint, forcePathStyle: true, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
 }
 
 async function putSecrets() {
@@ -243,4 +254,73 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(second.error!.message).toMatch(new RegExp(`pid ${first.pid} on .* \\(platform deploy prod\\)`))
     expect(await firstDone).toBe(0)
   }, 120_000)
+
+  it('Ctrl-C while planning: exit 6, says so, and leaves no review change set behind', async () => {
+    // GIVEN a change to deploy (alarm and log settings touch several stacks)
+    const config = editedConfig((t) => t.replace('logRetentionDays: 30', 'logRetentionDays: 7'))
+    const before = await stacksIn(TOKYO)
+    const child = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--concurrency', '1', '--config', config, ...IMAGES], {
+      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1', NO_COLOR: '1'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (c) => (stderr += c))
+    const exited = new Promise<number | null>((done) => child.on('close', done))
+    // WHEN Ctrl-C arrives as the first review change set is made
+    child.stdout.on('data', (chunk) => {
+      const first = !stdout.includes('"type":"change-set"')
+      stdout += chunk
+      if (first && stdout.includes('"type":"change-set"')) child.kill('SIGINT')
+    })
+    // THEN it stops with exit 6 and the error says it was interrupted
+    expect(await exited, stderr).toBe(6)
+    expect(stderr).toMatch(/Stopping: no new stacks start/)
+    const error = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.type === 'error')
+    expect(error).toMatchObject({code: 'ABORTED'})
+    expect(error.message).toMatch(/Interrupted/)
+    // and no change set is left to execute, no stack changed
+    expect(await changeSetCount('pending')).toBe(0)
+    expect(await stacksIn(TOKYO)).toEqual(before)
+    // The lock was released: the next deploy runs.
+    expect((await deploy()).code).toBe(0)
+  }, 120_000)
+
+  it('a deploy is refused while another machine holds the lease in AWS, naming that run', async () => {
+    // GIVEN the lease of a run on another machine (its own lock file, elsewhere), renewed just now
+    const s3 = artifactS3()
+    const bucket = await artifactBucket()
+    const laptop = {pid: 4242, host: 'anas-laptop', user: 'ana', command: 'deploy prod', started: new Date().toISOString(), token: 'laptop-run'}
+    await s3.send(new PutObjectCommand({Bucket: bucket, Key: 'locks/deploy.json', Body: JSON.stringify({holder: laptop, ttlSeconds: 900, renewed: laptop.started})}))
+    const before = await changeSetCount()
+    // WHEN deploying from here THEN it stops before any AWS change, naming the holder and the lease.
+    const run = await deploy(['--force'])
+    expect(run.code).toBe(5)
+    expect(run.error).toMatchObject({code: 'DEPLOY_LOCKED'})
+    expect(run.error!.message).toMatch(new RegExp(`Another deploy of bookmark-manager/prod is running: pid 4242 on anas-laptop by ana since ${laptop.started} \\(platform deploy prod\\)\\. Its lease \\(s3://${bucket}/locks/deploy\\.json\\) expires at`))
+    expect(await changeSetCount()).toBe(before)
+    // The refused run left the holder's lease alone.
+    const lease = JSON.parse(await (await s3.send(new GetObjectCommand({Bucket: bucket, Key: 'locks/deploy.json'}))).Body!.transformToString())
+    expect(lease.holder).toEqual(laptop)
+    // Released by its holder: the next deploy goes ahead.
+    await s3.send(new PutObjectCommand({Bucket: bucket, Key: 'locks/deploy.json', Body: JSON.stringify({holder: laptop, ttlSeconds: 900, renewed: laptop.started, released: true})}))
+    expect((await deploy()).code).toBe(0)
+    s3.destroy()
+  }, 120_000)
+
+  it('a lease left by a run that died is taken over once expired, with a warning naming it', async () => {
+    const bucket = await artifactBucket()
+    const s3 = artifactS3()
+    const crashed = {pid: 999_999, host: 'crashed-runner', user: 'ci', command: 'deploy prod', started: new Date().toISOString(), token: 'gone'}
+    await s3.send(new PutObjectCommand({Bucket: bucket, Key: 'locks/deploy.json', Body: JSON.stringify({holder: crashed, ttlSeconds: 1, renewed: crashed.started})}))
+    await new Promise((resolve) => setTimeout(resolve, 2100))
+    const run = await deploy()
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.lines).toContainEqual(expect.objectContaining({type: 'warning', message: expect.stringMatching(/Took over the expired deploy lease of pid 999999 on crashed-runner by ci/)}))
+    // Released at the end: the next deploy takes it without a word.
+    const lease = JSON.parse(await (await s3.send(new GetObjectCommand({Bucket: bucket, Key: 'locks/deploy.json'}))).Body!.transformToString())
+    expect(lease).toMatchObject({released: true, holder: {command: 'deploy prod'}})
+    expect(lease.holder.host).not.toBe('crashed-runner')
+    s3.destroy()
+  }, 60_000)
 })

@@ -1,6 +1,8 @@
 import type {Change, PolicyAction, StackEvent} from '@aws-sdk/client-cloudformation'
+import {createHash} from 'node:crypto'
 import {isDeepStrictEqual} from 'node:util'
 import type {ChangeSetDescription, ChangeSetInput, ChangeSetSummary, CloudFormationApi, DeployedStack} from '../../src/lib/aws/cloudformation.js'
+import type {LeaseStore} from '../../src/lib/deploy/lease.js'
 import type {DeployAws} from '../../src/lib/deploy/types.js'
 
 /**
@@ -497,6 +499,13 @@ export class FakeAws implements DeployAws {
     return `https://${bucket}.s3.${region}.amazonaws.com/${key}`
   }
 
+  /** S3 objects written through leaseStore, by `bucket/key`. */
+  readonly objects = new Map<string, StoredObject>()
+
+  leaseStore(_region: string, bucket: string, key: string): LeaseStore {
+    return new MemoryLeaseStore(this.objects, `${bucket}/${key}`)
+  }
+
   async callerAccount(): Promise<string> {
     this.otherCalls.push('GetCallerIdentity')
     return this.account
@@ -518,5 +527,46 @@ export class FakeAws implements DeployAws {
   async missingParameters(_region: string, names: string[]): Promise<string[]> {
     this.otherCalls.push('GetParameters')
     return names.filter((n) => !this.parameters.has(n))
+  }
+}
+
+export interface StoredObject {
+  body: string
+  etag: string
+  lastModified: Date
+}
+
+/** One S3 object with PutObject's conditional-write answers (If-None-Match: *, If-Match: etag). */
+export class MemoryLeaseStore implements LeaseStore {
+  readonly location: string
+  private version = 0
+
+  constructor(
+    private readonly objects: Map<string, StoredObject> = new Map(),
+    private readonly key = 'bucket/locks/deploy.json',
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.location = `s3://${key}`
+  }
+
+  async read(): Promise<StoredObject | undefined> {
+    const object = this.objects.get(this.key)
+    return object && {...object}
+  }
+
+  async create(body: string): Promise<string | undefined> {
+    if (this.objects.has(this.key)) return undefined
+    return this.write(body)
+  }
+
+  async replace(body: string, etag: string): Promise<string | undefined> {
+    if (this.objects.get(this.key)?.etag !== etag) return undefined
+    return this.write(body)
+  }
+
+  private write(body: string): string {
+    const etag = `"${createHash('md5').update(`${body}${++this.version}`).digest('hex')}"`
+    this.objects.set(this.key, {body, etag, lastModified: new Date(this.clock())})
+    return etag
   }
 }

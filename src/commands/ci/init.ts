@@ -27,7 +27,7 @@ The role's ARN is read from the bootstrap stack's DeployRoleArn output; when it 
 
   override async run(): Promise<CiInitResult> {
     const {args, flags} = await this.parse(CiInit)
-    const config = await loadConfig(flags.config)
+    const config = await loadConfig(flags.config, {region: flags.region})
     if (args.env) getEnvironment(config, args.env)
     const clients = flags.offline ? undefined : createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
     try {

@@ -35,8 +35,8 @@ export default class DbRestore extends PlatformCommand {
 
   override async run(): Promise<RestoreResult> {
     const {args, flags} = await this.parse(DbRestore)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
-    const region = flags.region ?? env.region
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await restoreDatabase(env, createDbApi(clients, region), {snapshot: flags.snapshot, toTime: flags['to-time'], target: flags.target}, realWaiting({pollMs: flags['poll-interval'], timeoutMs: RESTORE_TIMEOUT_MS}))

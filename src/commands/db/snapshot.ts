@@ -25,8 +25,8 @@ export default class DbSnapshot extends PlatformCommand {
 
   override async run(): Promise<SnapshotResult> {
     const {args, flags} = await this.parse(DbSnapshot)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
-    const region = flags.region ?? env.region
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await snapshotDatabase(env, createDbApi(clients, region), realWaiting({pollMs: flags['poll-interval'], timeoutMs: 3_600_000}), {wait: flags.wait})

@@ -20,8 +20,8 @@ export default class DbSnapshots extends PlatformCommand {
 
   override async run(): Promise<SnapshotsResult> {
     const {args, flags} = await this.parse(DbSnapshots)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
-    const region = flags.region ?? env.region
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await listDatabaseSnapshots(env, createDbApi(clients, region))

@@ -20,8 +20,8 @@ export default class SecretsList extends PlatformCommand {
 
   override async run(): Promise<ListSecretsResult> {
     const {args, flags} = await this.parse(SecretsList)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
-    const region = flags.region ?? env.region
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await listSecrets(env, createSecretStore(clients, region))

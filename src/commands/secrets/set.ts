@@ -29,8 +29,8 @@ Services read their secrets when their tasks start: deploy (or restart) a servic
 
   override async run(): Promise<SetSecretResult> {
     const {args, flags} = await this.parse(SecretsSet)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
-    const region = flags.region ?? env.region
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
+    const region = env.region
     // Checked before reading the value, so a typo does not make the user type the secret for nothing.
     requireDeclaredSecret(env, args.name)
     const value = await readSecretValue(args.name, processSecretInput())

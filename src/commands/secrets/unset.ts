@@ -25,14 +25,14 @@ export default class SecretsUnset extends PlatformCommand {
 
   override async run(): Promise<UnsetSecretResult> {
     const {args, flags} = await this.parse(SecretsUnset)
-    const env = getEnvironment(await loadConfig(flags.config), args.env)
+    const env = getEnvironment(await loadConfig(flags.config, {region: flags.region}), args.env)
     if (!flags.yes) {
       if (!canPrompt()) throw new NonInteractiveError('--yes', `Deleting ${secretParameter(env, args.name)}`)
       const users = servicesUsing(env, args.name)
       const warning = users.length > 0 ? ` ${users.join(', ')} read it: their next deploy is refused until it is set again.` : ''
       if (!(await confirm(`Delete ${secretParameter(env, args.name)} and all its versions?${warning}`))) throw new AbortedError()
     }
-    const region = flags.region ?? env.region
+    const region = env.region
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     try {
       const result = await unsetSecret(env, args.name, createSecretStore(clients, region))

@@ -21,6 +21,6 @@ export const configFlag = {
  */
 export const awsFlags = {
   profile: Flags.string({summary: 'AWS profile (default: AWS_PROFILE, then the SDK default chain).'}),
-  region: Flags.string({summary: 'Override the region from platform.yaml.'}),
+  region: Flags.string({summary: 'Deploy or read the environment in this region instead of the one in platform.yaml (checked like a region written there).'}),
   local: Flags.boolean({summary: 'Use the local AWS started by `platform local start` (or set PLATFORM_LOCAL=1).', default: false}),
 }

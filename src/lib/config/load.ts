@@ -41,9 +41,9 @@ const YAML_HINTS: Record<string, string> = {
  * Parse and validate platform.yaml text. Never throws: every problem (YAML syntax, schema,
  * the semantic checks a deploy would fail on) becomes an issue with file, line, column and path.
  */
-export function parseConfig(text: string, file: string): ParseResult {
+export function parseConfig(text: string, file: string, options: {region?: string} = {}): ParseResult {
   try {
-    return parseUnchecked(text, file)
+    return parseUnchecked(text, file, options.region)
   } catch (error) {
     // A bug in a check must not hide the file's real problems behind a stack trace.
     return {
@@ -57,7 +57,7 @@ function single(file: string, message: string, hint: string, line = 1, column = 
   return {issues: [{file, line, column, path: '', message, hint}], warnings: []}
 }
 
-function parseUnchecked(text: string, file: string): ParseResult {
+function parseUnchecked(text: string, file: string, regionOverride?: string): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > MAX_CONFIG_BYTES) {
     return single(file, `the file is ${formatSize(bytes)}; platform.yaml may be at most ${formatSize(MAX_CONFIG_BYTES)}`, 'check that --config points at platform.yaml, not a log or data file')
@@ -91,6 +91,8 @@ function parseUnchecked(text: string, file: string): ParseResult {
     return single(file, `the top level must be a mapping of keys (version, project, region, environments), not ${Array.isArray(data) ? 'a list' : typeof data}`, 'start from `platform init`, or see docs/platform-yaml.md', start.line, start.column)
   }
 
+  // `--region` is checked exactly as the same value in platform.yaml: put it there before the checks.
+  if (regionOverride !== undefined) data = withRegion(data, regionOverride)
   const schemaValid = validateSchema(data) as boolean
   const schemaErrors = schemaValid ? [] : ((validateSchema as unknown as {errors: Parameters<typeof reportSchemaErrors>[0]}).errors ?? [])
   reportSchemaErrors(schemaErrors, data, sink)
@@ -114,7 +116,7 @@ function parseUnchecked(text: string, file: string): ParseResult {
     checkAcrossEnvironments(checked, sink)
   }
 
-  const issues = sink.list('error')
+  const issues = sink.list('error').map((issue) => (regionOverride !== undefined && isRegionPath(issue.path) ? {...issue, message: `--region ${regionOverride}: ${issue.message}`} : issue))
   const warnings = sink.list('warning')
   if (issues.length > 0) return {issues, warnings}
   const absolute = isAbsolute(file) ? file : resolvePath(file)
@@ -123,6 +125,18 @@ function parseUnchecked(text: string, file: string): ParseResult {
     issues,
     warnings,
   }
+}
+
+/** Every region platform.yaml sets (top level, defaults, each environment) replaced by `region`. */
+function withRegion(data: Record<string, unknown>, region: string): Record<string, unknown> {
+  const override = (section: unknown) => (isPlainObject(section) && 'region' in section ? {...section, region} : section)
+  const environments = isPlainObject(data.environments) ? Object.fromEntries(Object.entries(data.environments).map(([name, env]) => [name, override(env)])) : data.environments
+  return {...data, region, defaults: override(data.defaults), environments}
+}
+
+/** The paths a `--region` value replaced: their issues are about the flag's value, not the file's. */
+function isRegionPath(path: string): boolean {
+  return path === 'region' || /^(defaults|environments\.[^.]+)\.region$/.test(path)
 }
 
 /** yaml only notices an alias without its anchor when converting; report it at the alias instead. */
@@ -185,6 +199,12 @@ export function displayPath(file: string): string {
 export interface LoadOptions {
   /** Called with warnings of a valid file. @default print them to stderr */
   onWarnings?: (warnings: ConfigIssue[]) => void
+  /**
+   * `--region`: every environment's region, instead of what platform.yaml says. It goes through
+   * the same checks as a region written in the file (known region, availability zones, engine
+   * versions), and an invalid value is reported as the flag's.
+   */
+  region?: string
 }
 
 /**
@@ -192,7 +212,7 @@ export interface LoadOptions {
  * `platform init`; an invalid one a ConfigError carrying every issue.
  */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<PlatformConfig> {
-  const result = await readAndParse(file)
+  const result = await readAndParse(file, {region: options.region})
   if (!result.config) throw new ConfigError(result.issues)
   // Advisory warnings (placeholders `platform init` wrote) are `validate`'s to show, not every command's.
   const warnings = result.warnings.filter((w) => !w.advisory)
@@ -204,7 +224,7 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
 }
 
 /** Like {@link loadConfig} but returns the issues instead of throwing for an invalid file (for `validate`). */
-export async function readAndParse(file: string): Promise<ParseResult> {
+export async function readAndParse(file: string, options: {region?: string} = {}): Promise<ParseResult> {
   const shown = displayPath(file)
   const absolute = resolvePath(file)
   let size: number
@@ -244,7 +264,7 @@ export async function readAndParse(file: string): Promise<ParseResult> {
   } catch (error) {
     throw new PlatformError(`Cannot read ${shown}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE', exit: ExitCode.invalidConfig, cause: error})
   }
-  const result = parseConfig(text, shown)
+  const result = parseConfig(text, shown, options)
   if (result.config) result.config = {...result.config, file: absolute, dir: dirname(absolute)}
   return result
 }

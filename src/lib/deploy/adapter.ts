@@ -5,7 +5,8 @@ import type {SSMClient} from '@aws-sdk/client-ssm'
 import type {STSClient} from '@aws-sdk/client-sts'
 import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
 import {toAwsAuthError} from '../aws/clients.js'
-import {AwsAuthError} from '../errors.js'
+import {AbortedError, AwsAuthError} from '../errors.js'
+import type {LeaseStore} from './lease.js'
 import type {DeployAws} from './types.js'
 
 /**
@@ -56,8 +57,9 @@ function guarded<T extends object>(target: T): T {
  * DeployAws over real SDK clients. Every client reports its retries to the listener the engine
  * sets (the SDK retries throttling, 5xx and dropped connections itself, silently).
  */
-export function createDeployAws(clients: DeploySdkClients): DeployAws {
+export function createDeployAws(clients: DeploySdkClients, options: {interrupt?: AbortSignal} = {}): DeployAws {
   const cfn = new Map<string, CloudFormationApi>()
+  const interruptible = interruptibleReads(options.interrupt)
   let onRetry: (region: string, notice: RetryNotice) => void = () => undefined
   const observed = new WeakSet<object>()
   const observe = <C extends {middlewareStack: any}>(client: C, region: string): C => {
@@ -76,7 +78,7 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
     cloudFormation(region) {
       let api = cfn.get(region)
       if (!api) {
-        const client = observe(clients.cloudFormation(region), region)
+        const client = interruptible(observe(clients.cloudFormation(region), region))
         api = guarded(createCloudFormationApi(client, region))
         cfn.set(region, api)
       }
@@ -91,10 +93,13 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       }
       return `https://${bucket}.s3.${region}.amazonaws.com/${key}`
     },
+    leaseStore(region, bucket, key) {
+      return createS3LeaseStore(async () => observe(await clients.s3(region), region), bucket, key)
+    },
     async callerAccount() {
       const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
       try {
-        const out = await observe(await clients.sts(), 'global').send(new GetCallerIdentityCommand({}))
+        const out = await interruptible(observe(await clients.sts(), 'global')).send(new GetCallerIdentityCommand({}))
         return out.Account ?? ''
       } catch (error) {
         const mapped = toAuthError(error)
@@ -107,7 +112,7 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       const versions: string[] = []
       let marker: string | undefined
       const {DescribeDBEngineVersionsCommand} = await import('@aws-sdk/client-rds')
-      const rds = observe(await clients.rds(region), region)
+      const rds = interruptible(observe(await clients.rds(region), region))
       try {
         if (version) {
           // One call answers the common case: the configured version is offered.
@@ -138,7 +143,7 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
     async missingParameters(region, names) {
       const missing: string[] = []
       const {GetParametersCommand} = await import('@aws-sdk/client-ssm')
-      const ssm = observe(await clients.ssm(region), region)
+      const ssm = interruptible(observe(await clients.ssm(region), region))
       try {
         for (let i = 0; i < names.length; i += 10) {
           const out = await ssm.send(new GetParametersCommand({Names: names.slice(i, i + 10)}))
@@ -149,5 +154,83 @@ export function createDeployAws(clients: DeploySdkClients): DeployAws {
       }
       return missing
     },
+  }
+}
+
+/** Describe*, Get*, List*: calls that change nothing. */
+const READ_COMMAND = /^(Describe|Get|List)[A-Za-z0-9]*Command$/
+
+/**
+ * Ctrl-C (`interrupt`) cancels the reads in flight, as long as nothing was changed yet: before the
+ * first call that is not a read (CreateChangeSet, ...), an interrupted run has nothing to clean up,
+ * so it stops at once with AbortedError (exit 6). Once something was changed, every call runs to
+ * its end: the engine must learn what exists to delete the review change sets it made.
+ */
+function interruptibleReads(interrupt: AbortSignal | undefined): <C extends {send: (...args: any[]) => Promise<any>}>(client: C) => C {
+  let changed = false
+  return (client) => {
+    if (!interrupt) return client
+    return new Proxy(client, {
+      get(target, key, receiver) {
+        if (key !== 'send') return Reflect.get(target, key, receiver)
+        return async (command: object, sendOptions?: Record<string, unknown>) => {
+          const read = READ_COMMAND.test(command.constructor.name)
+          if (!read) changed = true
+          if (!read || changed || interrupt.aborted) return target.send(command, sendOptions)
+          // Cancelled only if the interrupt comes before anything was changed (a read started
+          // earlier may still be running when the first change set is being made).
+          const call = new AbortController()
+          const cancel = () => changed || call.abort()
+          interrupt.addEventListener('abort', cancel, {once: true})
+          try {
+            return await target.send(command, {...sendOptions, abortSignal: call.signal})
+          } catch (error) {
+            if (call.signal.aborted) throw new AbortedError('Interrupted while reading what is deployed; nothing was changed.')
+            throw error
+          } finally {
+            interrupt.removeEventListener('abort', cancel)
+          }
+        }
+      },
+    })
+  }
+}
+
+/**
+ * The deploy lease as one S3 object with conditional writes: PutObject `If-None-Match: *` creates
+ * it only if absent, `If-Match: <etag>` replaces it only if unchanged. S3 answers a lost race with
+ * 412 PreconditionFailed, 409 ConditionalRequestConflict (a concurrent conditional write), or 404
+ * NoSuchKey (If-Match on a key that is gone).
+ */
+function createS3LeaseStore(client: () => Promise<S3Client>, bucket: string, key: string): LeaseStore {
+  const sdk = () => import('@aws-sdk/client-s3')
+  const lostRace = (error: unknown) => {
+    const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
+    return ['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey'].includes(e.name ?? '') || [404, 409, 412].includes(e.$metadata?.httpStatusCode ?? 0)
+  }
+  const put = async (body: string, condition: {IfNoneMatch: string} | {IfMatch: string}) => {
+    const {PutObjectCommand} = await sdk()
+    try {
+      const out = await (await client()).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...condition}))
+      return out.ETag ?? ''
+    } catch (error) {
+      if (lostRace(error)) return undefined
+      throw toAuthError(error)
+    }
+  }
+  return {
+    location: `s3://${bucket}/${key}`,
+    async read() {
+      const {GetObjectCommand} = await sdk()
+      try {
+        const out = await (await client()).send(new GetObjectCommand({Bucket: bucket, Key: key}))
+        return {body: await out.Body!.transformToString(), etag: out.ETag ?? '', lastModified: out.LastModified}
+      } catch (error) {
+        if ((error as {name?: string}).name === 'NoSuchKey') return undefined
+        throw toAuthError(error)
+      }
+    },
+    create: (body) => put(body, {IfNoneMatch: '*'}),
+    replace: (body, etag) => put(body, {IfMatch: etag}),
   }
 }

@@ -1,19 +1,21 @@
+import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {hostname, tmpdir, userInfo} from 'node:os'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {shortHash} from '../naming.js'
 import {DeployFailedError} from '../errors.js'
+import {shortHash} from '../naming.js'
+import type {StackDefinition} from '../stacks/types.js'
+import {acquireLease, currentHolder, describeHolder, LEASE_KEY, type LeaseOptions, type LockHolder} from './lease.js'
+import type {DeployAws} from './types.js'
 
-export interface LockHolder {
-  pid: number
-  host: string
-  user: string
-  command: string
-  started: string
-}
+export type {LockHolder} from './lease.js'
 
 export interface DeployLock {
   path: string
+  /** This run, as written in the lock file. */
+  holder: LockHolder
+  /** The holder of a lock file this run replaced because its process was gone. */
+  superseded?: LockHolder
   release(): void
 }
 
@@ -23,51 +25,115 @@ export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Take the local deploy lock of one project/environment/AWS target. Two `platform deploy` runs on
- * this machine never both execute: the second is refused with who holds the lock. A lock whose
- * process is gone (crash, kill -9) is taken over. Runs on other machines are kept apart by
- * CloudFormation itself: a stack being updated refuses another execution, and the engine waits on
- * any *_IN_PROGRESS stack before touching it.
+ * The AWS target a lock is keyed on: `aws` for AWS's own endpoints, else the endpoint URL in one
+ * spelling (lowercase scheme and host, no default port, no trailing slash), so
+ * `http://127.0.0.1:5480` and `HTTP://127.0.0.1:5480/` are one lock.
+ */
+export function lockTarget(endpoint: string | undefined): string {
+  const text = endpoint?.trim()
+  if (!text) return 'aws'
+  try {
+    const url = new URL(text)
+    // URL lowercases scheme and host and drops the scheme's default port.
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+  } catch {
+    return text.toLowerCase().replace(/\/+$/, '')
+  }
+}
+
+/**
+ * Take the local deploy lock of one project/environment/AWS target: two `platform deploy` runs on
+ * this machine never both execute; the second is refused with who holds the lock. A lock whose
+ * process is gone (crash, kill -9) is taken over. It is the fast path in front of the lease in
+ * AWS ({@link acquireEnvironmentLock}), which keeps runs on different machines apart.
  */
 export function acquireDeployLock(options: {dir: string; project: string; env: string; target?: string; command?: string}): DeployLock {
   mkdirSync(options.dir, {recursive: true})
-  const path = join(options.dir, `${options.project}-${options.env}-${shortHash(options.target ?? 'aws')}.lock`)
-  const me: LockHolder = {
-    pid: process.pid,
-    host: hostname(),
-    user: safeUser(),
-    command: options.command ?? process.argv.slice(2).join(' '),
-    started: new Date().toISOString(),
-  }
+  const path = join(options.dir, `${options.project}-${options.env}-${shortHash(lockTarget(options.target))}.lock`)
+  const me = currentHolder(options.command ?? process.argv.slice(2).join(' '), randomBytes(12).toString('hex'))
+  let superseded: LockHolder | undefined
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, JSON.stringify(me), {flag: 'wx'})
       return {
         path,
+        holder: me,
+        superseded,
         release() {
-          try {
-            const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder
-            if (holder.pid === me.pid && holder.host === me.host) rmSync(path)
-          } catch {
-            // Already gone.
-          }
+          const holder = readHolder(path)
+          if (holder?.pid === me.pid && holder.host === me.host) rmSync(path, {force: true})
         },
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const holder = readHolder(path)
       if (holder && holder.host === me.host && !isAlive(holder.pid)) {
+        superseded = holder
         rmSync(path, {force: true})
         continue
       }
-      throw new DeployFailedError(
-        `Another deploy of ${options.project}/${options.env} is running: ${holder ? `pid ${holder.pid} on ${holder.host} by ${holder.user} since ${holder.started} (platform ${holder.command})` : 'holder unknown'}.`,
-        [],
-        {code: 'DEPLOY_LOCKED', suggestions: [`Wait for it to finish. If it is gone, delete ${path}.`]},
-      )
+      throw new DeployFailedError(`Another deploy of ${options.project}/${options.env} is running: ${describeHolder(holder)}.`, [], {
+        code: 'DEPLOY_LOCKED',
+        suggestions: [`Wait for it to finish. If it is gone, delete ${path}.`],
+      })
     }
   }
   throw new DeployFailedError(`Could not take the deploy lock ${path}.`)
+}
+
+export interface EnvironmentLock {
+  /** Where the lease lives (`s3://bucket/key`), or undefined when only the local lock is held. */
+  lease?: string
+  release(): Promise<void>
+  /** Remove the local lock file only, synchronously (a second Ctrl-C exits at once; the lease then expires). */
+  releaseLocal(): void
+}
+
+/**
+ * The deploy lock of an environment: the local lock file (fast path: a second run on this machine
+ * is refused without an AWS call), then the lease object in the environment's bootstrap bucket,
+ * which keeps a teammate's laptop and CI apart. Before the bootstrap stack exists there is no
+ * bucket and so no lease: the first deploy of an environment holds the local lock only (`warn`
+ * says so); every deploy after it holds both.
+ */
+export async function acquireEnvironmentLock(options: {
+  dir: string
+  project: string
+  env: string
+  command: string
+  aws: DeployAws
+  stacks: StackDefinition[]
+  warn: (message: string) => void
+  onLost: LeaseOptions['onLost']
+}): Promise<EnvironmentLock> {
+  const local = acquireDeployLock({dir: options.dir, project: options.project, env: options.env, target: options.aws.endpoint, command: options.command})
+  try {
+    const bootstrap = options.stacks.find((s) => s.part === 'bootstrap')
+    const bucket = bootstrap ? (await options.aws.cloudFormation(bootstrap.region).describeStack(bootstrap.name))?.outputs.ArtifactBucketName : undefined
+    if (!bootstrap || !bucket) {
+      options.warn(`No deploy lease in AWS yet (the bootstrap stack and its bucket do not exist): until they do, only deploys from this machine are kept apart.`)
+      return {release: async () => local.release(), releaseLocal: () => local.release()}
+    }
+    const store = options.aws.leaseStore(bootstrap.region, bucket, LEASE_KEY)
+    const lease = await acquireLease(store, local.holder, {environment: `${options.project}/${options.env}`, supersedes: local.superseded?.token, onLost: options.onLost})
+    if (lease.tookOver && lease.tookOver.token !== local.superseded?.token) {
+      options.warn(`Took over the expired deploy lease of ${describeHolder(lease.tookOver)}: that run stopped without releasing it.`)
+    }
+    return {
+      lease: store.location,
+      releaseLocal: () => local.release(),
+      async release() {
+        try {
+          await lease.release()
+        } finally {
+          local.release()
+        }
+      },
+    }
+  } catch (error) {
+    local.release()
+    throw error
+  }
 }
 
 function readHolder(path: string): LockHolder | undefined {
@@ -84,13 +150,5 @@ function isAlive(pid: number): boolean {
     return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return 'unknown'
   }
 }

@@ -1,12 +1,12 @@
 import type {ResolvedEnvironment} from '../config/types.js'
-import {PlatformError} from '../errors.js'
+import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {chooseProgressMode, createProgressReporter, formatPlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {createNameServerResolver, type DelegationCheck, ensureDelegation, type NameServerResolver} from './delegation.js'
 import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
 import {selectStacks} from './planner.js'
-import {acquireDeployLock, defaultLockDir} from './lock.js'
+import {acquireEnvironmentLock, defaultLockDir, type EnvironmentLock} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
 import {runPreflight} from './preflight.js'
@@ -65,8 +65,8 @@ export function parseImages(values: string[] | undefined, services: string[]): R
   return out
 }
 
-function toDeployAws(aws: DeploySdkClients | DeployAws): DeployAws {
-  return 'callerAccount' in aws ? aws : createDeployAws(aws)
+function toDeployAws(aws: DeploySdkClients | DeployAws, interrupt: AbortSignal): DeployAws {
+  return 'callerAccount' in aws ? aws : createDeployAws(aws, {interrupt})
 }
 
 /** What `deploy --json` prints last, and `run()` returns. */
@@ -82,22 +82,52 @@ export interface DeployCommandResult extends DeployResult {
 export async function deployEnvironment(input: DeployCommandInput): Promise<DeployCommandResult> {
   const {env, flags} = input
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
-  const aws = toDeployAws(input.aws)
-  const images = parseImages(flags.image, Object.keys(env.services))
-  // Errors are printed by the command's base class (under --json as the last line, {"type":"error"}).
-  const lock = acquireDeployLock({dir: defaultLockDir(), project: env.project, env: env.name, target: aws.endpoint, command: `deploy ${env.name}`})
+  // Ctrl-C is handled from here on, before the lock is taken: the first stops the deploy cleanly
+  // (and releases the lock), the second exits at once.
   const controller = new AbortController()
+  const aws = toDeployAws(input.aws, controller.signal)
+  const images = parseImages(flags.image, Object.keys(env.services))
+  let lock: EnvironmentLock | undefined
   let interrupts = 0
   const onSigint = () => {
     interrupts++
     if (interrupts > 1) {
-      lock.release()
+      // The lease cannot be released synchronously; it expires (or this machine's next run takes it over).
+      lock?.releaseLocal()
       process.exit(130)
     }
     streams.stderr.write('\nStopping: no new stacks start; an update in progress is cancelled (rolled back), a create is left to finish. Ctrl-C again to exit now.\n')
     controller.abort()
   }
   process.on('SIGINT', onSigint)
+  // A warning outside an engine run (the lock's), on its own short-lived progress display.
+  const warn = (message: string) => {
+    const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+    reporter.emit({type: 'warning', message})
+    void reporter.stop()
+  }
+  let leaseLost: string | undefined
+  try {
+    // Errors are printed by the command's base class (under --json as the last line, {"type":"error"}).
+    lock = await acquireEnvironmentLock({
+      dir: defaultLockDir(),
+      project: env.project,
+      env: env.name,
+      command: `deploy ${env.name}`,
+      aws,
+      stacks: input.stacks,
+      warn,
+      onLost: (message) => {
+        // Another run now owns the environment: stop as after Ctrl-C, and say why.
+        leaseLost = message
+        warn(message)
+        controller.abort()
+      },
+    })
+  } catch (error) {
+    process.off('SIGINT', onSigint)
+    throw error
+  }
   const canPrompt = input.prompt?.canPrompt() ?? false
   // One engine run, with its own progress display (a first deploy with a new zone runs two).
   const engine = async (select: string[] | undefined): Promise<DeployResult> => {
@@ -133,6 +163,7 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
     }
   }
   try {
+    if (controller.signal.aborted) throw new AbortedError('Interrupted before anything started; nothing was changed.')
     let zoneRun: DeployResult | undefined
     const selected = selectStacks(input.stacks, flags.stack)
     // Before anything runs, the zone included: one DescribeType per third-party type and region.
@@ -171,9 +202,12 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)
     else streams.stderr.write(`${describeOutcome(out)}\n`)
     return out
+  } catch (error) {
+    if (leaseLost) throw new DeployFailedError(`${leaseLost} The deploy stopped.`, [], {code: 'DEPLOY_LOCKED', cause: error})
+    throw error
   } finally {
     process.off('SIGINT', onSigint)
-    lock.release()
+    await lock.release()
   }
 }
 
@@ -230,10 +264,10 @@ export interface DiffCommandResult {
  * the template comparison.
  */
 export async function diffEnvironment(input: DeployCommandInput): Promise<{result: DiffCommandResult; text: string}> {
-  const aws = toDeployAws(input.aws)
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
   // Ctrl-C: the review change sets made so far are deleted before exiting (the engine stops planning).
   const controller = new AbortController()
+  const aws = toDeployAws(input.aws, controller.signal)
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130)
     streams.stderr.write('\nStopping: deleting the change sets made for the review. Ctrl-C again to exit now.\n')

@@ -1,4 +1,5 @@
 import type {CloudFormationApi, RetryNotice} from '../aws/cloudformation.js'
+import type {LeaseStore} from './lease.js'
 import type {ResourceChange} from './replacement.js'
 
 /** The AWS calls a deploy makes besides CloudFormation: narrow, so tests can fake them. */
@@ -15,6 +16,8 @@ export interface DeployAws {
   typeActivated(region: string, typeName: string): Promise<boolean>
   /** SSM GetParameters: which of `names` do not exist. */
   missingParameters(region: string, names: string[]): Promise<string[]>
+  /** The deploy lease object `key` in `bucket` (S3 conditional writes), for the environment lock. */
+  leaseStore(region: string, bucket: string, key: string): LeaseStore
   /** Where `--local` / AWS_ENDPOINT_URL points, if anywhere (keys the local lock). */
   endpoint?: string
   /** The DNS server (host:port) of the delegation check; undefined: the system's resolvers. */

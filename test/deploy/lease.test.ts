@@ -1,0 +1,117 @@
+/** src/lib/deploy/lease.ts and the lock key of lock.ts: the environment's lease, over an S3-like store. */
+import {describe, expect, it, vi} from 'vitest'
+import {acquireLease, currentHolder, LEASE_TTL_MS, type LockHolder} from '../../src/lib/deploy/lease.js'
+import {lockTarget} from '../../src/lib/deploy/lock.js'
+import {MemoryLeaseStore, type StoredObject} from '../helpers/fake-cloudformation.js'
+
+function machine(name: string, token = `${name}-token`): LockHolder {
+  return {...currentHolder('deploy prod', token), host: name, pid: 4242}
+}
+
+function bucket(clock: () => number) {
+  const objects = new Map<string, StoredObject>()
+  return {objects, store: () => new MemoryLeaseStore(objects, 'bucket/locks/deploy.json', clock)}
+}
+
+describe('the deploy lease', () => {
+  it('refuses a second holder while the first holds it, naming the first; free again once released', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    const laptop = await acquireLease(store(), machine('laptop'), {environment: 'app/prod', now: () => now})
+    now += 60_000
+    const refused = await acquireLease(store(), machine('ci'), {environment: 'app/prod', now: () => now}).catch((e) => e)
+    expect(refused).toMatchObject({exitCode: 5, code: 'DEPLOY_LOCKED'})
+    expect(refused.message).toMatch(/Another deploy of app\/prod is running: pid 4242 on laptop by .* since .* \(platform deploy prod\)\. Its lease \(s3:\/\/bucket\/locks\/deploy\.json\) expires at 2026-12-01T10:15:00\.000Z/)
+    await laptop.release()
+    const ci = await acquireLease(store(), machine('ci'), {now: () => now})
+    expect(ci.tookOver).toBeUndefined()
+    await ci.release()
+  })
+
+  it('takes over a lease not renewed for its TTL, and says whose it was', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    await acquireLease(store(), machine('laptop'), {now: () => now, ttlMs: LEASE_TTL_MS})
+    now += LEASE_TTL_MS - 1
+    await expect(acquireLease(store(), machine('ci'), {now: () => now})).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
+    now += 1
+    const ci = await acquireLease(store(), machine('ci'), {now: () => now})
+    expect(ci.tookOver).toMatchObject({host: 'laptop'})
+    await ci.release()
+  })
+
+  it('takes over at once the lease of this machine\'s dead run (the token of its stale local lock)', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    await acquireLease(store(), machine('laptop', 'dead-run'), {now: () => now})
+    const next = await acquireLease(store(), machine('laptop', 'next-run'), {now: () => now, supersedes: 'dead-run'})
+    expect(next.tookOver).toMatchObject({token: 'dead-run'})
+    // Another token supersedes nothing.
+    await expect(acquireLease(store(), machine('other'), {now: () => now, supersedes: 'dead-run'})).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
+  })
+
+  it('of two runs that find the same expired lease, exactly one takes it', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    await acquireLease(store(), machine('old'), {now: () => now})
+    now += LEASE_TTL_MS + 1
+    const results = await Promise.allSettled([acquireLease(store(), machine('a'), {now: () => now}), acquireLease(store(), machine('b'), {now: () => now})])
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({reason: {code: 'DEPLOY_LOCKED'}})
+  })
+
+  it('is renewed while held, so it never expires under a long deploy', async () => {
+    vi.useFakeTimers({now: Date.parse('2026-12-01T10:00:00Z')})
+    try {
+      const {store} = bucket(() => Date.now())
+      const lost = vi.fn()
+      const held = await acquireLease(store(), machine('laptop'), {onLost: lost})
+      await vi.advanceTimersByTimeAsync(2 * LEASE_TTL_MS)
+      await expect(acquireLease(store(), machine('ci'))).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
+      expect(lost).not.toHaveBeenCalled()
+      await held.release()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('tells the holder when another run took it over (its renewal failed its condition), naming the new holder', async () => {
+    vi.useFakeTimers({now: Date.parse('2026-12-01T10:00:00Z')})
+    try {
+      const {objects, store} = bucket(() => Date.now())
+      const lost = vi.fn()
+      await acquireLease(store(), machine('laptop'), {onLost: lost})
+      // The lease expired while this process was suspended, and CI took it over.
+      const stored = objects.get('bucket/locks/deploy.json')!
+      objects.set('bucket/locks/deploy.json', {...stored, lastModified: new Date(Date.now() - LEASE_TTL_MS - 1)})
+      await acquireLease(store(), machine('ci'))
+      await vi.advanceTimersByTimeAsync(LEASE_TTL_MS / 3)
+      expect(lost).toHaveBeenCalledWith(expect.stringMatching(/taken over by pid 4242 on ci/))
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('never overwrites a new holder\'s lease when releasing a lost one', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z')
+    const {objects, store} = bucket(() => now)
+    const old = await acquireLease(store(), machine('laptop'), {now: () => now})
+    now += LEASE_TTL_MS + 1
+    await acquireLease(store(), machine('ci'), {now: () => now})
+    await old.release()
+    expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body)).toMatchObject({holder: {host: 'ci'}})
+    expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body).released).toBeUndefined()
+  })
+})
+
+describe('lock key', () => {
+  it('spells one endpoint one way: case, default port and trailing slash do not make a second lock', () => {
+    expect(lockTarget('http://127.0.0.1:5480')).toBe(lockTarget('http://127.0.0.1:5480/'))
+    expect(lockTarget('HTTP://LocalHost:5480//')).toBe('http://localhost:5480')
+    expect(lockTarget('https://cloudformation.us-east-1.amazonaws.com:443/')).toBe('https://cloudformation.us-east-1.amazonaws.com')
+    expect(lockTarget('http://127.0.0.1:80')).toBe('http://127.0.0.1')
+    expect(lockTarget(' ')).toBe('aws')
+    expect(lockTarget(undefined)).toBe('aws')
+    expect(lockTarget('http://127.0.0.1:5480')).not.toBe(lockTarget('http://127.0.0.1:5481'))
+  })
+})

@@ -96,11 +96,15 @@ export async function acquireLease(store: LeaseStore, me: LockHolder, options: L
   const now = options.now ?? Date.now
   const body = (extra: Partial<LeaseBody> = {}) => JSON.stringify({holder: me, ttlSeconds: Math.round(ttlMs / 1000), renewed: new Date(now()).toISOString(), ...extra} satisfies LeaseBody)
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const created = await store.create(body())
-    if (created) return hold(store, created, body, ttlMs, now, options.onLost)
+    // Read first: after an environment's first deploy the object always exists (released or
+    // held), so the usual deploy makes two calls (read, replace), not three.
     const current = await store.read()
-    // Released and removed between the two calls: try to create it again.
-    if (!current) continue
+    if (!current) {
+      const created = await store.create(body())
+      if (created) return hold(store, created, body, ttlMs, now, options.onLost)
+      // Another run created it between the two calls: look again.
+      continue
+    }
     const lease = parseLease(current.body)
     const expires = expiry(lease, current, ttlMs)
     const free = lease?.released === true || expires <= now() || (options.supersedes !== undefined && lease?.holder.token === options.supersedes)

@@ -10,8 +10,8 @@ import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
 export default class Rollback extends PlatformCommand {
-  static override summary = 'Put back the previous successful release (or --to vN): its images, through a watched rollout.'
-  static override description = `Reads the release history (platform releases ENV), picks the newest successful release before the current one (or --to vN), and releases its image digests through the same change-set path and the same watched ECS rollout as deploy. A rollout still in progress is first stopped with ECS's own rollback. The rollback is recorded as a release ("rollback to vN"). On a terminal it asks first; in CI pass --yes.
+  static override summary = 'Put back the previous successful release (or --to vN): its task definition revisions and service stack parameters, through a watched rollout.'
+  static override description = `Reads the release history (platform releases ENV), picks the newest successful release before the current one (or --to vN), and deploys the service stacks that differ from it, with the parameters it recorded and the task definition revisions it ran, through the same change-set path and the same watched ECS rollout as deploy. Only service stacks change. A rollout still in progress is first stopped with ECS's own rollback. The rollback is recorded as a release ("rollback to vN"). On a terminal it asks first; in CI pass --yes.
 
 ${ROLLBACK_LIMITS}
 

@@ -9,6 +9,7 @@ import {deployEnvironment, type DeployCommandResult} from '../lib/deploy/run-env
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
 import {BUILDERS} from '../lib/images/builder.js'
 import {type ReleaseResult, runRelease} from '../lib/release/release.js'
+import {createDeployView} from '../lib/ui/deploy-progress.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
 
@@ -90,7 +91,11 @@ A release (the default): every service with a \`build\` is built and pushed to i
     const beforeExecute = flags.snapshot ? snapshotBeforeDatabaseChange(env, () => createDbApi(aws, region), realWaiting({timeoutMs: 3_600_000, pollMs: flags['poll-interval'] === undefined ? undefined : Math.max(flags['poll-interval'], 100)})) : undefined
     try {
       // Stacks only (--infra-only, or a --stack selection): no build, no rollout watch, no record.
-      if (flags['infra-only'] || flags.stack) return await deployEnvironment({env, stacks, aws: deployClients, prompt, flags: deployFlags, beforeExecute})
+      if (flags['infra-only'] || flags.stack) {
+        // What to run next targets what this run did: the same file, region and AWS.
+        const releaseCommand = [this.config.bin, 'deploy', env.name, ...(this.argv.some((a) => a === '-c' || a.startsWith('--config')) ? ['--config', flags.config] : []), ...(flags.local ? ['--local'] : []), ...(flags.region ? ['--region', flags.region] : []), ...(flags.profile ? ['--profile', flags.profile] : [])].join(' ')
+        return await deployEnvironment({env, stacks, aws: deployClients, prompt, flags: deployFlags, beforeExecute, createView: () => createDeployView({json: flags.json}), releaseCommand})
+      }
       return await runRelease({
         beforeExecute,
         env,

@@ -6,6 +6,8 @@ import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {type DiffCommandResult, diffEnvironment} from '../lib/deploy/run-environment.js'
 import {stacksThatDiffer} from '../lib/deploy/plan-summary.js'
 import {createDeploySdkClients} from '../lib/deploy/sdk-clients.js'
+import {colorIsOn} from '../lib/ui/color.js'
+import {formatDiff, formatEventLine} from '../lib/ui/deploy-progress.js'
 import {renderEnvironment} from '../templates/index.js'
 
 export default class Diff extends PlatformCommand {
@@ -40,13 +42,14 @@ Exit 0 whether or not there are changes; with --fail, exit 5 when any stack woul
     const config = await loadConfig(flags.config, {region: flags.region})
     const env = getEnvironment(config, args.env)
     const stacks = renderEnvironment(env)
-    const {result, text} = await diffEnvironment({
+    const result = await diffEnvironment({
       env,
       stacks,
       aws: await createDeploySdkClients(flags, config.region),
       flags: {json: this.jsonEnabled(), stack: flags.stack, image: flags.image, force: flags.force},
+      notice: (event) => this.out.warn(formatEventLine(event)!),
     })
-    if (!this.jsonEnabled()) this.log(text)
+    this.out.result(formatDiff(result, {color: colorIsOn()}))
     const differing = stacksThatDiffer(result.stacks)
     if (flags.fail && differing.length > 0) {
       // Not an error: the diff (or its JSON) is the output, and only the exit code tells CI to stop.

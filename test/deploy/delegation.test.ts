@@ -3,12 +3,16 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
-import {deployEnvironment} from '../../src/lib/deploy/run-environment.js'
+import {type DeployEnvironmentInput, deployEnvironment as deployWithView} from '../../src/lib/deploy/run-environment.js'
+import {createDeployView} from '../../src/lib/ui/deploy-progress.js'
 import {checkDelegation, compareDelegation, delegationCheckNeeded, type NameServerResolver} from '../../src/lib/deploy/delegation.js'
 import {DeployFailedError} from '../../src/lib/errors.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
 import {captureStreams as capture} from '../helpers/streams.js'
 import {env as baseEnv, stack} from './stacks.js'
+
+/** The deploy with the view the command would give it, on the test's streams. */
+const deployEnvironment = (input: Omit<DeployEnvironmentInput, 'createView'>) => deployWithView({...input, createView: () => createDeployView({json: input.flags.json, streams: input.streams, isTty: false})})
 
 const ZONE_NS = ['ns-1.awsdns-01.com', 'ns-2.awsdns-02.net', 'ns-3.awsdns-03.org', 'ns-4.awsdns-04.co.uk']
 const env = {...baseEnv, domain: 'example.com', services: {}} as unknown as ResolvedEnvironment

@@ -3,13 +3,17 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
-import {deployEnvironment} from '../../src/lib/deploy/run-environment.js'
+import {type DeployEnvironmentInput, deployEnvironment as deployWithView} from '../../src/lib/deploy/run-environment.js'
+import {createDeployView} from '../../src/lib/ui/deploy-progress.js'
 import {checkThirdPartyTypes, thirdPartyTypes} from '../../src/lib/deploy/third-party-types.js'
 import {renderEnvironment} from '../../src/templates/index.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
 import {rootEnvironments} from '../helpers/env.js'
 import {captureStreams} from '../helpers/streams.js'
 import {env as baseEnv, stack} from './stacks.js'
+
+/** The deploy with the view the command would give it, on the test's streams. */
+const deployEnvironment = (input: Omit<DeployEnvironmentInput, 'createView'>) => deployWithView({...input, createView: () => createDeployView({json: input.flags.json, streams: input.streams, isTty: false})})
 
 const env = {...baseEnv, services: {}} as unknown as ResolvedEnvironment
 

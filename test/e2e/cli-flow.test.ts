@@ -6,17 +6,25 @@
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
 import {buildPrivateCli} from '../deploy/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const config = rootConfigWithoutAssets()
+const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 let local: LocalAws
 let lockDir: string
 
 function cli(args: string[]): Promise<JsonRun> {
   return spawnCli([...args, '--config', config], {env: {...local.env, PLATFORM_LOCK_DIR: lockDir}})
+}
+
+/** The services' SSM parameters, which the preflight checks before a service stack deploys. */
+async function putSecrets(env: string) {
+  const ssm = new SSMClient(local.sdkConfig)
+  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/${env}/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
 }
 
 beforeAll(async () => {
@@ -48,4 +56,36 @@ describe('platform diff --fail (built CLI, patched moto)', () => {
     expect(plain.code, plain.stderr).toBe(0)
     expect(plain.stderr).not.toMatch(/--fail/)
   }, 60_000)
+})
+
+describe('what deploy ends with (built CLI, patched moto)', () => {
+  it('--infra-only ends with the site, the internal load balancer, what was deferred and the command that finishes the job', async () => {
+    await local.reset()
+    const run = await cli(['deploy', 'staging', '--infra-only', '--yes'])
+    expect(run.code, run.stderr).toBe(0)
+    const tail = run.stderr.slice(run.stderr.indexOf('Deployed staging:'))
+    expect(tail).toMatch(/^Deployed staging: \d+ created, 2 deferred in [\d.]+s\.\n/)
+    expect(tail).toMatch(/^ {2}Site: +https:\/\/\S+\.cloudfront\.net$/m)
+    expect(tail).toMatch(/^ {2}Load balancer: +\S+ \(internal: reached only through CloudFront, from inside the VPC\)$/m)
+    expect(tail).toMatch(/^ {2}Deferred: +svc-api, svc-web \(no image yet\)$/m)
+    // The next command targets the same file: pasted, it works on what this run deployed.
+    expect(tail).toContain(`Next:\n  platform deploy staging --config ${config}\n    builds and pushes the images of api, web, then deploys svc-api, svc-web\n`)
+  }, 120_000)
+
+  it('--json carries the same in the result; a complete deploy has nothing left to do', async () => {
+    await putSecrets('staging')
+    const images = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/api:v1']
+    const run = await cli(['deploy', 'staging', '--infra-only', '--yes', '--json', ...images])
+    expect(run.code, run.stderr).toBe(0)
+    const open = run.result!.open
+    expect(open.site).toEqual([`https://${open.cloudFront}`])
+    expect(open.cloudFront).toMatch(/\.cloudfront\.net$/)
+    expect(open.loadBalancer).toMatch(/elb\.amazonaws\.com$/)
+    expect(open).toMatchObject({deferred: [], nextSteps: []})
+    // Stacks in deploy order, the rendered order, in the result as in the plan event.
+    const order = run.result!.stacks.map((s: any) => s.part)
+    expect(run.lines.find((l) => l.type === 'plan')!.stacks.map((p: any) => p.part)).toEqual(order)
+    expect(order.slice(0, 3)).toEqual(['bootstrap', 'network', 'storage'])
+    expect(order.at(-1)).toBe('monitoring')
+  }, 120_000)
 })

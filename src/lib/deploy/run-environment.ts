@@ -1,7 +1,6 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
-import {chooseProgressMode, createProgressReporter, formatPlans} from '../ui/tasks.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {createNameServerResolver, type DelegationCheck, ensureDelegation, type NameServerResolver} from './delegation.js'
 import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
@@ -11,7 +10,8 @@ import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
 import {runPreflight} from './preflight.js'
 import {checkThirdPartyTypes} from './third-party-types.js'
-import type {DeployAws, StackPlan} from './types.js'
+import type {DeployAws, DeployEvent, StackPlan} from './types.js'
+import {readWhatToOpen, type WhatToOpen} from './what-to-open.js'
 
 /** Between CloudFormation polls: what the AWS console and CDK use; a local AWS answers faster and its env sets PLATFORM_POLL_INTERVAL. */
 export const DEFAULT_POLL_INTERVAL_MS = 2000
@@ -38,6 +38,23 @@ export interface Prompter {
   confirm(message: string): Promise<boolean>
 }
 
+/**
+ * How a deploy is shown to the user: lib/ui implements it and the command passes it in, so this
+ * service never imports the UI.
+ */
+export interface DeployView {
+  /** Each engine event as it happens. */
+  emit(event: DeployEvent): void
+  /** Show the change review, then `ask` (the prompt); the time spent there is no deploy time. */
+  confirm(plans: StackPlan[], ask: () => Promise<boolean>): Promise<boolean>
+  /** The run is over (done or failed): settle what is shown and stop rendering. */
+  stop(): Promise<void>
+  /** The last words of a deploy that succeeded (text modes). */
+  outcome(result: DeployCommandResult): void
+  /** Milliseconds spent at the review prompt so far. */
+  timeAtPrompt(): number
+}
+
 export interface DeployCommandInput {
   env: ResolvedEnvironment
   stacks: StackDefinition[]
@@ -50,6 +67,18 @@ export interface DeployCommandInput {
   beforeExecute?: DeployEngineOptions['beforeExecute']
   /** Answers the delegation check's NS queries. @default the clients' dnsServer (PLATFORM_DNS_SERVER, the local AWS's), else the system's resolvers */
   resolver?: NameServerResolver
+}
+
+export interface DeployEnvironmentInput extends DeployCommandInput {
+  /** A view per engine run (a first deploy with a new zone runs two) and for the preflight. */
+  createView: () => DeployView
+  /** The command that deploys what --infra-only deferred, as the user runs it (same target). @default `platform deploy ENV` */
+  releaseCommand?: string
+}
+
+export interface DiffEnvironmentInput extends DeployCommandInput {
+  /** Warnings and retries while planning: never silent, also under --json. */
+  notice: (event: Extract<DeployEvent, {type: 'warning' | 'retry'}>) => void
 }
 
 /** `--image web=URI` → {web: URI}; unknown services are a usage error. */
@@ -72,6 +101,10 @@ function toDeployAws(aws: DeploySdkClients | DeployAws, interrupt: AbortSignal):
 /** What `deploy --json` prints last, and `run()` returns. */
 export interface DeployCommandResult extends DeployResult {
   summary: PlanSummary
+  /** Where the site is, the load balancer, what was deferred and what is left to do. */
+  open: WhatToOpen
+  /** Of `elapsedMs`, the time spent at the review prompt. */
+  promptMs: number
 }
 
 /**
@@ -79,8 +112,14 @@ export interface DeployCommandResult extends DeployResult {
  * prompt around the engine. With --json, stdout carries one JSON object per line: the engine's
  * events, then `{"type":"result"}` (or `{"type":"error"}`).
  */
-export async function deployEnvironment(input: DeployCommandInput): Promise<DeployCommandResult> {
+export async function deployEnvironment(input: DeployEnvironmentInput): Promise<DeployCommandResult> {
   const {env, flags} = input
+  const views: DeployView[] = []
+  const newView = () => {
+    const view = input.createView()
+    views.push(view)
+    return view
+  }
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
   // Ctrl-C is handled from here on, before the lock is taken: the first stops the deploy cleanly
   // (and releases the lock), the second exits at once.
@@ -102,9 +141,9 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   process.on('SIGINT', onSigint)
   // A warning outside an engine run (the lock's), on its own short-lived progress display.
   const warn = (message: string) => {
-    const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
-    reporter.emit({type: 'warning', message})
-    void reporter.stop()
+    const view = newView()
+    view.emit({type: 'warning', message})
+    void view.stop()
   }
   let leaseLost: string | undefined
   try {
@@ -131,13 +170,13 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
   const canPrompt = input.prompt?.canPrompt() ?? false
   // One engine run, with its own progress display (a first deploy with a new zone runs two).
   const engine = async (select: string[] | undefined): Promise<DeployResult> => {
-    const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+    const view = newView()
     try {
       return await runDeploy({
         env,
         stacks: input.stacks,
         aws,
-        emit: (event) => reporter.emit(event.type === 'plan' ? {...event, stacks: inDeployOrder(event.stacks, input.stacks)} : event),
+        emit: (event) => view.emit(event.type === 'plan' ? {...event, stacks: inDeployOrder(event.stacks, input.stacks)} : event),
         mode: 'deploy',
         select,
         images,
@@ -150,16 +189,10 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
         yes: flags.yes,
         signal: controller.signal,
         beforeExecute: input.beforeExecute,
-        confirm: canPrompt
-          ? async (plans) => {
-              await reporter.stop()
-              streams.stderr.write(`${formatPlans(inDeployOrder(plans, input.stacks))}\n`)
-              return input.prompt!.confirm(`Deploy these changes to ${env.name}?`)
-            }
-          : undefined,
+        confirm: canPrompt ? (plans) => view.confirm(inDeployOrder(plans, input.stacks), () => input.prompt!.confirm(`Deploy these changes to ${env.name}?`)) : undefined,
       })
     } finally {
-      await reporter.stop()
+      await view.stop()
     }
   }
   try {
@@ -178,15 +211,15 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
         resolver: () => input.resolver ?? createNameServerResolver(aws.dnsServer),
         // What the engine checks for the stacks that change: on this path (certificates not yet issued) they are new.
         preflight: async (selected) => {
-          const reporter = createProgressReporter(chooseProgressMode({json: flags.json}), streams)
+          const view = newView()
           try {
-            await runPreflight(env, aws, (event) => reporter.emit(event), {
+            await runPreflight(env, aws, (event) => view.emit(event), {
               database: selected.some((s) => s.part === 'data'),
               // With --infra-only a service without an image is deferred, and needs no secrets yet.
               services: !flags.infraOnly && selected.some((s) => s.part.startsWith('svc-')),
             })
           } finally {
-            await reporter.stop()
+            await view.stop()
           }
         },
         deployZone: async (zone) => {
@@ -198,9 +231,12 @@ export async function deployEnvironment(input: DeployCommandInput): Promise<Depl
     }
     const result = withEarlierRun(await engine(flags.stack), zoneRun)
     const plans = inDeployOrder(result.plans, input.stacks)
-    const out: DeployCommandResult = {...result, plans, stacks: inDeployOrder(result.stacks, input.stacks), summary: summarizePlans(plans)}
+    const stacks = inDeployOrder(result.stacks, input.stacks)
+    const open = await readWhatToOpen({env, stacks: input.stacks, results: stacks, aws, command: input.releaseCommand ?? `platform deploy ${env.name}`})
+    const promptMs = views.reduce((sum, view) => sum + view.timeAtPrompt(), 0)
+    const out: DeployCommandResult = {...result, plans, stacks, summary: summarizePlans(plans), open, promptMs}
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)
-    else streams.stderr.write(`${describeOutcome(out)}\n`)
+    else newView().outcome(out)
     return out
   } catch (error) {
     if (leaseLost) throw new DeployFailedError(`${leaseLost} The deploy stopped.`, [], {code: 'DEPLOY_LOCKED', cause: error})
@@ -234,21 +270,6 @@ function withEarlierRun(result: DeployResult, earlier: DeployResult | undefined)
   }
 }
 
-function describeOutcome(result: DeployCommandResult): string {
-  const count = (o: string) => result.stacks.filter((s) => s.outcome === o).length
-  const parts = [
-    ['created', count('created')],
-    ['updated', count('updated')],
-    ['unchanged', count('skipped') + count('no-change')],
-    ['deferred', count('deferred')],
-  ]
-    .filter(([, n]) => (n as number) > 0)
-    .map(([label, n]) => `${n} ${label}`)
-  const retried = result.retries > 0 ? `; ${result.retries} AWS call(s) retried` : ''
-  const orphaned = result.orphaned.length > 0 ? `; left alone, no longer in platform.yaml: ${result.orphaned.map((o) => o.stack).join(', ')}` : ''
-  return `Deployed ${result.environment}: ${parts.join(', ') || 'nothing to do'} in ${(result.elapsedMs / 1000).toFixed(1)}s${retried}${orphaned}.`
-}
-
 /** What `platform diff --json` prints. */
 export interface DiffCommandResult {
   environment: string
@@ -263,7 +284,7 @@ export interface DiffCommandResult {
  * change set (created, read, deleted); creates and stacks whose inputs are not deployed yet from
  * the template comparison.
  */
-export async function diffEnvironment(input: DeployCommandInput): Promise<{result: DiffCommandResult; text: string}> {
+export async function diffEnvironment(input: DiffEnvironmentInput): Promise<DiffCommandResult> {
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
   // Ctrl-C: the review change sets made so far are deleted before exiting (the engine stops planning).
   const controller = new AbortController()
@@ -275,20 +296,20 @@ export async function diffEnvironment(input: DeployCommandInput): Promise<{resul
   }
   process.on('SIGINT', onSigint)
   try {
-    return await diffWithSignal(input, aws, streams, controller.signal)
+    return await diffWithSignal(input, aws, controller.signal)
   } finally {
     process.off('SIGINT', onSigint)
   }
 }
 
-async function diffWithSignal(input: DeployCommandInput, aws: DeployAws, streams: {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream}, signal: AbortSignal): Promise<{result: DiffCommandResult; text: string}> {
+async function diffWithSignal(input: DiffEnvironmentInput, aws: DeployAws, signal: AbortSignal): Promise<DiffCommandResult> {
   const result = await runDeploy({
     signal,
     env: input.env,
     stacks: input.stacks,
     aws,
     emit: (event) => {
-      if (event.type === 'warning' || event.type === 'retry') createProgressReporter('plain', streams).emit(event)
+      if (event.type === 'warning' || event.type === 'retry') input.notice(event)
     },
     mode: 'diff',
     select: input.flags.stack,
@@ -298,7 +319,5 @@ async function diffWithSignal(input: DeployCommandInput, aws: DeployAws, streams
     pollIntervalMs: input.flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
   })
   const plans = inDeployOrder(result.plans, input.stacks).filter((p) => p.action !== 'read-only')
-  const orphans = result.orphaned.map((o) => `  ${o.stack} (${o.region}, ${o.status})`)
-  const text = orphans.length > 0 ? `${formatPlans(plans)}\n\nDeployed but no longer in platform.yaml (a deploy leaves them alone):\n${orphans.join('\n')}` : formatPlans(plans)
-  return {result: {environment: input.env.name, stacks: plans, orphaned: result.orphaned, summary: summarizePlans(plans)}, text}
+  return {environment: input.env.name, stacks: plans, orphaned: result.orphaned, summary: summarizePlans(plans)}
 }

@@ -3,6 +3,7 @@ import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
 import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
+import {createDeployView, formatWhatToOpen} from '../ui/deploy-progress.js'
 import {type DeployCommandInput, deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/run-environment.js'
 import type {DeploySdkClients} from '../deploy/adapter.js'
 import {listItems} from '../deploy/skip.js'
@@ -170,6 +171,8 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       prompt: input.prompt,
       streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
       beforeExecute: input.beforeExecute,
+      // What to open is said once, after the rollouts: last.
+      createView: () => createDeployView({json: flags.json, streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr}, whatToOpen: false}),
     })
   try {
     if (flags.tag !== undefined) checkTag(flags.tag)
@@ -273,7 +276,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       })
     }
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...result})}\n`)
-    else streams.stderr.write(`${describeRelease(result)}\n`)
+    else streams.stderr.write(`${[describeRelease(result), formatWhatToOpen(result.open)].filter(Boolean).join('\n')}\n`)
     return result
   } finally {
     process.off('SIGINT', onSigint)

@@ -17,3 +17,18 @@ export function applyColorPolicy(argv: string[]): void {
   if (!shouldUseColor(argv)) process.env.FORCE_COLOR = '0'
   else if (argv.includes('--color')) process.env.FORCE_COLOR = '1'
 }
+
+/**
+ * Does this process colour its output? The start-up decision asked again (same inputs, same answer);
+ * FORCE_COLOR=0, which applyColorPolicy sets when it is off, keeps every library and us in step.
+ */
+export function colorIsOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.FORCE_COLOR !== '0' && shouldUseColor(process.argv.slice(2), env)
+}
+
+const SGR = {green: 32, yellow: 33, red: 31} as const
+
+/** `text` in a terminal colour; callers decide with {@link colorIsOn} (or their own flag) whether to. */
+export function paint(text: string, color: keyof typeof SGR): string {
+  return `\u001B[${SGR[color]}m${text}\u001B[39m`
+}

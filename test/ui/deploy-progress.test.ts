@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {summarizePlans} from '../../src/lib/deploy/plan-summary.js'
-import {chooseProgressMode, formatEventLine, formatPlans} from '../../src/lib/ui/tasks.js'
+import {chooseProgressMode, formatEventLine, formatPlans} from '../../src/lib/ui/deploy-progress.js'
 import type {StackPlan} from '../../src/lib/deploy/types.js'
 
 describe('progress mode', () => {

@@ -55,7 +55,7 @@ describe('platform diff --fail (built CLI, patched moto)', () => {
     const plain = await cli(['diff', 'staging'])
     expect(plain.code, plain.stderr).toBe(0)
     expect(plain.stderr).not.toMatch(/--fail/)
-  }, 60_000)
+  }, 180_000)
 })
 
 describe('what deploy ends with (built CLI, patched moto)', () => {

@@ -1,8 +1,7 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {viewerHostnames} from '../../templates/dns.js'
-import type {StackResult} from './engine.js'
-import type {DeployAws} from './types.js'
+import type {DeployAws, StackResult} from './types.js'
 
 /** What a deploy ends with: where the site is, what the load balancer is, what was left for later. */
 export interface WhatToOpen {

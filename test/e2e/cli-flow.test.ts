@@ -89,3 +89,20 @@ describe('what deploy ends with (built CLI, patched moto)', () => {
     expect(order.at(-1)).toBe('monitoring')
   }, 120_000)
 })
+
+describe('--stack typo help (built CLI)', () => {
+  it('--stack web suggests svc-web, a misspelt part its nearest part, both exit 2 and list every part', async () => {
+    for (const [given, suggested] of [
+      ['web', 'svc-web'],
+      ['netwrok', 'network'],
+    ]) {
+      const run = await cli(['diff', 'staging', '--stack', given, '--json'])
+      expect(run.code, run.stderr).toBe(2)
+      const error = JSON.parse(run.stdout)
+      expect(error).toMatchObject({code: 'UNKNOWN_STACK', message: `No stack "${given}" in this environment.`, exitCode: 2})
+      expect(error.suggestions[0]).toBe(`Did you mean --stack ${suggested}?`)
+      expect(error.suggestions[1]).toMatch(/^Stacks: bootstrap, network, .*svc-web.*\.$/)
+      expect(run.stderr).toContain(`hint: Did you mean --stack ${suggested}?`)
+    }
+  }, 60_000)
+})

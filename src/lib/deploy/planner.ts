@@ -1,4 +1,5 @@
 import type {CloudFormationApi, DeployedStack} from '../aws/cloudformation.js'
+import {nearest} from '../config/issues.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type ChangeSetContext, createChangeSet, discardChangeSet, type ReviewedChangeSet, withPredicted} from './change-sets.js'
@@ -49,15 +50,27 @@ export function decideWork(def: StackDefinition, deployed: DeployedStack | undef
   return {work: skip.skip ? 'skip' : skip.reason === 'termination protection differs' ? 'protection-only' : 'change-set', skip}
 }
 
+/**
+ * `--stack web`: a service's stack is `svc-web`, so the service name is the likeliest slip; else
+ * the part nearest by edit distance (`--stack netwrok`). Every part is listed either way.
+ */
+function unknownStack(wanted: string, stacks: StackDefinition[]): PlatformError {
+  const parts = stacks.map((s) => s.part)
+  const guess = parts.includes(`svc-${wanted}`) ? `svc-${wanted}` : nearest(wanted, parts)
+  return new PlatformError(`No stack "${wanted}" in this environment.`, {
+    code: 'UNKNOWN_STACK',
+    exit: 2,
+    suggestions: [...(guess ? [`Did you mean --stack ${guess}?`] : []), `Stacks: ${parts.join(', ')}.`],
+  })
+}
+
 /** Stacks chosen with --stack (part or full name); all when none given. */
 export function selectStacks(stacks: StackDefinition[], select: string[] | undefined): Set<string> {
   if (!select || select.length === 0) return new Set(stacks.map((s) => s.name))
   const out = new Set<string>()
   for (const wanted of select) {
     const match = stacks.find((s) => s.part === wanted || s.name === wanted)
-    if (!match) {
-      throw new PlatformError(`No stack "${wanted}" in this environment.`, {code: 'UNKNOWN_STACK', exit: 2, suggestions: [`Stacks: ${stacks.map((s) => s.part).join(', ')}.`]})
-    }
+    if (!match) throw unknownStack(wanted, stacks)
     out.add(match.name)
   }
   return out

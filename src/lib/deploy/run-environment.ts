@@ -232,7 +232,11 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
     const result = withEarlierRun(await engine(flags.stack), zoneRun)
     const plans = inDeployOrder(result.plans, input.stacks)
     const stacks = inDeployOrder(result.stacks, input.stacks)
-    const open = await readWhatToOpen({env, stacks: input.stacks, results: stacks, aws, command: input.releaseCommand ?? `platform deploy ${env.name}`})
+    // The deploy is done: not being able to say where the site is must not turn it into a failure.
+    const open = await readWhatToOpen({env, stacks: input.stacks, results: stacks, aws, command: input.releaseCommand ?? `platform deploy ${env.name}`}).catch((error: Error) => {
+      streams.stderr.write(`warning: the deploy is done, but its site and load balancer could not be read: ${error.message}\n`)
+      return {site: [], deferred: stacks.filter((s) => s.outcome === 'deferred').map((s) => s.part), nextSteps: []}
+    })
     const promptMs = views.reduce((sum, view) => sum + view.timeAtPrompt(), 0)
     const out: DeployCommandResult = {...result, plans, stacks, summary: summarizePlans(plans), open, promptMs}
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...out})}\n`)

@@ -35,6 +35,11 @@ async function assetsBucket(): Promise<string> {
   return stack.Outputs!.find((o) => o.OutputKey === 'AssetsBucketName')!.OutputValue!
 }
 
+async function bootstrapBucket(): Promise<string> {
+  const stack = (await cfn().send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0]
+  return stack.Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
+}
+
 async function serving(service: string): Promise<string | undefined> {
   const out = await ecs().send(new DescribeServicesCommand({cluster: `${PREFIX}cluster`, services: [`${PREFIX}${service}`]}))
   return out.services?.[0]?.taskDefinition
@@ -95,8 +100,27 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     git('add', '.')
     git('commit', '-qm', 'web v2')
     const apiBefore = await stackParameter('svc-api', 'ImageUri')
-    const run = await cli(['deploy', 'staging', '--yes', '--json'])
+    // While it runs, the history already shows v2 in progress (as a teammate's `platform releases` would).
+    const bucket = await bootstrapBucket()
+    let done = false
+    const running = cli(['deploy', 'staging', '--yes', '--json']).finally(() => {
+      done = true
+    })
+    const seen: any[] = []
+    while (!done) {
+      const text = await s3()
+        .send(new GetObjectCommand({Bucket: bucket, Key: 'releases/00000002.json'}))
+        .then(async (out) => out.Body!.transformToString())
+        .catch(() => undefined)
+      if (text) seen.push(JSON.parse(text))
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    const run = await running
     expect(run.code, run.stderr).toBe(0)
+    const inProgress = seen.find((r) => r.outcome === 'in-progress')
+    expect(inProgress, JSON.stringify(seen.map((r) => r.outcome))).toMatchObject({id: 'v2', environment: 'staging', description: 'deploy'})
+    expect(inProgress.heartbeatAt).toEqual(expect.any(String))
+    expect(inProgress.endedAt).toBeUndefined()
     const result = run.result!
     expect(result.pushes).toBe(1)
     expect(result.images.map((i: any) => [i.service, i.action]).sort()).toEqual([['api', 'existing'], ['web', 'built']])
@@ -108,6 +132,10 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     expect(await stackParameter('svc-api', 'ImageUri')).toBe(apiBefore)
     expect(result.rollouts.map((r: any) => r.service)).toEqual(['web'])
     expect(result.release).toMatchObject({id: 'v2', outcome: 'succeeded'})
+    // The end replaced the in-progress record: same object, its outcome, no heartbeat left.
+    const stored = JSON.parse(await (await s3().send(new GetObjectCommand({Bucket: bucket, Key: 'releases/00000002.json'}))).Body!.transformToString())
+    expect(stored).toMatchObject({id: 'v2', outcome: 'succeeded', startedAt: inProgress.startedAt, endedAt: expect.any(String)})
+    expect(stored.heartbeatAt).toBeUndefined()
     // Only the new file is uploaded; v1's files stay for the tasks still serving v1's pages.
     expect(result.assets).toEqual([{service: 'web', files: 3, uploaded: 1}])
     const keys = ((await s3().send(new ListObjectsV2Command({Bucket: await assetsBucket()}))).Contents ?? []).map((o) => o.Key).sort()
@@ -200,7 +228,7 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
   }, 60_000)
 
   it('every release is one object in the bootstrap bucket', async () => {
-    const bucket = (await cfn().send(new DescribeStacksCommand({StackName: `${PREFIX}bootstrap`}))).Stacks![0].Outputs!.find((o) => o.OutputKey === 'ArtifactBucketName')!.OutputValue!
+    const bucket = await bootstrapBucket()
     const keys = ((await s3().send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
     expect(keys).toEqual(['releases/00000001.json', 'releases/00000002.json', 'releases/00000003.json', 'releases/00000004.json'])
   }, 60_000)

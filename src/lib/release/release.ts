@@ -16,7 +16,8 @@ import type {StackDefinition} from '../stacks/types.js'
 import {createEcrApi} from '../images/ecr.js'
 import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './assets.js'
 import {createEcsApi, type EcsApi} from './ecs.js'
-import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease} from './history.js'
+import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, type ServiceRelease} from './history.js'
+import {createReleaseRecorder, type ReleaseRecorder} from './recorder.js'
 import {findFailedRollout, type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
 
 /** The part name of a service's stack (`svc-<service>`), as the service renderer names it. */
@@ -159,7 +160,24 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.on('SIGINT', onSigint)
-  const emitImage = (event: ImageEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatImageEvent(event)}\n`))
+  // The record exists from the release's first change: teammates and CI see it running (see recorder.ts).
+  const recorder = createReleaseRecorder({
+    store: () => releaseStore(input.aws, env, input.stacks),
+    initial: async () => ({...(await releaseFacts(input, started)), services: {}, stackParameters: {}, outcome: 'in-progress'}),
+    warn: (message) => streams.stderr.write(`warning: ${message}\n`),
+  })
+  const startRecord = async () => {
+    try {
+      await recorder.start()
+    } catch (error) {
+      streams.stderr.write(`warning: the release could not be recorded yet: ${(error as Error).message}\n`)
+    }
+  }
+  const emitImage = (event: ImageEvent) => {
+    // A build is the first step towards a push: the record is written while the image builds.
+    if (event.phase === 'building') void startRecord()
+    return flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatImageEvent(event)}\n`)
+  }
   const emitRollout = (event: RolloutEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatRolloutEvent(event)}\n`))
   const deployFlags: DeployFlags = {...flags}
   const deploy = (extra: Partial<DeployFlags>) =>
@@ -170,7 +188,10 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       flags: {...deployFlags, ...extra},
       prompt: input.prompt,
       streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
-      beforeExecute: input.beforeExecute,
+      beforeExecute: async (stack) => {
+        await startRecord()
+        await input.beforeExecute?.(stack)
+      },
       // What to open is said once, after the rollouts: last.
       createView: () => createDeployView({json: flags.json, streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr}, whatToOpen: false}),
     })
@@ -224,7 +245,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       const reason = [...rollouts.map((r) => `${r.service}: ${r.reason}`), (error as Error).message].join('\n')
       let release: ReleaseRecord | undefined
       if (pushes > 0 || deployFailed) {
-        release = await tryRecord(input, {started, images, uris, assets, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
+        release = await tryRecord(input, recorder, {started, images, uris, assets, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
       }
       if (rollouts.length === 0) throw error
       throw new DeployFailedError(`Release ${release?.id ?? ''} of ${env.name} failed:\n${reason}`, (error as DeployFailedError).failures ?? [], {
@@ -260,7 +281,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     const outcome: ReleaseOutcome = interrupted ? 'interrupted' : failed.length > 0 ? 'failed' : 'succeeded'
     const anythingChanged = pushes > 0 || deployResult.stacks.some((s) => s.outcome === 'created' || s.outcome === 'updated')
     const reason = failed.map((r) => `${r.service}: ${r.reason}`).join('\n') || undefined
-    const release = anythingChanged || input.rollbackOf ? await tryRecord(input, {started, images, uris, assets, rollouts, outcome, reason, streams}) : undefined
+    const release = anythingChanged || input.rollbackOf ? await tryRecord(input, recorder, {started, images, uris, assets, rollouts, outcome, reason, streams}) : undefined
     const result: ReleaseResult = {...deployResult, release, images, pushes, assets, rollouts, elapsedMs: Date.now() - started}
     if (interrupted) {
       const running = rollouts.filter((r) => r.outcome === 'interrupted').map((r) => r.service)
@@ -278,6 +299,15 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     if (flags.json) streams.stdout.write(`${JSON.stringify({type: 'result', ...result})}\n`)
     else streams.stderr.write(`${[describeRelease(result), formatWhatToOpen(result.open)].filter(Boolean).join('\n')}\n`)
     return result
+  } catch (error) {
+    // A failure the steps above did not record (a build, the assets, an error of ours): an in-progress record never stays so.
+    if (recorder.id !== undefined && !recorder.finished) {
+      const outcome: ReleaseOutcome = controller.signal.aborted || error instanceof AbortedError ? 'interrupted' : 'failed'
+      await recorder
+        .finish({...(await releaseFacts(input, started)), services: {}, stackParameters: {}, endedAt: new Date().toISOString(), outcome, reason: (error as Error).message})
+        .catch((recordError: Error) => streams.stderr.write(`warning: the release could not be recorded: ${recordError.message}\n`))
+    }
+    throw error
   } finally {
     process.off('SIGINT', onSigint)
   }
@@ -385,9 +415,24 @@ export function parameterValue(def: StackDefinition, name: string, value: string
   return /^List<|^CommaDelimitedList$/.test(def.template.Parameters?.[name]?.Type ?? '') ? listItems(value).join(',') : value
 }
 
-/** Write the record; a failure to write it is reported, never hides the release's own outcome. */
+/** Write the record's outcome (under the id the in-progress record took); a failure to write it is reported, never hides the release's own outcome. */
+/** What a record says of the release whatever its outcome: what, who, which commit, which templates and config. */
+async function releaseFacts(input: ReleaseInput, started: number) {
+  return {
+    environment: input.env.name,
+    description: input.description ?? 'deploy',
+    startedAt: new Date(started).toISOString(),
+    who: await whoAmI(input.aws),
+    git: await headCommit(input.configDir),
+    templateHash: hashOf(input.stacks.map((s) => [s.name, s.template])),
+    configHash: hashOf(input.env),
+    rollbackOf: input.rollbackOf,
+  }
+}
+
 async function tryRecord(
   input: ReleaseInput,
+  recorder: ReleaseRecorder,
   facts: {started: number; images: ServiceImage[]; uris: Record<string, string>; assets: ServiceAssets[]; rollouts: RolloutResult[]; outcome: ReleaseOutcome; reason?: string; streams: {stderr: NodeJS.WritableStream}},
 ): Promise<ReleaseRecord | undefined> {
   const {env} = input
@@ -423,20 +468,13 @@ async function tryRecord(
     )
     const sortedParameters: Record<string, Record<string, string>> = {}
     for (const name of Object.keys(stackParameters).sort()) sortedParameters[name] = stackParameters[name]
-    return await recordRelease(store, {
-      environment: env.name,
-      description: input.description ?? 'deploy',
-      startedAt: new Date(facts.started).toISOString(),
+    return await recorder.finish({
+      ...(await releaseFacts(input, facts.started)),
       endedAt: new Date().toISOString(),
-      who: await whoAmI(input.aws),
-      git: await headCommit(input.configDir),
       services,
       stackParameters: sortedParameters,
-      templateHash: hashOf(input.stacks.map((s) => [s.name, s.template])),
-      configHash: hashOf(env),
       outcome: facts.outcome,
       reason: facts.reason,
-      rollbackOf: input.rollbackOf,
     })
   } catch (error) {
     if (error instanceof PlatformError && error.code === 'RELEASE_ID_CONFLICT') throw error

@@ -1,0 +1,91 @@
+import {HEARTBEAT_MS, type ReleaseRecord, type ReleaseStore, recordRelease, updateRelease} from './history.js'
+
+/**
+ * The one record of a running release: written `in-progress` as soon as the release changes
+ * something (so `platform releases` and teammates see it), its `heartbeatAt` rewritten every
+ * HEARTBEAT_MS while it runs, and replaced by the outcome at the end. A release killed on the way
+ * stops its heartbeat, and is read as `abandoned` (see readOutcome).
+ */
+export interface ReleaseRecorder {
+  /** The id once the in-progress record is written. */
+  readonly id: string | undefined
+  /** True once the outcome is written (or its write was attempted). */
+  readonly finished: boolean
+  /**
+   * Write the in-progress record unless it is written already. Before the bootstrap stack (whose
+   * bucket holds the history) exists this writes nothing, and a later call tries again.
+   */
+  start(): Promise<void>
+  /** Stop the heartbeat and write the outcome: under the started id, else under a new one. */
+  finish(record: Omit<ReleaseRecord, 'id'>): Promise<ReleaseRecord | undefined>
+}
+
+export interface RecorderOptions {
+  /** The history's store; undefined while the bootstrap stack is not deployed. */
+  store: () => Promise<ReleaseStore | undefined>
+  /** The record as known at the start (outcome `in-progress`). */
+  initial: () => Promise<Omit<ReleaseRecord, 'id'>>
+  /** A write that failed: the release goes on (its outcome decides the exit code, not its record). */
+  warn: (message: string) => void
+  heartbeatMs?: number
+  now?: () => number
+}
+
+export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder {
+  const now = options.now ?? Date.now
+  let store: ReleaseStore | undefined
+  let started: ReleaseRecord | undefined
+  let starting: Promise<void> | undefined
+  let heartbeat: ReturnType<typeof setInterval> | undefined
+  // Writes of one record happen one after the other: a late heartbeat never overwrites the outcome.
+  let writes: Promise<void> = Promise.resolve()
+  let finished = false
+  let warned = false
+  const warnOnce = (error: unknown) => {
+    if (warned) return
+    warned = true
+    options.warn(`the release record could not be updated: ${(error as Error).message}`)
+  }
+  const findStore = async () => (store ??= await options.store())
+
+  async function doStart(): Promise<void> {
+    const found = await findStore()
+    if (!found) return
+    started = await recordRelease(found, {...(await options.initial()), outcome: 'in-progress', heartbeatAt: new Date(now()).toISOString()})
+    heartbeat = setInterval(() => {
+      const beat = {...started!, heartbeatAt: new Date(now()).toISOString()}
+      writes = writes.then(() => updateRelease(found, beat)).catch(warnOnce)
+    }, options.heartbeatMs ?? HEARTBEAT_MS)
+    // The heartbeat never keeps the CLI alive once the release is over.
+    heartbeat.unref()
+  }
+
+  return {
+    get id() {
+      return started?.id
+    },
+    get finished() {
+      return finished
+    },
+    async start() {
+      if (started || finished) return
+      starting ??= doStart().finally(() => {
+        starting = undefined
+      })
+      await starting
+    },
+    async finish(record) {
+      finished = true
+      if (starting) await starting.catch(() => undefined)
+      clearInterval(heartbeat)
+      await writes
+      const found = await findStore()
+      if (!found) return undefined
+      if (!started) return recordRelease(found, record)
+      const full: ReleaseRecord = {...record, id: started.id}
+      delete full.heartbeatAt
+      await updateRelease(found, full)
+      return full
+    },
+  }
+}

@@ -82,7 +82,7 @@ export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder
       const found = await findStore()
       if (!found) return undefined
       if (!started) return recordRelease(found, record)
-      const full: ReleaseRecord = {...record, id: started.id}
+      const full: ReleaseRecord = {id: started.id, ...record}
       delete full.heartbeatAt
       await updateRelease(found, full)
       return full

@@ -7,7 +7,7 @@ import {copyFile, mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {promisify} from 'node:util'
-import {CloudFormationClient, CreateChangeSetCommand, ExecuteChangeSetCommand} from '@aws-sdk/client-cloudformation'
+import {CloudFormationClient, CreateChangeSetCommand, DescribeTypeCommand, ExecuteChangeSetCommand} from '@aws-sdk/client-cloudformation'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isAlive, killPid} from '../../src/lib/local/processes.js'
 import type {LocalStartResult, LocalStatusResult, LocalStopResult} from '../../src/lib/local/stack.js'
@@ -38,6 +38,19 @@ async function platform(args: string[], env: Record<string, string> = {}): Promi
   } catch (error) {
     const e = error as {code?: number; stdout?: string; stderr?: string}
     return {code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
+  }
+}
+
+/** Whether the local AWS has the Datadog monitor type activated in a region (DescribeType, as on AWS). */
+async function datadogActivated(endpoint: string, region: string): Promise<boolean> {
+  const cfn = new CloudFormationClient({region, endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1})
+  try {
+    return (await cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: 'Datadog::Monitors::Monitor'}))).IsActivated === true
+  } catch (error) {
+    if ((error as Error).name === 'TypeNotFoundException') return false
+    throw error
+  } finally {
+    cfn.destroy()
   }
 }
 
@@ -112,6 +125,17 @@ describe('platform local', () => {
     expect(withConfig.stacks.map((s) => `${s.region}/${s.name}`)).toEqual(['ap-northeast-1/demo-network', 'us-east-1/demo-edge'])
     const text = await platform(['local', 'status'])
     expect(text.stdout).toMatch(/us-east-1\s+demo-edge\s+CREATE_COMPLETE/)
+
+    // AND start activates the third-party types platform.yaml's templates use, in their regions (the
+    // first start had no platform.yaml, and --no-activate-types leaves them alone)
+    expect(await datadogActivated(start.moto.endpoint, 'ap-northeast-1')).toBe(false)
+    expect((await platform(['local', 'start', '--no-activate-types'])).code).toBe(0)
+    expect(await datadogActivated(start.moto.endpoint, 'ap-northeast-1')).toBe(false)
+    const activating = await platform(['local', 'start'])
+    expect(activating.code, activating.stderr).toBe(0)
+    expect(activating.stderr).toContain('activated Datadog::Monitors::Monitor in ap-northeast-1')
+    expect(await datadogActivated(start.moto.endpoint, 'ap-northeast-1')).toBe(true)
+    expect(await datadogActivated(start.moto.endpoint, 'us-east-1')).toBe(false)
     await rm(join(cwd, 'platform.yaml'))
 
     // WHEN it stops

@@ -1,6 +1,12 @@
+import {existsSync} from 'node:fs'
 import {Flags} from '@oclif/core'
+import {createAwsClients} from '../../lib/aws/clients.js'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
+import {configFlag} from '../../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../../lib/config/load.js'
+import {activateThirdPartyTypes} from '../../lib/deploy/third-party-types.js'
 import {formatExports, type LocalStartResult, startLocalStack} from '../../lib/local/stack.js'
+import {renderEnvironment} from '../../templates/index.js'
 
 export default class LocalStart extends PlatformCommand {
   static override summary = 'Start a local AWS (patched moto and a registry for ECR) in the background.'
@@ -8,7 +14,9 @@ export default class LocalStart extends PlatformCommand {
 
 Prints the variables to export on stdout, so \`eval "$(platform local start)"\` points awscli and every SDK at it too. Running it again while the stack is up changes nothing.
 
-Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and image builds docker-registry, htpasswd, buildah and skopeo (Debian: apt-get install -y buildah skopeo docker-registry apache2-utils). --no-registry starts moto alone.`
+Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and image builds docker-registry, htpasswd, buildah and skopeo (Debian: apt-get install -y buildah skopeo docker-registry apache2-utils). --no-registry starts moto alone.
+
+Like a sandbox account a team has set up, the local AWS gets the third-party resource types that platform.yaml's templates use (e.g. Datadog::Monitors::Monitor) activated in their regions, so \`platform deploy ENV --local\` runs as it would in that account; on a fresh AWS account a deploy stops and prints the one-time activate-type commands instead. --no-activate-types leaves them inactive.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -24,6 +32,8 @@ Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and ima
     port: Flags.integer({summary: "moto's port (default: a free one).", min: 0, max: 65_535, default: 0}),
     'registry-port': Flags.integer({summary: "The registry's port (default: a free one).", min: 0, max: 65_535, default: 0}),
     region: Flags.string({summary: 'Also export AWS_REGION with this region.'}),
+    'activate-types': Flags.boolean({summary: "Activate the third-party resource types platform.yaml's templates use, in their regions.", default: true, allowNo: true}),
+    ...configFlag,
   }
 
   override async run(): Promise<LocalStartResult> {
@@ -34,8 +44,34 @@ Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and ima
     if (result.registry) {
       this.out.progress(`  registry (ECR)  ${result.registry.host}  pid ${result.registry.pid}  user ${result.registry.username}  log ${result.registry.log}`)
     }
+    if (flags['activate-types']) await this.activateTypes(flags.config)
     this.out.progress(`Use --local (or PLATFORM_LOCAL=1) on platform commands; for other tools: eval "$(${this.config.bin} local start)". Stop it with \`${this.config.bin} local stop\`.`)
     this.out.result(formatExports(result.env))
     return result
+  }
+
+  /** Activates the third-party types every environment of platform.yaml renders (none without a platform.yaml). */
+  private async activateTypes(configFile: string): Promise<void> {
+    if (!existsSync(configFile)) return
+    let config
+    try {
+      config = await loadConfig(configFile, {onWarnings: () => undefined})
+    } catch (error) {
+      this.out.warn(`No third-party types activated: ${(error as Error).message.split('\n')[0]}`)
+      return
+    }
+    const stacks = Object.keys(config.environments).flatMap((name) => renderEnvironment(getEnvironment(config, name)))
+    const clients = createAwsClients({local: true})
+    try {
+      const {ActivateTypeCommand} = await import('@aws-sdk/client-cloudformation')
+      const {activated, skipped} = await activateThirdPartyTypes(stacks, async (region, typeName, publisherId) => {
+        const cfn = await clients.cloudFormation(region)
+        await cfn.send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName: typeName, PublisherId: publisherId}))
+      })
+      for (const {region, typeName} of activated) this.out.progress(`  activated ${typeName} in ${region}`)
+      for (const {region, typeName} of skipped) this.out.warn(`${typeName} in ${region} is not activated: its publisher is unknown to platform.`)
+    } finally {
+      clients.destroy()
+    }
   }
 }

@@ -64,3 +64,33 @@ export async function checkThirdPartyTypes(stacks: StackDefinition[], aws: Pick<
     },
   )
 }
+
+/** The publisher of a third-party type, when this tool knows it. */
+export function publisherOf(typeName: string): string | undefined {
+  return Object.entries(THIRD_PARTY_PUBLISHERS).find(([prefix]) => typeName.startsWith(prefix))?.[1].publisherId
+}
+
+/**
+ * Activates each third-party type the stacks use, in its region, with its known publisher: the
+ * one-time `activate-type` step of an account (`platform local start` does it for the local AWS,
+ * a fresh sandbox account). Types of unknown publishers are returned as skipped.
+ */
+export async function activateThirdPartyTypes(
+  stacks: StackDefinition[],
+  activate: (region: string, typeName: string, publisherId: string) => Promise<void>,
+): Promise<{activated: Array<{region: string; typeName: string}>; skipped: Array<{region: string; typeName: string}>}> {
+  const activated: Array<{region: string; typeName: string}> = []
+  const skipped: Array<{region: string; typeName: string}> = []
+  for (const [region, types] of thirdPartyTypes(stacks)) {
+    for (const typeName of types) {
+      const publisherId = publisherOf(typeName)
+      if (!publisherId) {
+        skipped.push({region, typeName})
+        continue
+      }
+      await activate(region, typeName, publisherId)
+      activated.push({region, typeName})
+    }
+  }
+  return {activated, skipped}
+}

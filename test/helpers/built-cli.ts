@@ -15,7 +15,9 @@ export const repoRoot = new URL('../../', import.meta.url).pathname
 let built: string | undefined
 
 function sourceHash(): string {
-  const hash = createHash('sha256')
+  // The checkout is part of the key: a build links its node_modules, so one made from another
+  // checkout with the same sources (a removed worktree, an older clone) must not be reused.
+  const hash = createHash('sha256').update(repoRoot)
   const files = ['package.json', 'scripts/bundle.mjs', ...['bin', 'schema', 'src', 'local', 'prices'].flatMap((d) => readdirSync(join(repoRoot, d), {recursive: true, encoding: 'utf8'}).map((f) => join(d, f)))].sort()
   for (const file of files) {
     const path = join(repoRoot, file)
@@ -28,11 +30,15 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
+function isUsableBuild(dir: string): boolean {
+  return existsSync(join(dir, 'oclif.manifest.json')) && existsSync(join(dir, 'node_modules', '@oclif', 'core', 'package.json'))
+}
+
 /** Build once per source version; returns the package directory. */
 export function buildCli(): string {
   if (built) return built
   const target = join(tmpdir(), `platform-cli-build-${sourceHash()}`)
-  if (!existsSync(join(target, 'oclif.manifest.json'))) {
+  if (!isUsableBuild(target)) {
     const dir = mkdtempSync(join(tmpdir(), 'platform-cli-building-'))
     for (const entry of ['package.json', 'bin', 'schema', 'local', 'prices']) cpSync(join(repoRoot, entry), join(dir, entry), {recursive: true})
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
@@ -42,6 +48,8 @@ export function buildCli(): string {
     // As `npm pack` does: without a manifest oclif imports every command (and the AWS SDK) on each run.
     spawnSync(process.execPath, [join(repoRoot, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: dir, stdio: 'ignore'})
     if (!existsSync(join(dir, 'oclif.manifest.json'))) throw new Error(`oclif manifest failed in ${dir}`)
+    // A build whose node_modules link is dangling (its checkout was removed) is replaced.
+    if (existsSync(target) && !isUsableBuild(target)) rmSync(target, {recursive: true, force: true})
     try {
       renameSync(dir, target)
     } catch {

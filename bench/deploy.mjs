@@ -6,20 +6,13 @@
 // Run: npm run build && npm run bench:deploy   (runs under tsx to reuse the TS test helpers)
 // Targets (issue 4): no-op redeploy under 2 s and >= 10x faster than the awscli loop; first
 // deploy faster than the awscli loop.
-import {execFile} from 'node:child_process'
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
-import {promisify} from 'node:util'
+import {join} from 'node:path'
+import {putSecrets, requireBuild, root, run, runJs} from './common.mjs'
 import {startProxy} from './deploy.proxy.mjs'
 
-const run = promisify(execFile)
-const root = resolve(import.meta.dirname, '..')
-const runJs = join(root, 'bin/run.js')
-if (!existsSync(join(root, 'dist/commands/deploy.js'))) {
-  console.error('dist/ has no deploy command: run `npm run build` first.')
-  process.exit(1)
-}
+requireBuild()
 
 const {startLocalAws} = await import('../test/helpers/local-aws.ts')
 const {getEnvironment, loadConfig} = await import('../src/lib/config/load.ts')
@@ -27,7 +20,6 @@ const {renderEnvironment} = await import('../src/templates/index.ts')
 const {serializeTemplate} = await import('../src/lib/stacks/serialize.ts')
 
 const IMAGES = {web: 'public.ecr.aws/docker/library/nginx:stable', api: 'public.ecr.aws/docker/library/nginx:stable'}
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 
 const local = await startLocalAws()
 const proxy = await startProxy({target: local.endpoint})
@@ -43,9 +35,7 @@ async function timed(label, fn) {
 
 async function prepare() {
   await local.reset()
-  for (const name of SECRETS) {
-    await run('aws', ['ssm', 'put-parameter', '--name', `/bookmark-manager/prod/${name}`, '--type', 'SecureString', '--value', 'x', '--overwrite', '--region', local.region, '--endpoint-url', local.endpoint], {env})
-  }
+  await putSecrets(local, 'prod', env)
 }
 
 async function platformDeploy() {

@@ -4,22 +4,15 @@
 // create no change set.
 //
 // Run: npm run build && npm run bench:release   (runs under tsx to reuse the TS test helpers)
-import {execFile, execFileSync} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
-import {promisify} from 'node:util'
+import {join} from 'node:path'
+import {putSecrets, requireBuild, root, run, runJs} from './common.mjs'
 import {startProxy} from './deploy.proxy.mjs'
 
-const run = promisify(execFile)
-const root = resolve(import.meta.dirname, '..')
-const runJs = join(root, 'bin/run.js')
-if (!existsSync(join(root, 'dist/commands/deploy.js'))) {
-  console.error('dist/ has no deploy command: run `npm run build` first.')
-  process.exit(1)
-}
+requireBuild()
 const {startLocalAws} = await import('../test/helpers/local-aws.ts')
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 const NO_OPS = 3
 
 const local = await startLocalAws({registry: true})
@@ -43,9 +36,7 @@ const env = {
   PLATFORM_LOCK_DIR: mkdtempSync(join(tmpdir(), 'bench-locks-')),
   CI: '1',
 }
-for (const name of SECRETS) {
-  await run('aws', ['ssm', 'put-parameter', '--name', `/bookmark-manager/staging/${name}`, '--type', 'SecureString', '--value', 'x', '--overwrite', '--region', local.region, '--endpoint-url', local.endpoint], {env})
-}
+await putSecrets(local, 'staging', env)
 
 async function release(label) {
   proxy.reset()

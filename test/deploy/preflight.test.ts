@@ -16,7 +16,7 @@ function aws(engineVersions: DeployAws['engineVersions']): DeployAws {
   return {engineVersions, callerAccount: async () => '123456789012', missingParameters: async () => []} as unknown as DeployAws
 }
 
-const check = (a: DeployAws) => runPreflight(env, a, () => {}, {account: false, database: true, services: false})
+const check = (a: DeployAws) => runPreflight(env, a, {account: false, database: true, services: false})
 
 describe('preflight: Aurora engine version', () => {
   it('passes when RDS offers the version', async () => {

@@ -72,12 +72,12 @@ function plannedOutcome(p: PlannedStack): StackOutcome {
  * The preflight checks beyond the account (engine version, secrets) cost calls, so they run only
  * for what changes: the data stack, or a service stack.
  */
-function startChangeChecks(options: DeployEngineOptions, plans: PlannedStack[], emit: EventSink): Promise<void> {
+function startChangeChecks(options: DeployEngineOptions, plans: PlannedStack[]): Promise<void> {
   const changing = plans.filter((p) => p.selected && !['skip', 'deferred', 'read-only'].includes(p.plan.action)).map((p) => p.def.part)
   const database = changing.includes('data')
   const services = changing.some((part) => part.startsWith('svc-'))
   if (!database && !services) return Promise.resolve()
-  const checks = runPreflight(options.env, options.aws, emit, {account: false, database, services})
+  const checks = runPreflight(options.env, options.aws, {account: false, database, services})
   checks.catch(() => undefined)
   return checks
 }
@@ -165,7 +165,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   const selected = selectStacks(options.stacks, options.select)
   const needed = neededStacks(options.stacks, selected)
   const preflight = options.mode === 'deploy' && options.preflight !== false
-  const accountCheck = preflight ? runPreflight(options.env, options.aws, emit, {database: false, services: false}) : Promise.resolve()
+  const accountCheck = preflight ? runPreflight(options.env, options.aws, {database: false, services: false}) : Promise.resolve()
   accountCheck.catch(() => undefined)
   const orphanSearch = findOrphanedStacks({
     project: options.env.project,
@@ -186,7 +186,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   // one changes nothing); they are awaited before the guard and any execution.
   const order = topologicalOrder(needed)
   const decided = decidePlans(states, order, {images: options.images ?? {}, infraOnly: options.infraOnly, force: options.force})
-  const checks = preflight ? startChangeChecks(options, decided, emit) : Promise.resolve()
+  const checks = preflight ? startChangeChecks(options, decided) : Promise.resolve()
   const planned = await reviewChangeSets(decided, changeSets, options.signal)
   const plans = planned.map((p) => p.plan)
   emit({type: 'plan', stacks: plans})

@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {AwsAuthError, DeployFailedError} from '../errors.js'
-import type {DeployAws, EventSink} from './types.js'
+import type {DeployAws} from './types.js'
 
 /** The parts of an environment preflight reads. */
 export type PreflightEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' | 'region' | 'account' | 'database' | 'services'>
@@ -16,9 +16,8 @@ export function secretParameterNames(env: PreflightEnvironment): string[] {
  * Checks that need no change and catch what would otherwise fail half-way through a deploy:
  * the credentials' account, the Aurora engine version in the region, the secrets' parameters.
  * All three run at once; every problem is reported together, and nothing has been applied.
- * (`_emit` is unused: every finding is a failure; the parameter goes when the engine's call does.)
  */
-export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, _emit: EventSink, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
+export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
   const problems: string[] = []
   const [account, versions, missing] = await Promise.all([
     options.account === false ? Promise.resolve(env.account) : aws.callerAccount(),

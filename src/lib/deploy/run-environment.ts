@@ -213,7 +213,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
         preflight: async (selected) => {
           const view = newView()
           try {
-            await runPreflight(env, aws, (event) => view.emit(event), {
+            await runPreflight(env, aws, {
               database: selected.some((s) => s.part === 'data'),
               // With --infra-only a service without an image is deferred, and needs no secrets yet.
               services: !flags.infraOnly && selected.some((s) => s.part.startsWith('svc-')),

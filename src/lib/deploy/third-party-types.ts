@@ -38,9 +38,14 @@ export function thirdPartyTypes(stacks: StackDefinition[]): Map<string, string[]
   return new Map([...byRegion].map(([region, types]) => [region, [...types].sort()]))
 }
 
+/** The publisher of a third-party type and its configuration, when this tool knows it. */
+export function publisherOf(typeName: string): {publisherId: string; configuration: string} | undefined {
+  return Object.entries(THIRD_PARTY_PUBLISHERS).find(([prefix]) => typeName.startsWith(prefix))?.[1]
+}
+
 /** The exact commands that activate a type in a region and configure it (keys never on the command line). */
 export function activationSteps(region: string, typeName: string): string {
-  const publisher = Object.entries(THIRD_PARTY_PUBLISHERS).find(([prefix]) => typeName.startsWith(prefix))?.[1]
+  const publisher = publisherOf(typeName)
   const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --execution-role-arn <role the type assumes> --auto-update`
   const configure = `aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration ${publisher?.configuration ?? '<the configuration its schema asks for>'}`
   return `${typeName} in ${region}:\n      ${activate}\n      ${configure}`
@@ -65,11 +70,6 @@ export async function checkThirdPartyTypes(stacks: StackDefinition[], aws: Pick<
   )
 }
 
-/** The publisher of a third-party type, when this tool knows it. */
-export function publisherOf(typeName: string): string | undefined {
-  return Object.entries(THIRD_PARTY_PUBLISHERS).find(([prefix]) => typeName.startsWith(prefix))?.[1].publisherId
-}
-
 /**
  * Activates each third-party type the stacks use, in its region, with its known publisher: the
  * one-time `activate-type` step of an account (`platform local start` does it for the local AWS,
@@ -83,7 +83,7 @@ export async function activateThirdPartyTypes(
   const skipped: Array<{region: string; typeName: string}> = []
   for (const [region, types] of thirdPartyTypes(stacks)) {
     for (const typeName of types) {
-      const publisherId = publisherOf(typeName)
+      const publisherId = publisherOf(typeName)?.publisherId
       if (!publisherId) {
         skipped.push({region, typeName})
         continue

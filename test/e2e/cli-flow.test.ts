@@ -8,8 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
-import {buildPrivateCli} from '../deploy/built-cli.js'
+import {buildCli, type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const config = rootConfigWithoutAssets()
@@ -28,7 +27,7 @@ async function putSecrets(env: string) {
 }
 
 beforeAll(async () => {
-  await buildPrivateCli()
+  buildCli()
   lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
   local = await startLocalAws()
 }, 180_000)

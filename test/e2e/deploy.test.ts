@@ -1,6 +1,6 @@
 /**
  * `platform deploy` end to end: the BUILT CLI (bin/run.js → dist, built privately by
- * buildPrivateCli) against the patched moto from startLocalAws, deploying the repository's own
+ * builtCliBin) against the patched moto from startLocalAws, deploying the repository's own
  * platform.yaml.
  */
 import {spawn} from 'node:child_process'
@@ -13,8 +13,7 @@ import {GetObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
-import {buildPrivateCli, repoRoot as root} from '../deploy/built-cli.js'
-import {type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
+import {builtCliBin, type JsonRun, repoRoot as root, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
 
 /** The example's images here are made up (moto pulls nothing), so there are no assets to copy out of them. */
 const rootConfig = rootConfigWithoutAssets()
@@ -87,7 +86,7 @@ async function putSecrets() {
 }
 
 beforeAll(async () => {
-  runJs = await buildPrivateCli()
+  runJs = builtCliBin()
   lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
   local = await startLocalAws()
 }, 180_000)

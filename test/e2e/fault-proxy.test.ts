@@ -13,8 +13,7 @@ import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 // @ts-expect-error plain ESM helper shared with bench/deploy.mjs, no type declarations
 import {startProxy} from '../../bench/deploy.proxy.mjs'
-import {buildPrivateCli} from '../deploy/built-cli.js'
-import {rootConfigWithoutAssets} from '../helpers/built-cli.js'
+import {builtCliBin, rootConfigWithoutAssets} from '../helpers/built-cli.js'
 import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
 
 const PREFIX = 'bookmark-manager-prod-'
@@ -23,7 +22,7 @@ let local: LocalAws
 let runJs: string
 
 beforeAll(async () => {
-  runJs = await buildPrivateCli()
+  runJs = builtCliBin()
   local = await startLocalAws()
 }, 180_000)
 

@@ -61,6 +61,11 @@ export function buildCli(): string {
   return target
 }
 
+/** The private build's bin/run.js, to spawn with node. */
+export function builtCliBin(): string {
+  return join(buildCli(), 'bin/run.js')
+}
+
 /** Run the built CLI with `args`; colour off, CI set (no prompts), in `cwd`. */
 export function runCli(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; input?: string} = {}): SpawnSyncReturns<string> {
   const dir = buildCli()

@@ -13,8 +13,7 @@ import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {buildPrivateCli, repoRoot} from '../deploy/built-cli.js'
-import {type JsonRun, spawnCli} from './built-cli.js'
+import {buildCli, type JsonRun, repoRoot, spawnCli} from './built-cli.js'
 import {type LocalAws, startLocalAws} from './local-aws.js'
 
 /** The SSM parameters the root platform.yaml's services read. */
@@ -34,7 +33,7 @@ export interface ReleaseProject {
 }
 
 export async function startReleaseProject(options: {init?: boolean; secrets?: string[]} = {}): Promise<ReleaseProject> {
-  await buildPrivateCli()
+  buildCli()
   const local = await startLocalAws({registry: true})
   const lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
   const storage = mkdtempSync(join(tmpdir(), 'platform-e2e-storage-'))

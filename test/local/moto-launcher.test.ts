@@ -17,7 +17,7 @@ const execFileAsync = promisify(execFile)
 /** Patches tested by a file of their own in test/local/ rather than a spec in test/local/patches/. */
 const OWN_TEST_FILE: Record<string, string> = {
   ecs_deployments: 'ecs-deployments.test.ts',
-  ecr_registry: 'registry.test.ts',
+  ecr_registry: 'ecr-registry.test.ts',
   cloudwatch_alarms: 'day2.test.ts',
   logs_interleaved: 'day2.test.ts',
 }

@@ -2,8 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {formatFindings, runCfnLint} from '../../src/lib/render/cfn-lint.js'
-import {renderAndLint} from '../helpers/cfn-lint.js'
+import {formatFindings, renderAndLint, runCfnLint} from '../helpers/cfn-lint.js'
 import {configEnvironments} from '../helpers/env.js'
 
 /**

@@ -69,8 +69,8 @@ describe('predictChanges', () => {
     ])
     const snapshot = predictChanges(before, template({Cluster: cluster({DatabaseName: 'b', Port: 5432}, {UpdateReplacePolicy: 'Snapshot'})}))
     expect(snapshot[0].policyAction).toBe('ReplaceAndSnapshot')
-    const retain = predictChanges(before, template({Cluster: cluster({DatabaseName: 'b', Engine: 'x'}, {UpdateReplacePolicy: 'Retain'})}))
-    expect(retain[0]).toMatchObject({replacement: 'True', replacedBy: ['DatabaseName', 'Engine'], policyAction: 'ReplaceAndRetain'})
+    const retain = predictChanges(before, template({Cluster: cluster({DatabaseName: 'b', EngineMode: 'x'}, {UpdateReplacePolicy: 'Retain'})}))
+    expect(retain[0]).toMatchObject({replacement: 'True', replacedBy: ['DatabaseName', 'EngineMode'], policyAction: 'ReplaceAndRetain'})
   })
 
   it('an in-place change is a modification without replacement or PolicyAction', () => {
@@ -113,21 +113,21 @@ describe('predictChanges', () => {
   })
 
   it('a change that depends on an unresolved value may replace (Conditional); a certain one wins', () => {
-    const before = template({Cluster: cluster({DatabaseName: 'a', Engine: 'aurora-postgresql'})})
-    const unresolvedRef = template({Cluster: cluster({DatabaseName: {Ref: 'Unknown'}, Engine: 'aurora-postgresql'})})
+    const before = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned'})})
+    const unresolvedRef = template({Cluster: cluster({DatabaseName: {Ref: 'Unknown'}, EngineMode: 'provisioned'})})
     expect(predictChanges(before, unresolvedRef)[0]).toMatchObject({replacement: 'Conditional', replacedBy: ['DatabaseName'], policyAction: 'ReplaceAndDelete'})
-    const fn = template({Cluster: cluster({DatabaseName: {'Fn::Sub': '${AWS::StackName}'}, Engine: 'aurora-postgresql'})})
+    const fn = template({Cluster: cluster({DatabaseName: {'Fn::Sub': '${AWS::StackName}'}, EngineMode: 'provisioned'})})
     expect(predictChanges(before, fn)[0].replacement).toBe('Conditional')
-    const nested = template({Cluster: cluster({DatabaseName: 'a', Engine: 'aurora-postgresql', KmsKeyId: [{x: {'Fn::GetAtt': ['Key', 'Arn']}}]})})
+    const nested = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned', KmsKeyId: [{x: {'Fn::GetAtt': ['Key', 'Arn']}}]})})
     expect(predictChanges(before, nested)[0]).toMatchObject({replacement: 'Conditional', replacedBy: ['KmsKeyId']})
-    // Conditional first (DatabaseName), then certain (Engine): True.
-    const both = template({Cluster: cluster({DatabaseName: {Ref: 'Unknown'}, Engine: 'aurora-mysql'})})
-    expect(predictChanges(before, both)[0]).toMatchObject({replacement: 'True', replacedBy: ['DatabaseName', 'Engine']})
+    // Conditional first (DatabaseName), then certain (EngineMode): True.
+    const both = template({Cluster: cluster({DatabaseName: {Ref: 'Unknown'}, EngineMode: 'serverless'})})
+    expect(predictChanges(before, both)[0]).toMatchObject({replacement: 'True', replacedBy: ['DatabaseName', 'EngineMode']})
     // Certain first, then conditional: stays True.
-    const certainFirst = template({Cluster: cluster({DatabaseName: 'b', Engine: {Ref: 'Unknown'}})})
+    const certainFirst = template({Cluster: cluster({DatabaseName: 'b', EngineMode: {Ref: 'Unknown'}})})
     expect(predictChanges(before, certainFirst)[0].replacement).toBe('True')
     // Plain objects and lists without intrinsics are certain.
-    const plain = template({Cluster: cluster({DatabaseName: 'a', Engine: 'aurora-postgresql', KmsKeyId: [{x: 'y'}]})})
+    const plain = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned', KmsKeyId: [{x: 'y'}]})})
     expect(predictChanges(before, plain)[0].replacement).toBe('True')
   })
 
@@ -211,7 +211,7 @@ describe('oldResourceFate', () => {
 
 describe('the replacement guard', () => {
   const changes: ResourceChange[] = [
-    {logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', action: 'Modify', replacement: 'True', replacedBy: ['DatabaseName', 'Engine'], policyAction: 'ReplaceAndSnapshot'},
+    {logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', action: 'Modify', replacement: 'True', replacedBy: ['DatabaseName', 'StorageEncrypted'], policyAction: 'ReplaceAndSnapshot'},
     {logicalId: 'Bucket', type: 'AWS::S3::Bucket', action: 'Remove', replacement: 'False', policyAction: 'Retain'},
     {logicalId: 'Logs', type: 'AWS::Logs::LogGroup', action: 'Modify', replacement: 'Conditional', policyAction: 'ReplaceAndDelete'},
     {logicalId: 'Repo', type: 'AWS::ECR::Repository', action: 'Remove', replacement: 'False', policyAction: 'Delete'},
@@ -232,7 +232,7 @@ describe('the replacement guard', () => {
         stack: 'app-prod-data',
         policyAction: 'ReplaceAndSnapshot',
         dataKept: true,
-        why: 'it would be replaced (DatabaseName, Engine cannot change in place): the Aurora cluster holds the database; data kept in a snapshot: the old one is snapshotted, then deleted, and the stack moves to a new, empty one (PolicyAction ReplaceAndSnapshot)',
+        why: 'it would be replaced (DatabaseName, StorageEncrypted cannot change in place): the Aurora cluster holds the database; data kept in a snapshot: the old one is snapshotted, then deleted, and the stack moves to a new, empty one (PolicyAction ReplaceAndSnapshot)',
       },
       {
         logicalId: 'Bucket',

@@ -54,43 +54,56 @@ const DATA_HELD: Record<string, string> = {
 }
 
 /**
- * Create-only properties (changing one replaces the resource) of the guarded types, from the
- * CloudFormation resource schemas (`createOnlyProperties`). `@aws-cdk/cloudformation-diff` gets
- * these from `@aws-cdk/aws-service-spec`, whose database is a 2.6 MB gzip of every type
- * (tens of MB parsed) loaded into memory: seconds of start-up for a no-op deploy whose budget
- * is 2 s. The guard only needs the stateful types, so the table lives here.
+ * Create-only properties (changing one replaces the resource) of the guarded types: the top-level
+ * properties CloudFormation's resource schemas list as `createOnlyProperties` (a nested one, such
+ * as ECR's EncryptionConfiguration/KmsKey, as its top-level property), exactly, so the prediction
+ * raises a replacement where AWS replaces and nowhere else. test/deploy/create-only-properties.test.ts
+ * checks every entry against the schemas cfn-lint ships, for every type the root platform.yaml
+ * renders. `@aws-cdk/cloudformation-diff` gets these from `@aws-cdk/aws-service-spec`, whose
+ * database is a 2.6 MB gzip of every type (tens of MB parsed) loaded into memory: seconds of
+ * start-up for a no-op deploy whose budget is 2 s. The guard only needs the stateful types, so the
+ * table lives here.
  */
 export const CREATE_ONLY_PROPERTIES: Record<string, string[]> = {
   'AWS::RDS::DBCluster': [
+    'AvailabilityZones',
+    'ClusterScalabilityType',
     'DBClusterIdentifier',
-    'DatabaseName',
     'DBSubnetGroupName',
-    'Engine',
+    'DBSystemId',
+    'DatabaseName',
     'EngineMode',
     'KmsKeyId',
-    'MasterUsername',
+    'PubliclyAccessible',
+    'RestoreToTime',
     'RestoreType',
     'SnapshotIdentifier',
     'SourceDBClusterIdentifier',
+    'SourceDbClusterResourceId',
     'SourceRegion',
     'StorageEncrypted',
+    'UseLatestRestorableTime',
   ],
   'AWS::RDS::DBInstance': [
-    'DBInstanceIdentifier',
+    'BackupTarget',
+    'CharacterSetName',
+    'CustomIAMInstanceProfile',
     'DBClusterIdentifier',
+    'DBInstanceIdentifier',
     'DBName',
     'DBSubnetGroupName',
-    'CharacterSetName',
+    'DBSystemId',
     'KmsKeyId',
     'MasterUsername',
+    'NcharCharacterSetName',
     'SourceRegion',
     'StorageEncrypted',
     'Timezone',
   ],
-  'AWS::S3::Bucket': ['BucketName', 'ObjectLockEnabled'],
-  'AWS::Logs::LogGroup': ['LogGroupName', 'LogGroupClass'],
+  'AWS::S3::Bucket': ['BucketName', 'BucketNamePrefix', 'BucketNamespace'],
+  'AWS::Logs::LogGroup': ['LogGroupName'],
   'AWS::Route53::HostedZone': ['Name'],
-  'AWS::ECR::Repository': ['RepositoryName', 'EncryptionConfiguration'],
+  'AWS::ECR::Repository': ['EncryptionConfiguration', 'RepositoryName'],
   'AWS::EC2::VPC': ['CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength'],
 }
 

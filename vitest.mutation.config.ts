@@ -1,12 +1,23 @@
 import {defineConfig} from 'vitest/config'
 
 /**
- * The fast unit tests of the deploy engine (fake CloudFormation, no moto, no built CLI): what
- * `npm run test:mutation` runs against each mutant of the deploy safety modules.
+ * The fast unit tests that cover the deploy safety modules (fake CloudFormation, in-memory lease
+ * store; no local AWS, no built CLI): what `npm run test:mutation` runs against each mutant.
+ * engine.test.ts and engine-safety.test.ts drive the planner and the guard through the whole engine.
  */
 export default defineConfig({
   test: {
-    include: ['test/deploy/**/*.test.ts'],
+    include: [
+      'test/deploy/planner.test.ts',
+      'test/deploy/replacement.test.ts',
+      'test/deploy/create-only-properties.test.ts',
+      'test/deploy/skip.test.ts',
+      'test/deploy/lock-skip.test.ts',
+      'test/deploy/lease.test.ts',
+      'test/deploy/stack-status.test.ts',
+      'test/deploy/engine.test.ts',
+      'test/deploy/engine-safety.test.ts',
+    ],
     testTimeout: 10_000,
     pool: 'forks',
   },

@@ -13,6 +13,7 @@ export default defineConfig({
       'test/deploy/create-only-properties.test.ts',
       'test/deploy/skip.test.ts',
       'test/deploy/lock-skip.test.ts',
+      'test/deploy/lock.test.ts',
       'test/deploy/lease.test.ts',
       'test/deploy/stack-status.test.ts',
       'test/deploy/engine.test.ts',

@@ -10,7 +10,7 @@ export default defineConfig({
     include: [
       'test/deploy/planner.test.ts',
       'test/deploy/replacement.test.ts',
-      'test/deploy/create-only-properties.test.ts',
+      'test/deploy/replacement-create-only.test.ts',
       'test/deploy/skip.test.ts',
       'test/deploy/lock-skip.test.ts',
       'test/deploy/lock.test.ts',

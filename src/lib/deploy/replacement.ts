@@ -57,7 +57,7 @@ const DATA_HELD: Record<string, string> = {
  * Create-only properties (changing one replaces the resource) of the guarded types: the top-level
  * properties CloudFormation's resource schemas list as `createOnlyProperties` (a nested one, such
  * as ECR's EncryptionConfiguration/KmsKey, as its top-level property), exactly, so the prediction
- * raises a replacement where AWS replaces and nowhere else. test/deploy/create-only-properties.test.ts
+ * raises a replacement where AWS replaces and nowhere else. test/deploy/replacement-create-only.test.ts
  * checks every entry against the schemas cfn-lint ships, for every type the root platform.yaml
  * renders. `@aws-cdk/cloudformation-diff` gets these from `@aws-cdk/aws-service-spec`, whose
  * database is a 2.6 MB gzip of every type (tens of MB parsed) loaded into memory: seconds of

@@ -2,8 +2,8 @@
  * test/fixtures/schemas/create-only-properties.json is CloudFormation's `createOnlyProperties` of
  * every stateful type the root platform.yaml renders, from the resource schemas the installed
  * cfn-lint ships. This test fails when the file is not current (a new stateful type rendered, or
- * cfn-lint's schemas moved on); `npx vitest run test/deploy/create-only-schemas.test.ts -u`
- * rewrites it, and create-only-properties.test.ts then holds the guard's table to it. The product
+ * cfn-lint's schemas moved on); `npx vitest run test/deploy/replacement-schemas.test.ts -u`
+ * rewrites it, and replacement-create-only.test.ts then holds the guard's table to it. The product
  * never reads cfn-lint or this file.
  */
 import {execFile} from 'node:child_process'

@@ -1,6 +1,6 @@
 /**
  * The replacement guard's create-only property table against CloudFormation's resource schemas
- * (test/fixtures/schemas/create-only-properties.json, kept current by create-only-schemas.test.ts).
+ * (test/fixtures/schemas/create-only-properties.json, kept current by replacement-schemas.test.ts).
  */
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {assembleStacks} from '../lib/stacks/assemble.js'
+import {assembleStacks, StackContractError} from '../lib/stacks/assemble.js'
 import {needsArtifactBucket} from '../lib/stacks/limits.js'
+import {SERVICE_PART_PREFIX, stackParts} from '../lib/stacks/parts.js'
 import {renderBootstrapStack} from './bootstrap.js'
 import {renderCdnStack} from './cdn.js'
 import {renderClusterStack} from './cluster.js'
@@ -17,28 +18,34 @@ import {renderZoneStack} from './zone.js'
 
 export {renderManifest, templateFileName} from '../lib/stacks/manifest.js'
 
+/** The renderer of each part but the services' (one stack per service, from renderServiceStacks). */
+const RENDERERS: Record<string, (env: ResolvedEnvironment) => StackDefinition | undefined> = {
+  bootstrap: renderBootstrapStack,
+  network: renderNetworkStack,
+  storage: renderStorageStack,
+  registry: renderRegistryStack,
+  data: renderDataStack,
+  zone: renderZoneStack,
+  edge: renderEdgeStack,
+  cluster: renderClusterStack,
+  cdn: renderCdnStack,
+  dns: renderDnsStack,
+  monitoring: renderMonitoringStack,
+}
+
 /**
- * Every stack of one environment, checked to fit together (each parameter read from another
- * stack names a rendered stack and an output it declares) and in deploy order. Pure: the same
- * environment always gives the same stacks.
+ * Every stack of one environment: the parts of the stack cut (lib/stacks/parts.ts), each rendered,
+ * checked to fit together (each parameter read from another stack names a rendered stack and an
+ * output it declares) and in deploy order. Pure: the same environment always gives the same stacks.
  */
 export function renderEnvironment(env: ResolvedEnvironment): StackDefinition[] {
-  const stacks: Array<StackDefinition | undefined> = [
-    renderBootstrapStack(env),
-    renderNetworkStack(env),
-    renderStorageStack(env),
-    renderRegistryStack(env),
-    renderDataStack(env),
-    renderZoneStack(env),
-    renderEdgeStack(env),
-    renderClusterStack(env),
-    ...renderServiceStacks(env),
-    renderCdnStack(env),
-    renderDnsStack(env),
-    renderMonitoringStack(env),
-  ]
-  const rendered = stacks.filter((s): s is StackDefinition => s !== undefined)
-  return assembleStacks(rendered.map((s) => withArtifactBucketDependency(s, rendered)), {services: Object.keys(env.services)})
+  const parts = stackParts(env)
+  const services = parts.some((part) => part.startsWith(SERVICE_PART_PREFIX)) ? renderServiceStacks(env) : []
+  const rendered = parts.map((part) => (part.startsWith(SERVICE_PART_PREFIX) ? services.find((s) => s.part === part) : RENDERERS[part]?.(env)))
+  const missing = parts.filter((_, index) => rendered[index] === undefined)
+  if (missing.length > 0) throw new StackContractError(missing.map((part) => `the stack cut lists ${part}, but no renderer rendered it`))
+  const stacks = rendered as StackDefinition[]
+  return assembleStacks(stacks.map((s) => withArtifactBucketDependency(s, stacks)), {services: Object.keys(env.services)})
 }
 
 /**

@@ -1,21 +1,6 @@
 import type {ConfigIssue} from '../errors.js'
-import type {PlatformConfig, ResolvedEnvironment} from './types.js'
-
-/**
- * The stack parts an environment deploys, following the stack cut (notes/stacks.md): computed here
- * from the config alone so that `validate` stays fast (no renderer import).
- */
-export function stackParts(env: ResolvedEnvironment): string[] {
-  const parts = ['bootstrap', 'network', 'storage']
-  if (Object.values(env.services).some((s) => s.build)) parts.push('registry')
-  if (env.database) parts.push('data')
-  if (env.domain && env.dns.createZone) parts.push('zone')
-  if (env.domain || env.waf.enabled) parts.push('edge')
-  parts.push('cluster', ...Object.keys(env.services).map((name) => `svc-${name}`), 'cdn')
-  if (env.domain) parts.push('dns')
-  parts.push('monitoring')
-  return parts
-}
+import {stackParts} from '../stacks/parts.js'
+import type {PlatformConfig} from './types.js'
 
 export interface EnvironmentSummary {
   name: string

@@ -1,18 +1,13 @@
 import {PlatformError} from '../errors.js'
 import type {StackDefinition} from './types.js'
 import {findLimitViolations} from './limits.js'
+import {PART_ORDER, SERVICE_PART_PREFIX} from './parts.js'
 
-/**
- * Deploy order of parts when the dependency graph leaves a choice: foundation first, then the
- * edge, the application, and what watches it. Services sort by name among themselves.
- */
-const PART_RANK = ['bootstrap', 'network', 'storage', 'registry', 'data', 'zone', 'edge', 'cluster', 'svc-', 'cdn', 'dns', 'monitoring']
-
+/** Deploy order of parts when the dependency graph leaves a choice (services sort by name among themselves). */
 function rankOf(part: string): number {
-  const exact = PART_RANK.indexOf(part)
-  if (exact >= 0) return exact
-  const byPrefix = PART_RANK.findIndex((p) => p.endsWith('-') && part.startsWith(p))
-  return byPrefix >= 0 ? byPrefix : PART_RANK.length
+  const kind = part.startsWith(SERVICE_PART_PREFIX) ? SERVICE_PART_PREFIX : part
+  const rank = (PART_ORDER as readonly string[]).indexOf(kind)
+  return rank >= 0 ? rank : PART_ORDER.length
 }
 
 /** A broken contract between renderers: a bug in platform, not in the user's config. */

@@ -133,6 +133,15 @@ describe('deploy with a new hosted zone', () => {
     expect(Object.fromEntries(first.stacks.map((s) => [s.part, s.outcome]))).toEqual({zone: 'created', network: 'created', edge: 'created'})
   })
 
+  it('a first deploy through the new zone runs the preflight once, before the zone: the account and each third-party type are asked once', async () => {
+    const aws = new FakeAws()
+    aws.activatedTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
+    const stacks = [...zoneStacks(), stack('monitoring', {resources: {Monitor: {Type: 'Datadog::Monitors::Monitor', Properties: {Name: 'x'}}}})]
+    const first = await deployEnvironment({env, stacks, aws, resolver: resolver(ZONE_NS), flags: {json: true, yes: true, pollInterval: 0}, streams: capture().streams})
+    expect(Object.fromEntries(first.stacks.map((s) => [s.part, s.outcome]))).toEqual({zone: 'created', network: 'created', edge: 'created', monitoring: 'created'})
+    expect(aws.otherCalls.filter((c) => c === 'GetCallerIdentity' || c === 'DescribeType')).toEqual(['DescribeType', 'GetCallerIdentity'])
+  })
+
   it('asks no DNS once the certificates are issued, and --skip-delegation-check asks none at all', async () => {
     const aws = new FakeAws()
     await deployEnvironment({env, stacks: zoneStacks(), aws, resolver: resolver(ZONE_NS), flags: {json: true, yes: true, pollInterval: 0}, streams: capture().streams})

@@ -102,6 +102,35 @@ describe('the deploy lease', () => {
     expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body)).toMatchObject({holder: {host: 'ci'}})
     expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body).released).toBeUndefined()
   })
+
+  it('taken again from the machine that released it: one conditional write on the ETag it released, no read; the released content is what it replaced', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    const first = await acquireLease(store(), machine('laptop'), {now: () => now})
+    const released = await first.release({bootstrapStack: 'stack-1 UPDATE_COMPLETE'})
+    expect(released).toBeDefined()
+    const calls: string[] = []
+    const counted = store()
+    const spy = {location: counted.location, read: () => (calls.push('read'), counted.read()), create: (b: string) => (calls.push('create'), counted.create(b)), replace: (b: string, e: string) => (calls.push('replace'), counted.replace(b, e))}
+    const again = await acquireLease(spy, machine('laptop'), {now: () => now, lastReleased: released})
+    expect(calls).toEqual(['replace'])
+    expect(again.previous).toMatchObject({released: true, bootstrapStack: 'stack-1 UPDATE_COMPLETE', holder: {host: 'laptop'}})
+    expect(again.tookOver).toBeUndefined()
+    await again.release()
+  })
+
+  it('falls back to reading when another run wrote the lease since this machine released it, and sees that run\'s record', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z')
+    const {store} = bucket(() => now)
+    const mine = await (await acquireLease(store(), machine('laptop'), {now: () => now})).release()
+    const ciReleased = await (await acquireLease(store(), machine('ci'), {now: () => now})).release({bootstrapStack: 'stack-1 UPDATE_COMPLETE 2'})
+    const again = await acquireLease(store(), machine('laptop'), {now: () => now, lastReleased: mine})
+    expect(again.previous).toMatchObject({released: true, bootstrapStack: 'stack-1 UPDATE_COMPLETE 2', holder: {host: 'ci'}})
+    // A held lease is never taken through a remembered ETag: ci's own is out of date now.
+    const ci = await acquireLease(store(), machine('ci'), {now: () => now, lastReleased: ciReleased}).catch((e) => e)
+    expect(ci).toMatchObject({code: 'DEPLOY_LOCKED'})
+    await again.release()
+  })
 })
 
 describe('lock key', () => {

@@ -26,6 +26,8 @@ interface FakeStack {
   tags: Record<string, string>
   outputs: Record<string, string>
   terminationProtection: boolean
+  /** LastUpdatedTime (CreationTime until the first update), as DescribeStacks reports it: set when an update starts. */
+  lastUpdated: Date
   /** Oldest first. */
   events: StackEvent[]
   /** Steps of the running operation; each poll applies one. */
@@ -123,6 +125,7 @@ export class FakeCloudFormation implements CloudFormationApi {
     const stack = this.mustGet(name)
     const running = outcome.running ?? 'UPDATE_IN_PROGRESS'
     stack.status = running
+    stack.lastUpdated = new Date(this.clock)
     this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', running, 'User Initiated', token)
     for (let i = 0; i < steps - 1; i++) stack.pending.push(() => this.addEvent(stack, 'Other', 'AWS::SNS::Topic', running, undefined, token))
     stack.pending.push(() => {
@@ -259,6 +262,7 @@ export class FakeCloudFormation implements CloudFormationApi {
     const verb = creating ? 'CREATE' : 'UPDATE'
     stack.previous = {templateBody: stack.templateBody, parameters: stack.parameters}
     stack.status = `${verb}_IN_PROGRESS`
+    if (!creating) stack.lastUpdated = new Date(this.clock)
     this.addEvent(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status, 'User Initiated', clientRequestToken)
     const failure = this.failures.get(stack.name)
     const resources = cs.changes.map((c) => c.ResourceChange!).filter((r) => r.Action !== 'Remove')
@@ -386,7 +390,7 @@ export class FakeCloudFormation implements CloudFormationApi {
 
   private newStack(name: string, status: string): FakeStack {
     const stackId = `arn:aws:cloudformation:${this.region}:123456789012:stack/${name}/${++counter}`
-    const stack: FakeStack = {stackId, name, status, templateBody: '{}', parameters: {}, tags: {}, outputs: {}, terminationProtection: false, events: [], pending: []}
+    const stack: FakeStack = {stackId, name, status, templateBody: '{}', parameters: {}, tags: {}, outputs: {}, terminationProtection: false, lastUpdated: new Date(this.clock), events: [], pending: []}
     this.stacks.set(name, stack)
     this.byId.set(stackId, stack)
     return stack
@@ -428,6 +432,7 @@ export class FakeCloudFormation implements CloudFormationApi {
       tags: {...s.tags},
       outputs: {...s.outputs},
       terminationProtection: s.terminationProtection,
+      lastUpdated: s.lastUpdated,
     }
   }
 }
@@ -503,7 +508,14 @@ export class FakeAws implements DeployAws {
   readonly objects = new Map<string, StoredObject>()
 
   leaseStore(_region: string, bucket: string, key: string): LeaseStore {
-    return new MemoryLeaseStore(this.objects, `${bucket}/${key}`)
+    const store = new MemoryLeaseStore(this.objects, `${bucket}/${key}`)
+    // Counted as the request-counting proxy of bench/deploy.mjs names S3's calls.
+    return {
+      location: store.location,
+      read: () => (this.otherCalls.push('s3:GET'), store.read()),
+      create: (body) => (this.otherCalls.push('s3:PUT'), store.create(body)),
+      replace: (body, etag) => (this.otherCalls.push('s3:PUT'), store.replace(body, etag)),
+    }
   }
 
   async callerAccount(): Promise<string> {

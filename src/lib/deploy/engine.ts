@@ -1,3 +1,4 @@
+import type {DeployedStack} from '../aws/cloudformation.js'
 import {AbortedError, DeployFailedError, NonInteractiveError, PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
 import type {ChangeSetContext} from './change-sets.js'
@@ -44,8 +45,16 @@ export interface DeployEngineOptions {
    * is deleted and nothing is executed.
    */
   beforeExecute?: BeforeExecute
-  /** Run the preflight checks (deploy only). @default true */
+  /**
+   * Run the preflight checks (deploy only): the account at once, the rest for what changes.
+   * False when the caller already ran them for every selected stack. @default true
+   */
   preflight?: boolean
+  /**
+   * DescribeStacks of one stack, shared with the caller's own reads of this run (the lease's
+   * bootstrap stack, the delegation check), so that no stack is read twice. @default a DescribeStacks
+   */
+  readStack?: (stack: StackDefinition) => Promise<DeployedStack | undefined>
   now?: () => number
 }
 
@@ -58,6 +67,12 @@ export interface DeployResult {
   changeSetsCreated: number
   retries: number
   elapsedMs: number
+  /**
+   * Each stack as last read or deployed in this run (stack name → state; absent when it does not
+   * exist): what the caller says at the end is taken from here, not read again. Not part of the
+   * commands' `--json` output.
+   */
+  deployedStacks: ReadonlyMap<string, DeployedStack>
 }
 
 /** Plans the run does nothing for, and what their result says. */
@@ -69,15 +84,30 @@ function plannedOutcome(p: PlannedStack): StackOutcome {
 }
 
 /**
- * The preflight checks beyond the account (engine version, secrets) cost calls, so they run only
- * for what changes: the data stack, or a service stack.
+ * The selected stacks this run may send a template for: those planned to change, and a skipped
+ * one that reads outputs of a stack that may change (the run decides it again once that ran).
+ * `plans` are in dependency order.
+ */
+function mayChange(plans: PlannedStack[]): PlannedStack[] {
+  const changing = new Set<string>()
+  for (const p of plans) {
+    if (!p.selected || p.plan.action === 'deferred' || p.plan.action === 'read-only') continue
+    if (p.plan.action !== 'skip' || p.def.dependsOn.some((d) => changing.has(d))) changing.add(p.def.name)
+  }
+  return plans.filter((p) => changing.has(p.def.name))
+}
+
+/**
+ * The preflight checks beyond the account (third-party types, engine version, secrets) cost
+ * calls, so they run only for what changes: the stacks whose templates are sent (their types),
+ * the data stack, a service stack. A no-op deploy makes none of them.
  */
 function startChangeChecks(options: DeployEngineOptions, plans: PlannedStack[]): Promise<void> {
-  const changing = plans.filter((p) => p.selected && !['skip', 'deferred', 'read-only'].includes(p.plan.action)).map((p) => p.def.part)
-  const database = changing.includes('data')
-  const services = changing.some((part) => part.startsWith('svc-'))
-  if (!database && !services) return Promise.resolve()
-  const checks = runPreflight(options.env, options.aws, {account: false, database, services})
+  const changing = mayChange(plans).map((p) => p.def)
+  if (changing.length === 0) return Promise.resolve()
+  const database = changing.some((def) => def.part === 'data')
+  const services = changing.some((def) => def.part.startsWith('svc-'))
+  const checks = runPreflight(options.env, options.aws, {account: false, database, services, types: changing})
   checks.catch(() => undefined)
   return checks
 }
@@ -143,8 +173,9 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   }
   options.aws.setRetryListener?.((region, notice) => emit({type: 'retry', region, ...notice}))
 
-  // Outputs as deployed now: read before the run, updated as stacks finish in it.
-  const outputs = new Map<string, Record<string, string>>()
+  // Stacks as deployed now: read before the run, updated as stacks finish in it (their outputs
+  // feed the stacks that read them).
+  const deployedStacks = new Map<string, DeployedStack>()
   const changedInRun = new Set<string>()
   const bootstrap = options.stacks.find((s) => s.part === 'bootstrap')
   const changeSets: ChangeSetContext = {
@@ -155,7 +186,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     pollMs: options.pollIntervalMs ?? 2000,
     putTemplate: (region, bucket, key, body) => options.aws.putTemplate(region, bucket, key, body),
     templateBucket: () => {
-      const bucket = bootstrap ? outputs.get(bootstrap.name)?.ArtifactBucketName : undefined
+      const bucket = bootstrap ? deployedStacks.get(bootstrap.name)?.outputs.ArtifactBucketName : undefined
       return bootstrap && bucket ? {region: bootstrap.region, bucket} : undefined
     },
   }
@@ -176,22 +207,27 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     emit,
   })
   orphanSearch.catch(() => undefined)
-  const states = await readStacks(needed, selected, options.aws)
+  const states = await readStacks(needed, selected, options.aws, options.readStack)
   await accountCheck
   const orphaned = await orphanSearch
   for (const orphan of orphaned) emit({type: 'warning', message: describeOrphan(orphan, options.env.name)})
-  for (const state of states.values()) if (state.deployed) outputs.set(state.def.name, state.deployed.outputs)
+  for (const state of states.values()) if (state.deployed) deployedStacks.set(state.def.name, state.deployed)
 
   // 2. Plan. Engine version and secrets are checked while the review change sets are made (making
   // one changes nothing); they are awaited before the guard and any execution.
   const order = topologicalOrder(needed)
   const decided = decidePlans(states, order, {images: options.images ?? {}, infraOnly: options.infraOnly, force: options.force})
   const checks = preflight ? startChangeChecks(options, decided) : Promise.resolve()
-  const planned = await reviewChangeSets(decided, changeSets, options.signal)
+  // A change set CloudFormation refuses (a type not activated) is explained better by the
+  // preflight's refusal, when there is one.
+  const planned = await reviewChangeSets(decided, changeSets, options.signal).catch(async (error: unknown) => {
+    await checks
+    throw error
+  })
   const plans = planned.map((p) => p.plan)
   emit({type: 'plan', stacks: plans})
   const results = new Map<string, StackResult>(planned.map((p) => [p.def.name, {stack: p.def.name, part: p.def.part, region: p.def.region, action: p.plan.action, outcome: plannedOutcome(p), elapsedMs: 0}]))
-  const result = (): DeployResult => ({environment: options.env.name, stacks: order.map((n) => results.get(n)!), plans, orphaned, changeSetsCreated, retries, elapsedMs: elapsed()})
+  const result = (): DeployResult => ({environment: options.env.name, stacks: order.map((n) => results.get(n)!), plans, orphaned, changeSetsCreated, retries, elapsedMs: elapsed(), deployedStacks})
 
   // 3. Guard, review, confirm. Anything that stops here deletes the review change sets.
   const work = planned.filter((p) => p.selected && !['skip', 'deferred', 'read-only'].includes(p.plan.action))
@@ -226,7 +262,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     allowReplace: options.allowReplace ?? [],
     skipResources: options.skipResources ?? [],
     beforeExecute: options.beforeExecute,
-    outputsOf: (stack) => outputs.get(stack),
+    outputsOf: (stack) => deployedStacks.get(stack)?.outputs,
     changedInRun: (stack) => changedInRun.has(stack),
   }
   const runnable = planned.filter((p) => p.selected && p.plan.action !== 'deferred')
@@ -239,7 +275,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
       const ran: StackDeploymentResult = await deployStack(p, ctx)
       results.set(p.def.name, {...results.get(p.def.name)!, outcome: ran.outcome, changeSetId: ran.changeSetId, elapsedMs: ran.elapsedMs})
       if (ran.error) throw ran.error
-      if (ran.deployed) outputs.set(p.def.name, ran.deployed.outputs)
+      // Termination protection was set after the state was read: it is the definition's now.
+      if (ran.deployed) deployedStacks.set(p.def.name, {...ran.deployed, terminationProtection: p.def.terminationProtection})
       if (ran.outcome === 'created' || ran.outcome === 'updated') changedInRun.add(p.def.name)
     },
   }))

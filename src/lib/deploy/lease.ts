@@ -58,18 +58,39 @@ export interface LeaseStore {
   replace(body: string, etag: string): Promise<string | undefined>
 }
 
-interface LeaseBody {
+/** The lease object's content. */
+export interface LeaseBody {
   holder: LockHolder
   ttlSeconds: number
   renewed: string
   released?: boolean
+  /**
+   * Written with the release: the bootstrap stack as the releasing run last saw it (see lock.ts),
+   * so that the next run knows whether its read of that stack, made before it held the lease, is
+   * still current.
+   */
+  bootstrapStack?: string
 }
+
+/** What the releasing run records besides `released`. */
+export type ReleaseRecord = Pick<LeaseBody, 'bootstrapStack'>
 
 export interface HeldLease {
   /** The holder whose expired (or superseded) lease this run took over, if any. */
   tookOver?: LockHolder
-  /** Stop renewing and mark the lease released (a conditional write: never clobbers a new holder's). */
-  release(): Promise<void>
+  /** The lease this run replaced (released, expired or superseded); undefined when it created the object. */
+  previous?: LeaseBody
+  /**
+   * Stop renewing and mark the lease released (a conditional write: never clobbers a new holder's).
+   * Returns the object as written, or undefined when it was not (lost, or the write failed).
+   */
+  release(record?: ReleaseRecord): Promise<WrittenLease | undefined>
+}
+
+/** A lease object as this machine wrote it: its ETag and content. */
+export interface WrittenLease {
+  etag: string
+  body: string
 }
 
 export interface LeaseOptions {
@@ -81,6 +102,11 @@ export interface LeaseOptions {
   supersedes?: string
   /** Called once if the lease is lost while held (another run took it over after it expired). */
   onLost?: (message: string) => void
+  /**
+   * The lease as this machine last released it. Its ETag is tried first (If-Match): when the
+   * object is still that one, nobody held the lease since, and taking it costs one write, no read.
+   */
+  lastReleased?: WrittenLease
 }
 
 const ATTEMPTS = 5
@@ -95,6 +121,12 @@ export async function acquireLease(store: LeaseStore, me: LockHolder, options: L
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS
   const now = options.now ?? Date.now
   const body = (extra: Partial<LeaseBody> = {}) => JSON.stringify({holder: me, ttlSeconds: Math.round(ttlMs / 1000), renewed: new Date(now()).toISOString(), ...extra} satisfies LeaseBody)
+  const ownRelease = options.lastReleased && parseLease(options.lastReleased.body)
+  if (options.lastReleased && ownRelease?.released) {
+    // Unchanged since this machine released it (same ETag, so the same bytes): free.
+    const replaced = await store.replace(body(), options.lastReleased.etag)
+    if (replaced) return hold(store, replaced, body, ttlMs, now, options.onLost, undefined, ownRelease)
+  }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     // Read first: after an environment's first deploy the object always exists (released or
     // held), so the usual deploy makes two calls (read, replace), not three.
@@ -115,13 +147,22 @@ export async function acquireLease(store: LeaseStore, me: LockHolder, options: L
       })
     }
     const replaced = await store.replace(body(), current.etag)
-    if (replaced) return hold(store, replaced, body, ttlMs, now, options.onLost, lease?.released ? undefined : lease?.holder)
+    if (replaced) return hold(store, replaced, body, ttlMs, now, options.onLost, lease?.released ? undefined : lease?.holder, lease)
     // Another run replaced it first: look again.
   }
   throw new DeployFailedError(`Could not take the deploy lease ${store.location}: it changed ${ATTEMPTS} times while trying.`, [], {code: 'DEPLOY_LOCKED', suggestions: ['Run the deploy again.']})
 }
 
-function hold(store: LeaseStore, firstEtag: string, body: (extra?: Partial<LeaseBody>) => string, ttlMs: number, now: () => number, onLost: LeaseOptions['onLost'], tookOver?: LockHolder): HeldLease {
+function hold(
+  store: LeaseStore,
+  firstEtag: string,
+  body: (extra?: Partial<LeaseBody>) => string,
+  ttlMs: number,
+  now: () => number,
+  onLost: LeaseOptions['onLost'],
+  tookOver?: LockHolder,
+  previous?: LeaseBody,
+): HeldLease {
   let etag: string | undefined = firstEtag
   let renewedAt = now()
   // Renewals and the release are conditional writes on the same ETag: one at a time.
@@ -151,13 +192,17 @@ function hold(store: LeaseStore, firstEtag: string, body: (extra?: Partial<Lease
   timer.unref()
   return {
     tookOver,
-    async release() {
+    previous,
+    async release(record = {}) {
       clearInterval(timer)
       await queue
       const held = etag
       etag = undefined
+      if (!held) return undefined
       // Replaced, not deleted: the deploy role may write objects in the bucket but not delete them.
-      if (held) await store.replace(body({released: true}), held).catch(() => undefined)
+      const released = body({released: true, ...record})
+      const written = await store.replace(released, held).catch(() => undefined)
+      return written ? {etag: written, body: released} : undefined
     },
   }
 }

@@ -115,14 +115,19 @@ export function parseTemplate(body: string): CfnTemplate | undefined {
   }
 }
 
-/** Read every stack at once, each in its own region: DescribeStacks, and GetTemplate for selected stacks that have one. */
-export async function readStacks(stacks: StackDefinition[], selected: Set<string>, aws: Pick<DeployAws, 'cloudFormation'>): Promise<Map<string, StackState>> {
+/** Read every stack at once, each in its own region: DescribeStacks (through `readStack`, which may share a read already made), and GetTemplate for selected stacks that have one. */
+export async function readStacks(
+  stacks: StackDefinition[],
+  selected: Set<string>,
+  aws: Pick<DeployAws, 'cloudFormation'>,
+  readStack: (def: StackDefinition) => Promise<DeployedStack | undefined> = (def) => aws.cloudFormation(def.region).describeStack(def.name),
+): Promise<Map<string, StackState>> {
   const states = await Promise.all(
     stacks.map(async (def): Promise<StackState> => {
       const cfn = aws.cloudFormation(def.region)
       const isSelected = selected.has(def.name)
       try {
-        const deployed = await cfn.describeStack(def.name)
+        const deployed = await readStack(def)
         const readTemplate = isSelected && deployed && !hasNoDeployedTemplate(deployed.status)
         const deployedTemplate = readTemplate ? parseTemplate(await cfn.getTemplate(def.name)) : undefined
         return {def, cfn, selected: isSelected, deployed, deployedTemplate}

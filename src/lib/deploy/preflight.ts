@@ -1,5 +1,7 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {AwsAuthError, DeployFailedError} from '../errors.js'
+import type {StackDefinition} from '../stacks/types.js'
+import {checkThirdPartyTypes} from './third-party-types.js'
 import type {DeployAws} from './types.js'
 
 /** The parts of an environment preflight reads. */
@@ -12,18 +14,36 @@ export function secretParameterNames(env: PreflightEnvironment): string[] {
   return [...names].sort()
 }
 
+export interface PreflightChecks {
+  /** The credentials' account (STS). @default true */
+  account?: boolean
+  /** The Aurora engine version is offered in the region. */
+  database: boolean
+  /** The services' secrets exist. */
+  services: boolean
+  /** Stacks whose templates will be sent: the third-party types they use must be activated. @default none */
+  types?: StackDefinition[]
+}
+
 /**
  * Checks that need no change and catch what would otherwise fail half-way through a deploy:
- * the credentials' account, the Aurora engine version in the region, the secrets' parameters.
- * All three run at once; every problem is reported together, and nothing has been applied.
+ * the third-party types activated, the credentials' account, the Aurora engine version in the
+ * region, the secrets' parameters. All run at once; a type not activated is reported first (its
+ * own code, TYPES_NOT_ACTIVATED), then every other problem together; nothing has been applied.
  */
-export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, options: {account?: boolean; database: boolean; services: boolean}): Promise<void> {
+export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, options: PreflightChecks): Promise<void> {
   const problems: string[] = []
-  const [account, versions, missing] = await Promise.all([
+  // One DescribeType per type and region, and none when no stack that changes uses one.
+  const types = checkThirdPartyTypes(options.types ?? [], aws)
+  types.catch(() => undefined)
+  const answers = Promise.all([
     options.account === false ? Promise.resolve(env.account) : aws.callerAccount(),
     options.database && env.database ? aws.engineVersions(env.region, env.database.engine, env.database.version).catch((error) => uncheckedVersion(error, env)) : Promise.resolve(undefined),
     options.services ? aws.missingParameters(env.region, secretParameterNames(env)) : Promise.resolve([]),
   ])
+  answers.catch(() => undefined)
+  await types
+  const [account, versions, missing] = await answers
   if (env.account && account !== undefined && account !== env.account) {
     throw new AwsAuthError(`These credentials are for account ${account}, but environment ${env.name} deploys to ${env.account}.`, {
       suggestions: ['Use the profile of the right account (--profile or AWS_PROFILE).', `Or change environments.${env.name}.account in platform.yaml.`],

@@ -9,7 +9,7 @@ import {acquireEnvironmentLock, defaultLockDir, type EnvironmentLock} from './lo
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
 import {runPreflight} from './preflight.js'
-import {checkThirdPartyTypes} from './third-party-types.js'
+import {sharedStackReads} from './stack-reads.js'
 import type {DeployAws, DeployEvent, StackPlan} from './types.js'
 import {readWhatToOpen, type WhatToOpen} from './what-to-open.js'
 
@@ -99,7 +99,7 @@ function toDeployAws(aws: DeploySdkClients | DeployAws, interrupt: AbortSignal):
 }
 
 /** What `deploy --json` prints last, and `run()` returns. */
-export interface DeployCommandResult extends DeployResult {
+export interface DeployCommandResult extends Omit<DeployResult, 'deployedStacks'> {
   summary: PlanSummary
   /** Where the site is, the load balancer, what was deferred and what is left to do. */
   open: WhatToOpen
@@ -126,6 +126,8 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
   const controller = new AbortController()
   const aws = toDeployAws(input.aws, controller.signal)
   const images = parseImages(flags.image, Object.keys(env.services))
+  // Each stack is read once before anything changes: by the lease, the delegation check, the engine.
+  const reads = sharedStackReads(aws)
   let lock: EnvironmentLock | undefined
   let interrupts = 0
   const onSigint = () => {
@@ -155,6 +157,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
       command: `deploy ${env.name}`,
       aws,
       stacks: input.stacks,
+      reads,
       warn,
       onLost: (message) => {
         // Another run now owns the environment: stop as after Ctrl-C, and say why.
@@ -168,6 +171,8 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
     throw error
   }
   const canPrompt = input.prompt?.canPrompt() ?? false
+  // Set when the delegation path ran the preflight for every selected stack before the zone.
+  let preflightDone = false
   // One engine run, with its own progress display (a first deploy with a new zone runs two).
   const engine = async (select: string[] | undefined): Promise<DeployResult> => {
     const view = newView()
@@ -189,27 +194,30 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
         yes: flags.yes,
         signal: controller.signal,
         beforeExecute: input.beforeExecute,
+        preflight: !preflightDone,
+        readStack: reads.read,
         confirm: canPrompt ? (plans) => view.confirm(inDeployOrder(plans, input.stacks), () => input.prompt!.confirm(`Deploy these changes to ${env.name}?`)) : undefined,
       })
     } finally {
       await view.stop()
     }
   }
+  // The bootstrap stack as the run last saw it, recorded with the lease's release.
+  let finalStates: DeployResult['deployedStacks'] | undefined
   try {
     if (controller.signal.aborted) throw new AbortedError('Interrupted before anything started; nothing was changed.')
     let zoneRun: DeployResult | undefined
     const selected = selectStacks(input.stacks, flags.stack)
-    // Before anything runs, the zone included: one DescribeType per third-party type and region.
-    await checkThirdPartyTypes(input.stacks.filter((s) => selected.has(s.name)), aws)
     if (!flags.skipDelegationCheck) {
       await ensureDelegation({
         envName: env.name,
         domain: env.domain,
         stacks: input.stacks,
         selected,
-        readStack: (stack) => aws.cloudFormation(stack.region).describeStack(stack.name),
+        readStack: reads.read,
         resolver: () => input.resolver ?? createNameServerResolver(aws.dnsServer),
-        // What the engine checks for the stacks that change: on this path (certificates not yet issued) they are new.
+        // What the engine checks for the stacks that change, run once for this deploy: on this path
+        // (certificates not yet issued) they are new, and the engine runs skip their own preflight.
         preflight: async (selected) => {
           const view = newView()
           try {
@@ -217,7 +225,9 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
               database: selected.some((s) => s.part === 'data'),
               // With --infra-only a service without an image is deferred, and needs no secrets yet.
               services: !flags.infraOnly && selected.some((s) => s.part.startsWith('svc-')),
+              types: selected,
             })
+            preflightDone = true
           } finally {
             await view.stop()
           }
@@ -225,15 +235,18 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
         deployZone: async (zone) => {
           if (!flags.json) streams.stderr.write(`The hosted zone ${env.domain} comes first: the stacks with certificates wait until the domain is delegated to it.\n`)
           zoneRun = await engine([zone.part])
+          // The zone changed, and what was read before may be out of date: read again from here.
+          reads.forget()
         },
         report: (check) => reportDelegation(check, flags.json, streams),
       })
     }
-    const result = withEarlierRun(await engine(flags.stack), zoneRun)
+    const {deployedStacks, ...result} = withEarlierRun(await engine(flags.stack), zoneRun)
+    finalStates = deployedStacks
     const plans = inDeployOrder(result.plans, input.stacks)
     const stacks = inDeployOrder(result.stacks, input.stacks)
     // The deploy is done: not being able to say where the site is must not turn it into a failure.
-    const open = await readWhatToOpen({env, stacks: input.stacks, results: stacks, aws, command: input.releaseCommand ?? `platform deploy ${env.name}`}).catch((error: Error) => {
+    const open = await readWhatToOpen({env, stacks: input.stacks, results: stacks, deployedStacks, aws, command: input.releaseCommand ?? `platform deploy ${env.name}`}).catch((error: Error) => {
       streams.stderr.write(`warning: the deploy is done, but its site and load balancer could not be read: ${error.message}\n`)
       return {site: [], deferred: stacks.filter((s) => s.outcome === 'deferred').map((s) => s.part), nextSteps: []}
     })
@@ -247,7 +260,8 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
     throw error
   } finally {
     process.off('SIGINT', onSigint)
-    await lock.release()
+    const bootstrap = input.stacks.find((s) => s.part === 'bootstrap')
+    await lock.release(bootstrap && finalStates?.get(bootstrap.name))
   }
 }
 

@@ -1,3 +1,4 @@
+import type {DeployedStack} from '../aws/cloudformation.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {viewerHostnames} from '../../templates/dns.js'
@@ -21,15 +22,23 @@ export interface WhatToOpen {
 }
 
 /**
- * Read the cdn and cluster stacks' outputs (two DescribeStacks at most, in parallel) and say what to
- * open. A stack not deployed (yet) leaves its part out; never guessed.
+ * Say what to open from the cdn and cluster stacks' outputs: as the deploy last saw them
+ * (`deployedStacks`), else read (a DescribeStacks each, in parallel: stacks a `--stack` deploy
+ * did not need). A stack not deployed (yet) leaves its part out; never guessed.
  */
-export async function readWhatToOpen(input: {env: ResolvedEnvironment; stacks: StackDefinition[]; results: StackResult[]; aws: DeployAws; command: string}): Promise<WhatToOpen> {
+export async function readWhatToOpen(input: {
+  env: ResolvedEnvironment
+  stacks: StackDefinition[]
+  results: StackResult[]
+  deployedStacks: ReadonlyMap<string, DeployedStack>
+  aws: DeployAws
+  command: string
+}): Promise<WhatToOpen> {
   const {env, stacks, results, aws} = input
   const outputsOf = async (part: string): Promise<Record<string, string>> => {
     const def = stacks.find((s) => s.part === part)
     if (!def) return {}
-    const deployed = await aws.cloudFormation(def.region).describeStack(def.name)
+    const deployed = input.deployedStacks.get(def.name) ?? (await aws.cloudFormation(def.region).describeStack(def.name))
     return deployed && /_COMPLETE$/.test(deployed.status) && !/ROLLBACK_COMPLETE$|^DELETE/.test(deployed.status) ? deployed.outputs : {}
   }
   const [cdn, cluster] = await Promise.all([outputsOf('cdn'), outputsOf('cluster')])

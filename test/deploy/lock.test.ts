@@ -4,7 +4,8 @@ import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {LEASE_TTL_MS, type LockHolder} from '../../src/lib/deploy/lease.js'
-import {acquireDeployLock, acquireEnvironmentLock, defaultLockDir, lockTarget} from '../../src/lib/deploy/lock.js'
+import {acquireDeployLock, acquireEnvironmentLock, defaultLockDir, lockTarget, stackVersion} from '../../src/lib/deploy/lock.js'
+import {sharedStackReads, type StackReads} from '../../src/lib/deploy/stack-reads.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
 import {stack} from './stacks.js'
 
@@ -105,8 +106,15 @@ describe('the environment lock', () => {
     return aws
   }
 
-  const lock = (aws: FakeAws, dir: string, warnings: string[] = [], forStacks = stacks) =>
-    acquireEnvironmentLock({dir, project: 'app', env: 'prod', command: 'deploy prod', aws, stacks: forStacks, warn: (m) => warnings.push(m), onLost: () => {}})
+  const lock = (aws: FakeAws, dir: string, warnings: string[] = [], forStacks = stacks, reads: StackReads = sharedStackReads(aws)) =>
+    acquireEnvironmentLock({dir, project: 'app', env: 'prod', command: 'deploy prod', aws, stacks: forStacks, reads, warn: (m) => warnings.push(m), onLost: () => {}})
+
+  /** The run's shared reads, recording which stacks the lock told to read again. */
+  function watchedReads(aws: FakeAws): StackReads & {forgotten: Array<string | undefined>} {
+    const reads = sharedStackReads(aws)
+    const forgotten: Array<string | undefined> = []
+    return {read: reads.read, forgotten, forget: (name) => (forgotten.push(name), reads.forget(name))}
+  }
 
   it('holds the local lock only, and says so, while there is no bootstrap bucket', async () => {
     for (const [aws, forStacks] of [
@@ -150,6 +158,55 @@ describe('the environment lock', () => {
     held.releaseLocal()
     expect(() => acquireDeployLock({dir, project: 'app', env: 'prod'}).release()).not.toThrow()
     expect(JSON.parse(aws.objects.get(LEASE)!.body).released).toBeUndefined()
+  })
+
+  it('takes the lease again from this machine with one conditional write on the ETag it released, no read', async () => {
+    const aws = deployedBootstrap()
+    const dir = lockDir()
+    await lock(aws, dir).then((held) => held.release())
+    aws.otherCalls.length = 0
+    const held = await lock(aws, dir)
+    expect(aws.otherCalls).toEqual(['s3:PUT'])
+    await held.release()
+    // Another machine wrote the lease since: the remembered ETag fails, the lease is read, then taken.
+    await lock(aws, lockDir()).then((other) => other.release())
+    aws.otherCalls.length = 0
+    await lock(aws, dir).then((again) => again.release())
+    expect(aws.otherCalls).toEqual(['s3:PUT', 's3:GET', 's3:PUT', 's3:PUT'])
+  })
+
+  it('keeps its read of the bootstrap stack (made before it held the lease) only when the last release recorded that same state', async () => {
+    const aws = deployedBootstrap()
+    const dir = lockDir()
+    const tokyo = aws.cloudFormation('ap-northeast-1')
+    // No record yet (the lease is new): read again.
+    const first = watchedReads(aws)
+    await lock(aws, dir, [], stacks, first).then((held) => held.release(tokyo.stack('app-prod-bootstrap')))
+    expect(first.forgotten).toEqual(['app-prod-bootstrap'])
+    // Released with the state this run reads: kept, so the engine makes no second DescribeStacks.
+    const second = watchedReads(aws)
+    const held = await lock(aws, dir, [], stacks, second)
+    expect(second.forgotten).toEqual([])
+    // The run changed the stack and released with its new state; this machine read the old one.
+    const before = watchedReads(aws)
+    await before.read(stack('bootstrap'))
+    tokyo.startForeignUpdate('app-prod-bootstrap', 'other-run', 1)
+    await tokyo.describeStack('app-prod-bootstrap')
+    await held.release(tokyo.stack('app-prod-bootstrap'))
+    await lock(aws, dir, [], stacks, before).then((again) => again.release())
+    expect(before.forgotten).toEqual(['app-prod-bootstrap'])
+    // A run that does not know the stack's last state records none: the next run reads it again.
+    await lock(aws, dir).then((again) => again.release())
+    const unknown = watchedReads(aws)
+    await lock(aws, dir, [], stacks, unknown).then((again) => again.release())
+    expect(unknown.forgotten).toEqual(['app-prod-bootstrap'])
+  })
+
+  it('names a state of a stack by its id, status, last update and termination protection', () => {
+    const deployed = {stackId: 'arn:stack/a/1', stackName: 'a', status: 'UPDATE_COMPLETE', parameters: {}, tags: {}, outputs: {}, terminationProtection: true, lastUpdated: new Date('2026-12-01T10:00:00Z')}
+    expect(stackVersion(deployed)).toBe('arn:stack/a/1 UPDATE_COMPLETE 2026-12-01T10:00:00.000Z true')
+    expect(stackVersion({...deployed, terminationProtection: undefined, lastUpdated: undefined})).toBe('arn:stack/a/1 UPDATE_COMPLETE - false')
+    expect(stackVersion(undefined)).toBeUndefined()
   })
 
   it("warns when it takes over another run's expired lease, not when it takes over its own dead run's", async () => {

@@ -144,3 +144,107 @@ describe('lock key', () => {
     expect(lockTarget('http://127.0.0.1:5480')).not.toBe(lockTarget('http://127.0.0.1:5481'))
   })
 })
+
+describe('the deploy lease, edge cases', () => {
+  const T0 = Date.parse('2026-12-01T10:00:00Z')
+
+  it('writes the holder, its TTL in seconds and when it was renewed', async () => {
+    const {objects, store} = bucket(() => T0)
+    const laptop = machine('laptop')
+    await acquireLease(store(), laptop, {now: () => T0, ttlMs: 90_400})
+    expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body)).toEqual({holder: laptop, ttlSeconds: 90, renewed: '2026-12-01T10:00:00.000Z'})
+  })
+
+  it("counts expiry from the lease's own TTL, and from its renewed time when the store gives no LastModified", async () => {
+    let now = T0
+    const {objects, store} = bucket(() => now)
+    objects.set('bucket/locks/deploy.json', {body: JSON.stringify({holder: machine('old'), ttlSeconds: 60, renewed: new Date(T0).toISOString()}), etag: '"1"', lastModified: undefined as unknown as Date})
+    now = T0 + 59_999
+    await expect(acquireLease(store(), machine('ci'), {now: () => now})).rejects.toMatchObject({message: expect.stringMatching(/expires at 2026-12-01T10:01:00\.000Z/)})
+    now = T0 + 60_000
+    expect((await acquireLease(store(), machine('ci'), {now: () => now})).tookOver).toMatchObject({host: 'old'})
+  })
+
+  it('treats an object it cannot read as held by someone unknown until it expires', async () => {
+    let now = T0
+    const {objects, store} = bucket(() => now)
+    objects.set('bucket/locks/deploy.json', {body: 'not json', etag: '"1"', lastModified: new Date(T0)})
+    await expect(acquireLease(store(), machine('ci'), {now: () => now})).rejects.toMatchObject({message: expect.stringMatching(/is running: holder unknown\./)})
+    objects.set('bucket/locks/deploy.json', {body: '{"ttlSeconds": 60}', etag: '"2"', lastModified: new Date(T0)})
+    await expect(acquireLease(store(), machine('ci'), {now: () => now, environment: 'app/prod'})).rejects.toMatchObject({message: expect.stringMatching(/^Another deploy of app\/prod is running: holder unknown\./)})
+    now = T0 + LEASE_TTL_MS
+    expect((await acquireLease(store(), machine('ci'), {now: () => now})).tookOver).toBeUndefined()
+  })
+
+  it('looks again when another run wrote between its read and its write, and gives up after five tries', async () => {
+    const {store} = bucket(() => T0)
+    // Another run creates the object between the read and the create: the next look finds it held.
+    const racing = store()
+    const create = racing.create.bind(racing)
+    racing.create = async (body) => {
+      await acquireLease(store(), machine('other'), {now: () => T0})
+      return create(body)
+    }
+    await expect(acquireLease(racing, machine('ci'), {now: () => T0})).rejects.toMatchObject({message: expect.stringMatching(/running: pid 4242 on other/)})
+
+    const busy = store()
+    let reads = 0
+    const read = busy.read.bind(busy)
+    busy.read = async () => (reads++, read())
+    busy.replace = async () => undefined
+    const released = bucket(() => T0)
+    await (await acquireLease(released.store(), machine('x'), {now: () => T0})).release()
+    busy.read = async () => (reads++, released.store().read())
+    const error = await acquireLease(busy, machine('ci'), {now: () => T0}).catch((e) => e)
+    expect(error).toMatchObject({code: 'DEPLOY_LOCKED', message: 'Could not take the deploy lease s3://bucket/locks/deploy.json: it changed 5 times while trying.', suggestions: ['Run the deploy again.']})
+    expect(reads).toBe(5)
+  })
+
+  it('renews every third of its TTL; a failed renewal is retried, and the lease counts as lost only once it expired', async () => {
+    vi.useFakeTimers({now: T0})
+    try {
+      const {store} = bucket(() => Date.now())
+      const lost = vi.fn()
+      const flaky = store()
+      let writes = 0
+      let failing = false
+      const replace = flaky.replace.bind(flaky)
+      flaky.replace = async (body, etag) => {
+        writes++
+        if (failing) throw new Error('socket hang up')
+        return replace(body, etag)
+      }
+      const held = await acquireLease(flaky, machine('laptop'), {onLost: lost, ttlMs: 60_000})
+      // Nor can it read who holds it now.
+      flaky.read = async () => {
+        throw new Error('socket hang up')
+      }
+      await vi.advanceTimersByTimeAsync(20_000)
+      expect(writes).toBe(1)
+      failing = true
+      await vi.advanceTimersByTimeAsync(40_000)
+      expect(writes).toBe(3)
+      expect(lost).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(20_000)
+      expect(lost).toHaveBeenCalledTimes(1)
+      expect(lost).toHaveBeenCalledWith('The deploy lease s3://bucket/locks/deploy.json was taken over: this run could not renew it for 1 minutes.')
+      // Lost: no more renewals, and the release writes nothing.
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(writes).toBe(4)
+      await held.release()
+      expect(writes).toBe(4)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('releases without failing when the store cannot be written (the lease then expires)', async () => {
+    const {store} = bucket(() => T0)
+    const broken = store()
+    const held = await acquireLease(broken, machine('laptop'), {now: () => T0})
+    broken.replace = async () => {
+      throw new Error('AccessDenied')
+    }
+    await expect(held.release()).resolves.toBeUndefined()
+  })
+})

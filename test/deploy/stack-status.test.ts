@@ -1,6 +1,6 @@
 /** src/lib/deploy/stack-status.ts: what each CloudFormation status means for a deploy. */
 import {describe, expect, it} from 'vitest'
-import {hasNoDeployedTemplate, isBlocked, isBusy, isFailedOutcome, isSettled, isTerminal} from '../../src/lib/deploy/stack-status.js'
+import {hasNoDeployedTemplate, isBlocked, isBusy, isFailedOutcome, isSettled, isTerminal, stopsAtFirstFailure} from '../../src/lib/deploy/stack-status.js'
 
 describe('stack status model', () => {
   it('calls a stack busy while an operation runs, but not one only in review', () => {
@@ -27,5 +27,25 @@ describe('stack status model', () => {
     expect(hasNoDeployedTemplate('UPDATE_ROLLBACK_COMPLETE')).toBe(false)
     expect(isSettled('UPDATE_ROLLBACK_COMPLETE')).toBe(true)
     expect(isSettled('ROLLBACK_COMPLETE')).toBe(false)
+  })
+})
+
+describe('stack status model, the rest of each set', () => {
+  it('stops at the first failure only in a create, update or import; rollbacks and deletes go on', () => {
+    for (const status of ['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'IMPORT_IN_PROGRESS']) expect(stopsAtFirstFailure(status), status).toBe(true)
+    for (const status of ['ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS']) expect(stopsAtFirstFailure(status), status).toBe(false)
+  })
+
+  it('counts every failed end of an execution as failed, and no completed one', () => {
+    for (const status of ['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED']) expect(isFailedOutcome(status), status).toBe(true)
+    expect(isFailedOutcome('DELETE_COMPLETE')).toBe(false)
+  })
+
+  it('is settled only after a successful create, update or import (or a completed rollback of an update)', () => {
+    for (const status of ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']) expect(isSettled(status), status).toBe(true)
+    for (const status of ['DELETE_COMPLETE', 'UPDATE_FAILED', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_IN_PROGRESS', 'REVIEW_IN_PROGRESS']) expect(isSettled(status), status).toBe(false)
+    expect(isTerminal('UPDATE_COMPLETE')).toBe(true)
+    expect(isTerminal('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')).toBe(false)
+    expect(hasNoDeployedTemplate('CREATE_COMPLETE')).toBe(false)
   })
 })

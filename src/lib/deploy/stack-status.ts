@@ -63,7 +63,7 @@ export const ROLLED_BACK_UPDATE: StackStatus = 'UPDATE_ROLLBACK_COMPLETE'
  * do: a successful create, update or import (a rolled-back update is back on its old template too).
  */
 export function isSettled(status: string): boolean {
-  return status.endsWith('_COMPLETE') && status !== ROLLED_BACK_CREATE && status !== 'DELETE_COMPLETE' && !status.includes('FAILED')
+  return status.endsWith('_COMPLETE') && status !== ROLLED_BACK_CREATE && status !== 'DELETE_COMPLETE'
 }
 
 /** A stack with no template worth comparing against: none deployed yet, or a rolled-back first create. */

@@ -44,6 +44,7 @@ PATCHES: list[str] = [
     "exports_after_update",
     "rds_engine_versions",
     "vpc_dns_attributes",
+    "prefix_list_ingress",
     "ecs_steady_state",
     "ecs_deployments",
     "ecr_registry",

@@ -37,6 +37,23 @@ export const FORWARD_HOST_FUNCTION = [
   '',
 ].join('\n')
 
+/**
+ * How CloudFront's VPC origin reaches the ALB. With a domain, the ALB's certificate names
+ * origin.<domain> and CloudFront connects over TLS; without one the ALB has no certificate
+ * CloudFront would accept, so HTTP, which stays inside AWS's network. The ALB's security group
+ * admits CloudFront on this port only (network stack).
+ */
+export function albOriginProtocol(env: ResolvedEnvironment): 'https-only' | 'http-only' {
+  return env.domain ? 'https-only' : 'http-only'
+}
+
+const ORIGIN_PORTS = {'https-only': 443, 'http-only': 80} as const
+
+/** The ALB port the VPC origin connects to. */
+export function albOriginPort(env: ResolvedEnvironment): number {
+  return ORIGIN_PORTS[albOriginProtocol(env)]
+}
+
 const ALB_ORIGIN = 'alb'
 const ASSETS_ORIGIN = 'assets'
 
@@ -61,19 +78,15 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
   parameters.LoadBalancerArn = fromOutput(env, 'cluster', 'LoadBalancerArn')
 
   let albOrigin: Record<string, unknown>
-  let originProtocol: 'https-only' | 'http-only'
+  const originProtocol = albOriginProtocol(env)
   if (env.domain) {
     // The ALB's certificate names origin.<domain>: CloudFront connects with that name (SNI and
     // certificate check) over TLS.
     albOrigin = {DomainName: originHostname(env.domain)}
-    originProtocol = 'https-only'
   } else {
-    // Without a domain the ALB has no certificate CloudFront would accept: HTTP from the VPC
-    // origin to the ALB, which stays inside AWS's network.
     template.Parameters.LoadBalancerDnsName = {Type: 'String', Description: 'ALB DNS name (the dynamic origin)'}
     parameters.LoadBalancerDnsName = fromOutput(env, 'cluster', 'LoadBalancerDnsName')
     albOrigin = {DomainName: {Ref: 'LoadBalancerDnsName'}}
-    originProtocol = 'http-only'
   }
   albOrigin.VpcOriginConfig = {VpcOriginId: {'Fn::GetAtt': ['AlbVpcOrigin', 'Id']}, OriginReadTimeout: ORIGIN_READ_TIMEOUT, OriginKeepaliveTimeout: ORIGIN_KEEPALIVE_TIMEOUT}
 
@@ -85,8 +98,8 @@ export function renderCdnStack(env: ResolvedEnvironment): StackDefinition {
         VpcOriginEndpointConfig: {
           Name: fitName(`${prefix(env)}-alb`, 64),
           Arn: {Ref: 'LoadBalancerArn'},
-          HTTPPort: 80,
-          HTTPSPort: 443,
+          HTTPPort: ORIGIN_PORTS['http-only'],
+          HTTPSPort: ORIGIN_PORTS['https-only'],
           OriginProtocolPolicy: originProtocol,
           ...(originProtocol === 'https-only' ? {OriginSSLProtocols: ['TLSv1.2']} : {}),
         },

@@ -1,8 +1,16 @@
 import type {ResolvedEnvironment, VpcEndpointName} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
 import {carveSubnets} from '../lib/cidr.js'
+import {albOriginPort, albOriginProtocol} from './cdn.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
+
+/**
+ * CloudFront's origin-facing addresses (IPv4), the list AWS documents for admitting CloudFront to an
+ * origin's security group. Its id differs per region, so the deploy looks it up by this name.
+ */
+export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing'
+const CLOUDFRONT_PREFIX_LIST_PARAMETER = 'CloudFrontOriginFacingPrefixListId'
 
 /** AZ slot names: subnet logical ids read `PublicSubnetA`, like the design's `public_a`. */
 const AZ_LETTERS = 'ABCDEFGHIJKLMNOP'
@@ -216,7 +224,10 @@ export function renderNetworkStack(env: ResolvedEnvironment): StackDefinition {
       ? {NatPublicIps: {Description: 'Public IPs the tasks reach the internet from (NAT gateways), comma-separated', Value: {'Fn::Join': [',', letters.slice(0, natCount).map((l) => ({Ref: `NatEip${l}`}))]}}}
       : {}),
   }
-  return defineStack(env, 'network', template)
+  template.Parameters = {
+    [CLOUDFRONT_PREFIX_LIST_PARAMETER]: {Type: 'String', Description: `Id of the AWS-managed prefix list ${CLOUDFRONT_ORIGIN_FACING} in this region`, AllowedPattern: '^pl-[a-z0-9]+$'},
+  }
+  return defineStack(env, 'network', template, {parameters: {[CLOUDFRONT_PREFIX_LIST_PARAMETER]: {from: 'prefix-list', name: CLOUDFRONT_ORIGIN_FACING}}})
 }
 
 function renderFlowLogs(env: ResolvedEnvironment): Record<string, CfnResource> {
@@ -284,24 +295,30 @@ function renderFlowLogs(env: ResolvedEnvironment): Record<string, CfnResource> {
  * resources where inline rules would make two groups reference each other (a dependency cycle).
  */
 function renderSecurityGroups(env: ResolvedEnvironment): Record<string, CfnResource> {
-  const {network} = env
   const name = prefix(env)
+  const originPort = albOriginPort(env)
   const resources: Record<string, CfnResource> = {
     AlbSecurityGroup: {
       Type: 'AWS::EC2::SecurityGroup',
       Metadata: {'platform:description': 'Load balancer security group'},
       Properties: {
+        // GroupDescription is create-only: changing it would replace the group while the ALB (in the
+        // cluster stack, updated after this one) still uses it, so it keeps its first wording.
         GroupDescription: `${name} load balancer: HTTP and HTTPS from inside the VPC (CloudFront VPC origin)`,
         VpcId: {Ref: 'Vpc'},
-        // The ALB is internal: CloudFront reaches it through the VPC origin's network interfaces,
-        // which live in this VPC's subnets. Nothing on the internet has a route to it.
-        SecurityGroupIngress: [80, HTTPS_PORT].map((port) => ({
-          IpProtocol: 'tcp',
-          FromPort: port,
-          ToPort: port,
-          CidrIp: network.cidr,
-          Description: `Port ${port} from the VPC (CloudFront VPC origin)`,
-        })),
+        // The ALB is internal and only CloudFront's VPC origin may reach it: not the whole VPC (a
+        // compromised task could skip the WAF), only CloudFront's origin-facing addresses, on the one
+        // port the VPC origin uses. That managed list weighs 55 of the group's 60 inbound rules, so
+        // it admits one port, never both.
+        SecurityGroupIngress: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: originPort,
+            ToPort: originPort,
+            SourcePrefixListId: {Ref: CLOUDFRONT_PREFIX_LIST_PARAMETER},
+            Description: `Port ${originPort} from CloudFront (VPC origin, ${albOriginProtocol(env)})`,
+          },
+        ],
         SecurityGroupEgress: NO_EGRESS,
         Tags: tagList(env, {Name: `${name}-alb`}),
       },

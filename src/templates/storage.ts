@@ -33,12 +33,22 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
 }
 
 /**
- * Regions whose buckets CloudFront's standard logs cannot be delivered to (opt-in regions). An
- * environment there has no CloudFront log bucket and its distribution does not log.
+ * Regions whose buckets CloudFront's standard logs (legacy, the S3 delivery the distribution's
+ * `Logging` configures) cannot be delivered to: the opt-in regions. An environment there has no
+ * CloudFront log bucket and its distribution does not log.
+ *
+ * Sources, Amazon CloudFront Developer Guide: "Configure standard logging (legacy)", section "Choose
+ * an Amazon S3 bucket for standard logs" (formerly "Choosing an Amazon S3 bucket for your standard
+ * logs"), names af-south-1, ap-east-1, eu-south-1 and me-south-1 in every version of the page;
+ * "Configure standard logging (v2)" lists "Send logs to opt-in AWS Regions" among what only v2 does,
+ * so legacy delivery reaches no opt-in region, and every opt-in region the schema accepts is here.
  */
 const CLOUDFRONT_LOGS_UNSUPPORTED_REGIONS = new Set([
-  'af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1',
-  'me-central-1', 'me-south-1',
+  // Named on the legacy page.
+  'af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1',
+  // The other opt-in regions (opened since): by the v2 page, legacy delivery reaches none of them.
+  'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-2',
+  'il-central-1', 'me-central-1', 'mx-central-1',
 ])
 
 const PUBLIC_ACCESS_BLOCKED = {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}

@@ -8,7 +8,7 @@ import {AbortedError, AwsAuthError, DeployFailedError} from '../../src/lib/error
 function clientsFailingWith(error: Error): DeploySdkClients {
   const client = {send: async () => Promise.reject(error), middlewareStack: {add: () => undefined}} as unknown as CloudFormationClient
   const never = async () => Promise.reject(new Error('not used'))
-  return {cloudFormation: () => client, s3: never, sts: never, rds: never, ssm: never}
+  return {cloudFormation: () => client, s3: never, sts: never, rds: never, ssm: never, ec2: never}
 }
 
 describe('createDeployAws', () => {
@@ -42,7 +42,7 @@ function slowClients() {
       }),
   } as unknown as CloudFormationClient
   const never = async () => Promise.reject(new Error('not used'))
-  const clients: DeploySdkClients = {cloudFormation: () => client, s3: never, sts: never, rds: never, ssm: never}
+  const clients: DeploySdkClients = {cloudFormation: () => client, s3: never, sts: never, rds: never, ssm: never, ec2: never}
   return {clients, pending}
 }
 

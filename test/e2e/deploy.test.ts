@@ -8,6 +8,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand} from '@aws-sdk/client-cloudformation'
+import {DescribeManagedPrefixListsCommand, DescribeSecurityGroupsCommand, EC2Client} from '@aws-sdk/client-ec2'
 import {CreateRepositoryCommand, DeleteRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
 import {GetObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
@@ -119,6 +120,14 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     expect(described.filter((s) => s.StackName?.startsWith(PREFIX)).every((s) => s.EnableTerminationProtection === true)).toBe(true)
     // Progress came as one JSON object per line, per stack and per resource.
     expect(run.lines.some((l) => l.type === 'resource' && l.stack === `${PREFIX}network` && l.status === 'CREATE_COMPLETE')).toBe(true)
+    // The internal ALB admits CloudFront's origin-facing addresses (Tokyo's id of the list) on 443, nothing else.
+    const ec2 = new EC2Client({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
+    const network = (await cfn(TOKYO).send(new DescribeStacksCommand({StackName: `${PREFIX}network`}))).Stacks![0]
+    const albGroup = network.Outputs!.find((o) => o.OutputKey === 'AlbSecurityGroupId')!.OutputValue!
+    const lists = await ec2.send(new DescribeManagedPrefixListsCommand({Filters: [{Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing']}]}))
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({GroupIds: [albGroup]}))).SecurityGroups![0]
+    expect(group.IpPermissions).toEqual([expect.objectContaining({FromPort: 443, ToPort: 443, IpRanges: [], UserIdGroupPairs: [], PrefixListIds: [expect.objectContaining({PrefixListId: lists.PrefixLists![0].PrefixListId})]})])
+    ec2.destroy()
   }, 120_000)
 
   it('a second deploy with no change creates no change set', async () => {

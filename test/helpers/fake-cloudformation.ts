@@ -536,6 +536,16 @@ export class FakeAws implements DeployAws {
     return typeName.startsWith('AWS::') || this.activatedTypes.has(`${region}/${typeName}`)
   }
 
+  /** AWS-managed prefix lists, as `region/name` -> id; CloudFront's origin-facing list exists in every region unless deleted here. */
+  readonly prefixLists = new Map<string, string | undefined>()
+
+  async managedPrefixListId(region: string, name: string): Promise<string | undefined> {
+    this.otherCalls.push('DescribeManagedPrefixLists')
+    const key = `${region}/${name}`
+    if (this.prefixLists.has(key)) return this.prefixLists.get(key)
+    return name === 'com.amazonaws.global.cloudfront.origin-facing' ? `pl-cf${region.replaceAll('-', '')}` : undefined
+  }
+
   async missingParameters(_region: string, names: string[]): Promise<string[]> {
     this.otherCalls.push('GetParameters')
     return names.filter((n) => !this.parameters.has(n))

@@ -12,6 +12,7 @@ import {
   ExecuteChangeSetCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation'
+import {DescribeManagedPrefixListsCommand, EC2Client} from '@aws-sdk/client-ec2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {renderManifest} from '../../src/lib/stacks/manifest.js'
@@ -29,6 +30,17 @@ const cfn = (region: string): CloudFormationClient => {
     clients.set(region, client)
   }
   return client
+}
+
+/** What the deploy looks up for a `prefix-list` parameter: the list's id in that region. */
+async function prefixListId(region: string, name: string): Promise<string | undefined> {
+  const ec2 = new EC2Client({region, endpoint: aws.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}, maxAttempts: 1})
+  try {
+    const out = await ec2.send(new DescribeManagedPrefixListsCommand({Filters: [{Name: 'prefix-list-name', Values: [name]}]}))
+    return out.PrefixLists?.[0]?.PrefixListId
+  } finally {
+    ec2.destroy()
+  }
 }
 
 beforeAll(async () => {
@@ -51,11 +63,14 @@ describe('the design templates on the patched moto', () => {
     let n = 0
 
     const deploy = async (stack: RenderManifest['stacks'][number], type: 'CREATE' | 'UPDATE', digest: string) => {
-      const parameters = Object.entries(stack.parameters).map(([key, source]) => {
-        const value = source.from === 'output' ? outputs.get(source.stack)?.[source.output] : source.from === 'image' ? image(digest) : source.value
-        expect(value, `${stack.name} parameter ${key} from ${JSON.stringify(source)}`).toBeDefined()
-        return {ParameterKey: key, ParameterValue: value}
-      })
+      const parameters = await Promise.all(
+        Object.entries(stack.parameters).map(async ([key, source]) => {
+          const value =
+            source.from === 'output' ? outputs.get(source.stack)?.[source.output] : source.from === 'image' ? image(digest) : source.from === 'prefix-list' ? await prefixListId(stack.region, source.name) : source.value
+          expect(value, `${stack.name} parameter ${key} from ${JSON.stringify(source)}`).toBeDefined()
+          return {ParameterKey: key, ParameterValue: value}
+        }),
+      )
       const client = cfn(stack.region)
       const created = await client.send(
         new CreateChangeSetCommand({

@@ -25,12 +25,9 @@ describe('root platform.yaml prod renders the design', () => {
     expect(ofType('network', 'AWS::EC2::FlowLog')).toHaveLength(1)
   })
 
-  it('row 15: ALB in 80/443 (from the VPC: it is internal, behind the CloudFront VPC origin) and out to 3000-3001 only; services in from the ALB; Aurora 5432 from the Service SG only', () => {
+  it("row 15: ALB in on 443 from CloudFront's origin-facing prefix list only (it is internal, behind the CloudFront VPC origin) and out to 3000-3001 only; services in from the ALB; Aurora 5432 from the Service SG only", () => {
     const net = resources('network')
-    expect(net.AlbSecurityGroup.Properties!.SecurityGroupIngress).toEqual([
-      expect.objectContaining({FromPort: 80, CidrIp: '10.0.0.0/16'}),
-      expect.objectContaining({FromPort: 443, CidrIp: '10.0.0.0/16'}),
-    ])
+    expect(net.AlbSecurityGroup.Properties!.SecurityGroupIngress).toEqual([expect.objectContaining({FromPort: 443, ToPort: 443, SourcePrefixListId: {Ref: 'CloudFrontOriginFacingPrefixListId'}})])
     const egress = ofType('network', 'AWS::EC2::SecurityGroupEgress').map((r) => r.Properties!)
     expect(egress.filter((r) => JSON.stringify(r.GroupId).includes('Alb'))).toEqual([expect.objectContaining({FromPort: 3000, ToPort: 3001, DestinationSecurityGroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}})])
     const ingress = ofType('network', 'AWS::EC2::SecurityGroupIngress').map((r) => r.Properties!)

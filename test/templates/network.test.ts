@@ -77,19 +77,34 @@ describe('network stack (design row 4 VPC, row 15 security groups)', () => {
     expect(renderNetworkStack(minimalEnv()).template.Resources.FlowLog).toBeUndefined()
   })
 
-  it('lets the ALB in on 80/443 from the VPC only (the CloudFront VPC origin), never from the internet, and out only to the Service SG on 3000-3001', () => {
+  it("lets the ALB in from CloudFront's origin-facing prefix list only, on the VPC origin's one port (443 with a domain), and out only to the Service SG on 3000-3001", () => {
     const alb = resources.AlbSecurityGroup.Properties!
-    expect(alb.SecurityGroupIngress).toEqual([
-      expect.objectContaining({FromPort: 80, ToPort: 80, CidrIp: '10.0.0.0/16'}),
-      expect.objectContaining({FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16'}),
-    ])
-    expect(JSON.stringify(alb.SecurityGroupIngress)).not.toMatch(/0\.0\.0\.0\/0|::\/0/)
+    expect(alb.SecurityGroupIngress).toEqual([{IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: {Ref: 'CloudFrontOriginFacingPrefixListId'}, Description: 'Port 443 from CloudFront (VPC origin, https-only)'}])
+    // Not the VPC (any task in it could skip CloudFront and the WAF), not the internet.
+    expect(JSON.stringify(alb.SecurityGroupIngress)).not.toMatch(/CidrIp|SourceSecurityGroupId/)
+    // The list's id differs per region: the deploy looks it up by name.
+    expect(stack.template.Parameters!.CloudFrontOriginFacingPrefixListId).toMatchObject({Type: 'String'})
+    expect(stack.parameters.CloudFrontOriginFacingPrefixListId).toEqual({from: 'prefix-list', name: 'com.amazonaws.global.cloudfront.origin-facing'})
     // The inline egress replaces AWS's default allow-all with a rule that matches nothing.
     expect(alb.SecurityGroupEgress).toEqual([expect.objectContaining({CidrIp: '255.255.255.255/32', IpProtocol: 'icmp'})])
     const albEgress = Object.values(ofType(resources, 'AWS::EC2::SecurityGroupEgress')).filter((r) => JSON.stringify(r.Properties!.GroupId).includes('AlbSecurityGroup'))
     expect(albEgress.map((r) => r.Properties)).toEqual([
       expect.objectContaining({IpProtocol: 'tcp', FromPort: 3000, ToPort: 3001, DestinationSecurityGroupId: {'Fn::GetAtt': ['ServiceSecurityGroup', 'GroupId']}}),
     ])
+  })
+
+  it('admits CloudFront on port 80 instead when there is no domain (the VPC origin is http-only)', () => {
+    const env = prodEnv({domain: undefined})
+    expect(renderNetworkStack(env).template.Resources.AlbSecurityGroup.Properties!.SecurityGroupIngress).toEqual([expect.objectContaining({FromPort: 80, ToPort: 80, SourcePrefixListId: {Ref: 'CloudFrontOriginFacingPrefixListId'}})])
+  })
+
+  it("stays within a security group's 60 inbound rules, where a prefix list weighs its 55 entries (AWS's published weight)", () => {
+    const PREFIX_LIST_WEIGHT = 55
+    for (const env of [prodEnv(), prodEnv({domain: undefined}), minimalEnv(), manyServicesEnv(60)]) {
+      const ingress = renderNetworkStack(env).template.Resources.AlbSecurityGroup.Properties!.SecurityGroupIngress as Array<Record<string, unknown>>
+      const weight = ingress.reduce((sum, rule) => sum + (rule.SourcePrefixListId ? PREFIX_LIST_WEIGHT : 1), 0)
+      expect(weight).toBeLessThanOrEqual(60)
+    }
   })
 
   it('lets the services in on 3000-3001 from the ALB SG only, and out on 443, to Atlas on 27017 and to the database on 5432', () => {

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
+import {renderCdnStack} from '../../src/templates/cdn.js'
 import {renderStorageStack} from '../../src/templates/storage.js'
+import schema from '../../schema/platform.schema.json' with {type: 'json'}
 import {minimalEnv, prodEnv} from '../helpers/env.js'
 
 const BLOCKED = {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}
@@ -12,6 +14,18 @@ describe('storage stack (design row 11: S3)', () => {
   it('has the assets, ALB log, CloudFront log and backup buckets', () => {
     expect(buckets.map(([id]) => id).sort()).toEqual(['AlbLogsBucket', 'AssetsBucket', 'BackupBucket', 'CdnLogsBucket'])
     expect(renderStorageStack(minimalEnv()).template.Resources.BackupBucket).toBeUndefined()
+  })
+
+  it("has no CloudFront log bucket, and the distribution no Logging, in an opt-in region (legacy standard logs reach none); both in every other region", () => {
+    const optIn = ['af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1']
+    const regions = (schema.properties.region as {enum: string[]}).enum
+    for (const region of regions) {
+      const env = prodEnv({region})
+      const logs = 'CdnLogsBucket' in renderStorageStack(env).template.Resources
+      const distribution = Object.values(renderCdnStack(env).template.Resources).find((r) => r.Type === 'AWS::CloudFront::Distribution')!
+      const logging = 'Logging' in (distribution.Properties!.DistributionConfig as object)
+      expect([logs, logging], region).toEqual(optIn.includes(region) ? [false, false] : [true, true])
+    }
   })
 
   it('retains every bucket on delete and replace, encrypts it and blocks public access', () => {

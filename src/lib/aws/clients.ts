@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
+import type {EC2Client} from '@aws-sdk/client-ec2'
 import type {ECRClient} from '@aws-sdk/client-ecr'
 import type {ECSClient} from '@aws-sdk/client-ecs'
 import type {PricingClient} from '@aws-sdk/client-pricing'
@@ -45,6 +46,7 @@ export interface AwsClientOptions {
 /** The SDK client types, by the name the factory uses for them. */
 export interface AwsClientTypes {
   cloudFormation: CloudFormationClient
+  ec2: EC2Client
   ecs: ECSClient
   ecr: ECRClient
   rds: RDSClient
@@ -82,6 +84,8 @@ export interface AwsClients {
   /** The endpoint override in use, if any. */
   readonly endpoint?: string
   cloudFormation(region?: string): Promise<CloudFormationClient>
+  /** EC2 (the deploy looks up AWS-managed prefix lists). */
+  ec2(region?: string): Promise<EC2Client>
   ecs(region?: string): Promise<ECSClient>
   ecr(region?: string): Promise<ECRClient>
   rds(region?: string): Promise<RDSClient>
@@ -224,6 +228,7 @@ type ClientConstructor = new (config: Record<string, unknown>) => {destroy(): vo
 /** How to load each SDK package, and the client class it exports. */
 const PACKAGES: Record<AwsServiceName, () => Promise<ClientConstructor>> = {
   cloudFormation: async () => (await import('@aws-sdk/client-cloudformation')).CloudFormationClient as unknown as ClientConstructor,
+  ec2: async () => (await import('@aws-sdk/client-ec2')).EC2Client as unknown as ClientConstructor,
   ecs: async () => (await import('@aws-sdk/client-ecs')).ECSClient as unknown as ClientConstructor,
   ecr: async () => (await import('@aws-sdk/client-ecr')).ECRClient as unknown as ClientConstructor,
   rds: async () => (await import('@aws-sdk/client-rds')).RDSClient as unknown as ClientConstructor,
@@ -329,6 +334,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     registryHost: env.PLATFORM_REGISTRY?.trim() || localState?.registry?.host,
     dnsServer: env.PLATFORM_DNS_SERVER?.trim() || localState?.moto.dns,
     cloudFormation: (region) => get('cloudFormation', region),
+    ec2: (region) => get('ec2', region),
     ecs: (region) => get('ecs', region),
     ecr: (region) => get('ecr', region),
     rds: (region) => get('rds', region),

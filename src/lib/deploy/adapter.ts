@@ -1,4 +1,5 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import type {EC2Client} from '@aws-sdk/client-ec2'
 import type {RDSClient} from '@aws-sdk/client-rds'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SSMClient} from '@aws-sdk/client-ssm'
@@ -12,7 +13,8 @@ import type {DeployAws} from './types.js'
 /**
  * The SDK clients deploy needs, per region: what the client factory hands out. Only
  * CloudFormation is needed on every run; the others load on first use (a no-op deploy never
- * loads RDS, SSM or S3: start-up time is most of a no-op's budget).
+ * loads RDS, SSM or S3: start-up time is most of a no-op's budget; EC2 loads only for a stack
+ * that reads a managed prefix list).
  */
 export interface DeploySdkClients {
   cloudFormation(region: string): CloudFormationClient
@@ -20,6 +22,7 @@ export interface DeploySdkClients {
   sts(): Promise<STSClient>
   rds(region: string): Promise<RDSClient>
   ssm(region: string): Promise<SSMClient>
+  ec2(region: string): Promise<EC2Client>
   /** The endpoint override in use (AWS_ENDPOINT_URL / --local), if any. */
   endpoint?: string
   /** The DNS server of the delegation check (PLATFORM_DNS_SERVER, the local AWS's); undefined: the system's. */
@@ -137,6 +140,15 @@ export function createDeployAws(clients: DeploySdkClients, options: {interrupt?:
       } catch (error) {
         // A public third-party type the account has not activated is not found in it.
         if ((error as {name?: string}).name === 'TypeNotFoundException') return false
+        throw toAuthError(error)
+      }
+    },
+    async managedPrefixListId(region, name) {
+      const {DescribeManagedPrefixListsCommand} = await import('@aws-sdk/client-ec2')
+      try {
+        const out = await interruptible(observe(await clients.ec2(region), region)).send(new DescribeManagedPrefixListsCommand({Filters: [{Name: 'prefix-list-name', Values: [name]}]}))
+        return out.PrefixLists?.find((list) => list.PrefixListName === name && list.OwnerId === 'AWS')?.PrefixListId
+      } catch (error) {
         throw toAuthError(error)
       }
     },

@@ -3,6 +3,7 @@ import {AbortedError, DeployFailedError, NonInteractiveError, PlatformError} fro
 import type {StackDefinition} from '../stacks/types.js'
 import type {ChangeSetContext} from './change-sets.js'
 import {describeOrphan, findOrphanedStacks, type OrphanedStack} from './orphans.js'
+import {lookUpPrefixLists} from './prefix-lists.js'
 import {decidePlans, deletePlannedChangeSets, neededStacks, type PlannedStack, readStacks, reviewChangeSets, selectStacks, topologicalOrder} from './planner.js'
 import {type PreflightEnvironment, runPreflight} from './preflight.js'
 import {allowedReplacements, findGuardViolations, type GuardViolation, replacementRefusal} from './replacement.js'
@@ -208,6 +209,8 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   })
   orphanSearch.catch(() => undefined)
   const states = await readStacks(needed, selected, options.aws, options.readStack)
+  // Only a stack without a value yet asks EC2 (a first deploy); every later deploy keeps its id.
+  const prefixLists = await lookUpPrefixLists(states.values(), options.aws)
   await accountCheck
   const orphaned = await orphanSearch
   for (const orphan of orphaned) emit({type: 'warning', message: describeOrphan(orphan, options.env.name)})
@@ -216,7 +219,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
   // 2. Plan. Engine version and secrets are checked while the review change sets are made (making
   // one changes nothing); they are awaited before the guard and any execution.
   const order = topologicalOrder(needed)
-  const decided = decidePlans(states, order, {images: options.images ?? {}, infraOnly: options.infraOnly, force: options.force})
+  const decided = decidePlans(states, order, {images: options.images ?? {}, prefixLists, infraOnly: options.infraOnly, force: options.force})
   const checks = preflight ? startChangeChecks(options, decided) : Promise.resolve()
   // A change set CloudFormation refuses (a type not activated) is explained better by the
   // preflight's refusal, when there is one.
@@ -264,6 +267,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     beforeExecute: options.beforeExecute,
     outputsOf: (stack) => deployedStacks.get(stack)?.outputs,
     changedInRun: (stack) => changedInRun.has(stack),
+    prefixLists,
   }
   const runnable = planned.filter((p) => p.selected && p.plan.action !== 'deferred')
   const runs = new Set(runnable.map((p) => p.def.name))

@@ -3,6 +3,7 @@ import {nearest} from '../config/issues.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type ChangeSetContext, createChangeSet, discardChangeSet, type ReviewedChangeSet, withPredicted} from './change-sets.js'
+import {type PrefixListIds, prefixListId} from './prefix-lists.js'
 import {predictChanges} from './replacement.js'
 import {decideSkip, effectiveParameters, listItems, type ResolvedParameters, type SkipDecision} from './skip.js'
 import {asStackFailure} from './stack-failure.js'
@@ -150,8 +151,9 @@ export interface ResolvedInputs {
 /**
  * Parameter values from their sources. `output`: the source stack's output (read in its own
  * region). `image`: `--image`, else the deployed value kept with UsePreviousValue, else missing.
+ * `prefix-list`: the id looked up in this run, else the deployed value (see prefix-lists.ts).
  */
-export function resolveParameters(def: StackDefinition, deployed: DeployedStack | undefined, images: Record<string, string>, outputsOf: (stack: string) => Record<string, string> | undefined): ResolvedInputs {
+export function resolveParameters(def: StackDefinition, deployed: DeployedStack | undefined, images: Record<string, string>, outputsOf: (stack: string) => Record<string, string> | undefined, prefixLists: PrefixListIds = new Map()): ResolvedInputs {
   const parameters: ResolvedParameters = {}
   const unresolved: string[] = []
   const imageMissing: string[] = []
@@ -160,6 +162,10 @@ export function resolveParameters(def: StackDefinition, deployed: DeployedStack 
     else if (source.from === 'output') {
       const value = outputsOf(source.stack)?.[source.output]
       if (value === undefined) unresolved.push(`${source.stack}.${source.output}`)
+      else parameters[name] = {value}
+    } else if (source.from === 'prefix-list') {
+      const value = prefixListId(def, name, source.name, prefixLists, {deployed})
+      if (value === undefined) unresolved.push(`prefix list ${source.name}`)
       else parameters[name] = {value}
     } else if (images[source.service]) parameters[name] = {value: images[source.service]}
     else if (deployed?.parameters[name] !== undefined && !hasNoDeployedTemplate(deployed.status)) {
@@ -176,6 +182,8 @@ export function sameParameters(a: ResolvedParameters, b: ResolvedParameters): bo
 
 export interface PlanOptions {
   images: Record<string, string>
+  /** The managed prefix lists looked up before planning (lookUpPrefixLists). */
+  prefixLists?: PrefixListIds
   infraOnly?: boolean
   force?: boolean
 }
@@ -196,7 +204,7 @@ function refuseMissingInputs(ordered: StackState[], options: PlanOptions, output
   if (options.infraOnly) return
   const needImages = ordered
     .filter((s) => s.selected)
-    .map((s) => ({def: s.def, services: resolveParameters(s.def, s.deployed, options.images, outputsOf).imageMissing}))
+    .map((s) => ({def: s.def, services: resolveParameters(s.def, s.deployed, options.images, outputsOf, options.prefixLists).imageMissing}))
     .filter((m) => m.services.length > 0)
   if (needImages.length === 0) return
   const services = [...new Set(needImages.flatMap((m) => m.services))]
@@ -244,7 +252,7 @@ export function decidePlans(states: Map<string, StackState>, order: string[], op
   const deferred = new Set<string>()
   return ordered.map((state) => {
     const {def, deployed, deployedTemplate} = state
-    const resolved = resolveParameters(def, deployed, options.images, outputsAtPlan)
+    const resolved = resolveParameters(def, deployed, options.images, outputsAtPlan, options.prefixLists)
     const base = {...state, parameters: resolved.parameters, unresolved: resolved.unresolved, protectionOnly: false, skip: {skip: false, reason: ''}}
     const plan = (action: StackAction, extra: Partial<StackPlan> = {}): StackPlan => ({stack: def.name, part: def.part, region: def.region, action, status: deployed?.status, changes: [], parameterChanges: [], source: 'none', ...extra})
     if (!state.selected) return {...base, plan: plan('read-only')}

@@ -17,5 +17,6 @@ export async function createDeploySdkClients(flags: {profile?: string; local?: b
     sts: () => clients.sts(),
     rds: (region) => clients.rds(region),
     ssm: (region) => clients.ssm(region),
+    ec2: (region) => clients.ec2(region),
   }
 }

@@ -6,6 +6,7 @@ import {AbortedError, DeployFailedError} from '../errors.js'
 import {shortHash} from '../naming.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type ChangeSetContext, createChangeSet, discardChangeSet, type ReviewedChangeSet, sleep, withPredicted} from './change-sets.js'
+import type {PrefixListIds} from './prefix-lists.js'
 import {decideWork, parseTemplate, type PlannedStack, resolveParameters, sameParameters, type Work} from './planner.js'
 import {findGuardViolations, predictChanges, replacementRefusal, type ResourceChange} from './replacement.js'
 import {effectiveParameters, type ResolvedParameters} from './skip.js'
@@ -32,6 +33,8 @@ export interface StackDeploymentContext extends ChangeSetContext {
   outputsOf(stack: string): Record<string, string> | undefined
   /** Whether a stack was created or updated in this run, so its outputs may differ from the plan's. */
   changedInRun(stack: string): boolean
+  /** The managed prefix lists looked up before planning. */
+  prefixLists?: PrefixListIds
 }
 
 /** How one stack's deployment ended. Failures are results too: the orchestrator decides what stops. */
@@ -74,7 +77,7 @@ function plannedWork(planned: PlannedStack): Work {
 }
 
 function resolveAtRunTime(def: StackDefinition, deployed: DeployedStack | undefined, ctx: StackDeploymentContext): ResolvedParameters {
-  const resolved = resolveParameters(def, deployed, ctx.images, (stack) => ctx.outputsOf(stack))
+  const resolved = resolveParameters(def, deployed, ctx.images, (stack) => ctx.outputsOf(stack), ctx.prefixLists)
   if (resolved.unresolved.length > 0) throw new DeployFailedError(`${def.name}: outputs not available: ${resolved.unresolved.join(', ')}.`)
   if (resolved.imageMissing.length > 0) throw new DeployFailedError(`${def.name} has no deployed image for ${resolved.imageMissing.join(', ')} any more; pass ${resolved.imageMissing.map((s) => `--image ${s}=URI`).join(' ')}.`, [], {code: 'IMAGE_REQUIRED'})
   return resolved.parameters

@@ -14,6 +14,8 @@ export interface DeployAws {
   engineVersions(region: string, engine: string, version?: string): Promise<string[]>
   /** CloudFormation DescribeType (RESOURCE): whether a registry type is usable in the region (a third-party one only once activated). */
   typeActivated(region: string, typeName: string): Promise<boolean>
+  /** EC2 DescribeManagedPrefixLists: the id of the AWS-managed prefix list `name` in the region (ids differ per region), undefined when there is none. */
+  managedPrefixListId(region: string, name: string): Promise<string | undefined>
   /** SSM GetParameters: which of `names` do not exist. */
   missingParameters(region: string, names: string[]): Promise<string[]>
   /** The deploy lease object `key` in `bucket` (S3 conditional writes), for the environment lock. */

@@ -47,6 +47,12 @@ export type ParameterSource =
   /** The image digest/tag of a service, filled in by the image pipeline (or the deployed value). */
   | {from: 'image'; service: string}
   | {from: 'value'; value: string}
+  /**
+   * The id of the AWS-managed prefix list `name` in the stack's region (ids differ per region, so a
+   * template cannot name it). Looked up with EC2 when the stack has no value for it yet; a deployed
+   * value is kept, since AWS never changes a managed list's id.
+   */
+  | {from: 'prefix-list'; name: string}
 
 /** One stack of an environment, as render produces it and deploy consumes it. */
 export interface StackDefinition {

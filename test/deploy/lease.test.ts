@@ -248,3 +248,47 @@ describe('the deploy lease, edge cases', () => {
     await expect(held.release()).resolves.toBeUndefined()
   })
 })
+
+describe('the deploy lease, what it reads', () => {
+  const T0 = Date.parse('2026-12-01T10:00:00Z')
+  const KEY = 'bucket/locks/deploy.json'
+
+  it('refuses with the way out, and without an environment name says "this environment"', async () => {
+    const {store} = bucket(() => T0)
+    await acquireLease(store(), machine('laptop'), {now: () => T0})
+    const refused = await acquireLease(store(), machine('ci'), {now: () => T0}).catch((e) => e)
+    expect(refused.message).toMatch(/^Another deploy of this environment is running: pid 4242 on laptop/)
+    expect(refused.failures).toEqual([])
+    expect(refused.suggestions).toEqual(['Wait for it to finish. A run that died without releasing its lease stops blocking once the lease expires (15 minutes after its last renewal).'])
+  })
+
+  it('reads an object without a holder object as no lease: the default TTL counts, and nothing is superseded or taken over', async () => {
+    let now = T0
+    const {objects, store} = bucket(() => now)
+    for (const body of ['{"holder": "x", "ttlSeconds": 60}', '"just text"', 'null', '{"holder": {"host": "h"}, "ttlSeconds": 0}']) {
+      objects.set(KEY, {body, etag: '"1"', lastModified: new Date(T0)})
+      now = T0 + 60_000
+      await expect(acquireLease(store(), machine('ci'), {now: () => now, supersedes: 'dead-run'}), body).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
+    }
+    // Without LastModified and without a renewed time, an unreadable object counts as expired.
+    objects.set(KEY, {body: 'not json', etag: '"1"', lastModified: undefined as unknown as Date})
+    expect((await acquireLease(store(), machine('ci'), {now: () => now})).tookOver).toBeUndefined()
+  })
+
+  it('tells a holder that lost its lease to an unreadable object, and needs no onLost to lose it quietly', async () => {
+    vi.useFakeTimers({now: T0})
+    try {
+      const {objects, store} = bucket(() => Date.now())
+      const lost = vi.fn()
+      await acquireLease(store(), machine('laptop'), {onLost: lost})
+      const quiet = await acquireLease(new MemoryLeaseStore(objects, 'bucket/other.json', () => Date.now()), machine('laptop'))
+      objects.set(KEY, {body: 'garbage', etag: '"x"', lastModified: new Date()})
+      objects.set('bucket/other.json', {body: 'garbage', etag: '"y"', lastModified: new Date()})
+      await vi.advanceTimersByTimeAsync(LEASE_TTL_MS / 3)
+      expect(lost).toHaveBeenCalledWith(expect.stringMatching(/^The deploy lease s3:\/\/bucket\/locks\/deploy\.json was taken over by holder unknown: /))
+      await quiet.release()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

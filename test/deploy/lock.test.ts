@@ -1,5 +1,5 @@
 /** src/lib/deploy/lock.ts: the local lock file and the environment lock (local file, then the lease in AWS). */
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -30,6 +30,8 @@ describe('defaultLockDir', () => {
 describe('lockTarget', () => {
   it('spells an endpoint that is not a URL one way too', () => {
     expect(lockTarget('Not-A-URL//')).toBe('not-a-url')
+    expect(lockTarget('a//b/')).toBe('a//b')
+    expect(lockTarget('http://moto:5000/base//path/')).toBe('http://moto:5000/base//path')
   })
 })
 
@@ -62,7 +64,7 @@ describe('the local deploy lock', () => {
         return error
       }
     })() as {exitCode: number; code: string; suggestions: string[]}
-    expect(refused).toMatchObject({exitCode: 5, code: 'DEPLOY_LOCKED'})
+    expect(refused).toMatchObject({exitCode: 5, code: 'DEPLOY_LOCKED', failures: []})
     expect(refused.suggestions).toEqual([`Wait for it to finish. If it is gone, delete ${first.path}.`])
     first.release()
   })
@@ -94,11 +96,26 @@ describe('the local deploy lock', () => {
     writeFileSync(lock.path, JSON.stringify(holder({pid: process.pid, host: 'teammate-laptop'})))
     lock.release()
     expect(existsSync(lock.path)).toBe(true)
+    // A lock file someone deleted: nothing to release, and no error.
+    rmSync(lock.path)
+    expect(() => lock.release()).not.toThrow()
+  })
+
+  it('passes on a failure to write the lock file that is not "it exists"', () => {
+    const error = (() => {
+      try {
+        acquireDeployLock({dir: lockDir(), project: 'p'.repeat(300), env: 'prod'})
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toMatchObject({code: 'ENAMETOOLONG'})
   })
 })
 
 describe('the environment lock', () => {
-  const stacks = [stack('bootstrap'), stack('network')]
+  // The bootstrap stack is found by its part, wherever it is in the list.
+  const stacks = [stack('network'), stack('bootstrap')]
 
   function deployedBootstrap(outputs: Record<string, string> = {ArtifactBucketName: BUCKET}): FakeAws {
     const aws = new FakeAws()
@@ -128,9 +145,11 @@ describe('the environment lock', () => {
       expect(held.lease).toBeUndefined()
       expect(warnings).toEqual([expect.stringMatching(/^No deploy lease in AWS yet/)])
       expect(aws.objects.size).toBe(0)
-      await expect(lock(aws, dir)).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
+      await expect(lock(aws, dir, [], [...forStacks])).rejects.toMatchObject({code: 'DEPLOY_LOCKED'})
       await held.release()
-      await lock(aws, dir).then((again) => again.release())
+      const again = await lock(aws, dir, [], [...forStacks])
+      again.releaseLocal()
+      await lock(aws, dir, [], [...forStacks]).then((third) => third.release())
     }
   })
 

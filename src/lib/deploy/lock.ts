@@ -192,6 +192,7 @@ class LastReleasedLease {
 function readHolder(path: string): LockHolder | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as LockHolder
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined too
   } catch {
     return undefined
   }

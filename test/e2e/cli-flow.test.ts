@@ -3,38 +3,16 @@
  * (patched moto): `diff --fail` as a CI gate, what `deploy` ends with, `--stack` typo help, and a
  * stable stack order. One moto for the file; each step starts from what the previous one left.
  */
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {describe, expect, it} from 'vitest'
+import {type JsonRun, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
+import {putExampleSecrets, useLocalAws} from '../helpers/e2e-setup.js'
 
 const config = rootConfigWithoutAssets()
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
-let local: LocalAws
-let lockDir: string
+const local = useLocalAws()
 
 function cli(args: string[]): Promise<JsonRun> {
-  return spawnCli([...args, '--config', config], {env: {...local.env, PLATFORM_LOCK_DIR: lockDir}})
+  return spawnCli([...args, '--config', config], {env: local.cliEnv})
 }
-
-/** The services' SSM parameters, which the preflight checks before a service stack deploys. */
-async function putSecrets(env: string) {
-  const ssm = new SSMClient(local.sdkConfig)
-  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/${env}/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
-}
-
-beforeAll(async () => {
-  buildCli()
-  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
-  local = await startLocalAws()
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('platform diff --fail (built CLI, patched moto)', () => {
   it('exits 5 after printing the diff when stacks would change, and 0 without --fail', async () => {
@@ -72,7 +50,7 @@ describe('what deploy ends with (built CLI, patched moto)', () => {
   }, 120_000)
 
   it('--json carries the same in the result; a complete deploy has nothing left to do', async () => {
-    await putSecrets('staging')
+    await putExampleSecrets(local, 'staging')
     const images = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/api:v1']
     const run = await cli(['deploy', 'staging', '--infra-only', '--yes', '--json', ...images])
     expect(run.code, run.stderr).toBe(0)

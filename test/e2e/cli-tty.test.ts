@@ -8,22 +8,20 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {describe, expect, it} from 'vitest'
+import {buildCli, rootConfigWithoutAssets} from '../helpers/built-cli.js'
+import {exampleImages, useLocalAws} from '../helpers/e2e-setup.js'
 
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
-const IMAGES = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/staging/api:v1']
+const IMAGES = exampleImages('staging')
 /** How long the "person" looks at the review before answering. */
 const PROMPT_WAIT_MS = 8000
 /** Far below the pause, so a timer that counted the prompt cannot pass. */
 const SLACK_MS = 2000
 const ESC = '\u001B'
 
-let local: LocalAws
-let lockDir: string
-let config: string
+// GIVEN staging's stacks deployed once, so that a deploy of one edit is short.
+const local = useLocalAws({secrets: ['staging'], deploy: {env: 'staging', args: ['--infra-only', ...IMAGES]}})
+const config = rootConfigWithoutAssets()
 
 interface TtyRun {
   code: number | null
@@ -43,7 +41,7 @@ function runInTty(args: string[], options: {env?: Record<string, string>; answer
   // A wide terminal, so that listr2 does not truncate the titles the test reads.
   const shell = `stty cols 200 rows 60; exec ${[process.execPath, join(buildCli(), 'bin/run.js'), ...args].map(quote).join(' ')}`
   // As a person's terminal: no CI, no colour overrides.
-  const env: NodeJS.ProcessEnv = {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, TERM: 'xterm-256color'}
+  const env: NodeJS.ProcessEnv = {...process.env, ...local.cliEnv, TERM: 'xterm-256color'}
   for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR']) delete env[name]
   const child = spawn('script', ['-q', '-e', '-c', shell, '/dev/null'], {
     env: {...env, ...options.env},
@@ -87,20 +85,6 @@ function editedConfig(edit: (text: string) => string): string {
   return file
 }
 
-beforeAll(async () => {
-  buildCli()
-  config = rootConfigWithoutAssets()
-  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
-  local = await startLocalAws()
-  const ssm = new SSMClient(local.sdkConfig)
-  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/staging/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
-  const first = await spawnCli(['deploy', 'staging', '--infra-only', '--yes', '--json', '--config', config, ...IMAGES], {env: {...local.env, PLATFORM_LOCK_DIR: lockDir}})
-  expect(first.code, first.stderr).toBe(0)
-}, 240_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('deploy on a terminal (pseudo-terminal, built CLI, patched moto)', () => {
   it('the list is drawn once after the prompt, a stack is ticked only when done, and timers leave out the prompt', async () => {

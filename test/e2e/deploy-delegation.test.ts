@@ -5,13 +5,13 @@
  * not delegated yet is set on it per domain.
  */
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {rootConfigWithoutAssets, runCli, spawnCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
 const PREFIX = 'bookmark-manager-prod-'
-let local: LocalAws
-let config: string
+const local = useLocalAws()
+const config = rootConfigWithoutAssets()
 
 async function stacks(region: string): Promise<Record<string, string>> {
   const cfn = new CloudFormationClient({region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
@@ -25,14 +25,6 @@ async function registrar(nameServers: string[] | null): Promise<void> {
   expect(response.status).toBe(200)
 }
 
-beforeAll(async () => {
-  local = await startLocalAws()
-  config = rootConfigWithoutAssets()
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('first deploy with a new hosted zone (built CLI, patched moto)', () => {
   it('creates the zone, prints its name servers, and stops (exit 5) with the registrar steps until the domain is delegated', async () => {

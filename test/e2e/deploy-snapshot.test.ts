@@ -7,12 +7,13 @@ import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {DescribeDBClusterSnapshotsCommand, RDSClient} from '@aws-sdk/client-rds'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {repoRoot, runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
 const CLUSTER = 'bookmark-manager-prod-aurora'
-let local: LocalAws
+// GIVEN prod's network and data stacks: the Aurora cluster exists, with no snapshot yet.
+const local = useLocalAws({deploy: {env: 'prod', args: ['--infra-only', '--stack', 'network', '--stack', 'data']}})
 let rds: RDSClient
 let dir: string
 
@@ -33,17 +34,9 @@ async function preDeploySnapshots(): Promise<string[]> {
 const deployData = (config: string, extra: string[] = []) =>
   runCli(['deploy', 'prod', '--yes', '--infra-only', '--stack', 'data', '--config', config, ...extra], {env: local.env})
 
-beforeAll(async () => {
-  local = await startLocalAws()
+beforeAll(() => {
   rds = new RDSClient({region: local.region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
   dir = mkdtempSync(join(tmpdir(), 'platform-snapshot-'))
-  // GIVEN prod's network and data stacks: the Aurora cluster exists, with no snapshot yet.
-  const deploy = runCli(['deploy', 'prod', '--yes', '--infra-only', '--stack', 'network', '--stack', 'data', '--json'], {env: local.env})
-  if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
 })
 
 describe('deploy snapshots the database before changing it (built CLI, patched moto)', () => {

@@ -5,21 +5,14 @@
  * AWS starts without any type activated.
  */
 import {ActivateTypeCommand, CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
-import {EXAMPLE_THIRD_PARTY_TYPES, type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
+import {EXAMPLE_THIRD_PARTY_TYPES} from '../helpers/local-aws.js'
 
-let local: LocalAws
-let config: string
+const local = useLocalAws({thirdPartyTypes: false})
+const config = rootConfigWithoutAssets()
 
-beforeAll(async () => {
-  local = await startLocalAws({thirdPartyTypes: false})
-  config = rootConfigWithoutAssets()
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('third-party resource types (built CLI, patched moto)', () => {
   it('a deploy using a type the account has not activated changes nothing and prints the activate-type steps; once activated it deploys', async () => {

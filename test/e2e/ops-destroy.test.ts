@@ -6,13 +6,12 @@
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {DescribeDBClustersCommand, RDSClient} from '@aws-sdk/client-rds'
 import {ListBucketsCommand, S3Client} from '@aws-sdk/client-s3'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rootConfigWithoutAssets, runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {describe, expect, it} from 'vitest'
+import {runCli} from '../helpers/built-cli.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
 const PREFIX = 'bookmark-manager-prod-'
-let local: LocalAws
+const local = useLocalAws({secrets: ['prod'], deploy: {env: 'prod'}})
 const aws = (region?: string) => ({region: region ?? local.region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
 
 async function stacks(region: string): Promise<Record<string, {status: string; protection: boolean}>> {
@@ -22,18 +21,6 @@ async function stacks(region: string): Promise<Record<string, {status: string; p
 
 const buckets = async () => ((await new S3Client({...aws(), forcePathStyle: true}).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).sort()
 
-beforeAll(async () => {
-  local = await startLocalAws()
-  const ssm = new SSMClient(aws())
-  for (const name of ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x'}))
-  const image = (s: string) => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/${s}:v1`
-  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--config', rootConfigWithoutAssets(), '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
-  if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
-}, 240_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('platform destroy prod (built CLI, patched moto)', () => {
   it('refuses without the environment\'s name, and --dry-run changes nothing', async () => {

@@ -7,11 +7,11 @@ import {copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync} from 'no
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {GetParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {repoRoot, runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
-let local: LocalAws
+const local = useLocalAws()
 let work: string
 let home: string
 let tmp: string
@@ -36,16 +36,11 @@ function filesUnder(dir: string): string[] {
     .filter((f) => statSync(f).isFile())
 }
 
-beforeAll(async () => {
-  local = await startLocalAws()
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'platform-secrets-work-'))
   home = mkdtempSync(join(tmpdir(), 'platform-secrets-home-'))
   tmp = mkdtempSync(join(tmpdir(), 'platform-secrets-tmp-'))
   copyFileSync(join(repoRoot, 'platform.yaml'), join(work, 'platform.yaml'))
-}, 180_000)
-
-afterAll(async () => {
-  await local?.stop()
 })
 
 describe('platform secrets (built CLI, patched moto)', () => {

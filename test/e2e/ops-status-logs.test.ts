@@ -10,30 +10,18 @@ import {CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand} from '@aw
 import {CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand} from '@aws-sdk/client-cloudwatch-logs'
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {Ajv} from 'ajv'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {buildCli, repoRoot, rootConfigWithoutAssets, runCli} from '../helpers/built-cli.js'
-import {type LocalAws, startLocalAws} from '../helpers/local-aws.js'
+import {describe, expect, it} from 'vitest'
+import {buildCli, repoRoot, runCli} from '../helpers/built-cli.js'
+import {useLocalAws} from '../helpers/e2e-setup.js'
 
 const DIGEST = {web: `sha256:${'a'.repeat(64)}`, api: `sha256:${'b'.repeat(64)}`}
 const image = (service: 'web' | 'api') => `123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/bookmark-manager/prod/${service}@${DIGEST[service]}`
 const GROUP = '/ecs/bookmark-manager-prod/web'
 
-let local: LocalAws
+const local = useLocalAws({secrets: ['prod'], deploy: {env: 'prod', args: ['--image', `web=${image('web')}`, '--image', `api=${image('api')}`]}})
 const aws = () => ({region: local.region, endpoint: local.endpoint, credentials: {accessKeyId: 'test', secretAccessKey: 'test'}})
 
-beforeAll(async () => {
-  local = await startLocalAws()
-  const ssm = new SSMClient(aws())
-  for (const name of ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/prod/${name}`, Type: 'SecureString', Value: 'x'}))
-  const deploy = runCli(['deploy', 'prod', '--yes', '--json', '--config', rootConfigWithoutAssets(), '--image', `web=${image('web')}`, '--image', `api=${image('api')}`], {env: local.env})
-  if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`)
-}, 240_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
 
 describe('platform status (built CLI, patched moto)', () => {
   it('--json matches the schema and shows stacks, services, the release, alarms in ALARM and the database', async () => {

@@ -12,12 +12,9 @@ import {execFileSync} from 'node:child_process'
 import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {PutParameterCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {buildCli, type JsonRun, repoRoot, spawnCli} from './built-cli.js'
+import {putExampleSecrets} from './e2e-setup.js'
 import {type LocalAws, startLocalAws} from './local-aws.js'
-
-/** The SSM parameters the root platform.yaml's services read. */
-export const EXAMPLE_SECRETS = ['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN']
 
 export interface ReleaseProject {
   local: LocalAws
@@ -46,11 +43,7 @@ export async function startReleaseProject(options: {init?: boolean; secrets?: st
     git,
     cli: (args) =>
       spawnCli(args, {cwd: dir, env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), PLATFORM_LOCK_DIR: lockDir}}),
-    async putSecrets(env) {
-      const ssm = new SSMClient(local.sdkConfig)
-      for (const name of EXAMPLE_SECRETS) await ssm.send(new PutParameterCommand({Name: `/bookmark-manager/${env}/${name}`, Type: 'SecureString', Value: 'x', Overwrite: true}))
-      ssm.destroy()
-    },
+    putSecrets: (env) => putExampleSecrets(local, env),
     async stop() {
       await local.stop()
       for (const path of [dir, storage, lockDir]) rmSync(path, {recursive: true, force: true})

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment, ServiceConfig} from '../lib/config/types.js'
 import {fitName, NameLimits, shortHash, stackName} from '../lib/naming.js'
 import {assertRenderable} from '../lib/stacks/invariant.js'
+import {servicePart} from '../lib/stacks/parts.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {
   assumeRolePolicy,
@@ -322,7 +323,7 @@ function renderServiceStack(env: ResolvedEnvironment, name: string, priority: nu
   template.Outputs = serviceOutputs(name)
 
   const extraDependsOn = service.build ? [stackName(env.project, env.name, 'registry')] : []
-  return defineStack(env, `svc-${name}`, template, {
+  return defineStack(env, servicePart(name), template, {
     parameters: {
       ImageUri: {from: 'image', service: name},
       ClusterName: fromOutput(env, 'cluster', 'ClusterName'),

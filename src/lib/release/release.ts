@@ -12,6 +12,7 @@ import {builtServices, type ImageEvent, type ServiceImage} from '../images/build
 import type {BuilderName} from '../images/builder.js'
 import {buildEnvironmentImages} from '../images/command.js'
 import {checkTag, headCommit} from '../images/tag.js'
+import {servicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createEcrApi} from '../images/ecr.js'
 import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './assets.js'
@@ -20,8 +21,7 @@ import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type Rele
 import {createReleaseRecorder, type ReleaseRecorder} from './recorder.js'
 import {findFailedRollout, type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
 
-/** The part name of a service's stack (`svc-<service>`), as the service renderer names it. */
-export const servicePart = (service: string) => `svc-${service}`
+export {servicePart}
 
 export interface ReleaseFlags extends DeployFlags {
   /** Deploy only what --image names; build nothing. */

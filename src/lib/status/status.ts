@@ -2,6 +2,7 @@ import type {ResolvedEnvironment} from '../config/types.js'
 import {clusterIdentifier} from '../db/db.js'
 import type {DbApi} from '../db/rds.js'
 import {renderTable} from '../ui/table.js'
+import {servicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {clusterName} from '../../templates/cluster.js'
 import {prefix} from '../../templates/common.js'
@@ -104,7 +105,7 @@ export async function readStatus(env: ResolvedEnvironment, stacks: StackDefiniti
   })
   const serviceStatus = services.map((name, i): ServiceStatus => {
     const found = ecs.find((s) => s.name === ecsNames[i])
-    const stack = stacks.find((s) => s.part === `svc-${name}`)
+    const stack = stacks.find((s) => s.part === servicePart(name))
     const image = stack ? deployed.get(`${stack.region}/${stack.name}`)?.parameters.ImageUri : undefined
     return {
       name,

@@ -14,6 +14,8 @@ export default class Diff extends PlatformCommand {
   static override summary = 'Show what deploying an environment would change, stack by stack.'
   static override description = `For every stack: the resources to Add, Modify or Remove, with replacements marked [REPLACEMENT] or [MAY REPLACE], parameter changes, and a summary count. Updates are read from a change set (created, read and deleted again); new stacks, and stacks whose inputs are not deployed yet, from the template comparison. Replacement is also predicted from the resources' create-only properties. Deployed stacks of the environment that platform.yaml no longer renders are listed at the end ("orphaned" in --json); a deploy leaves them alone. Nothing is executed.
 
+A diff takes no deploy lock, so it never holds up a deploy (yours or CI's). While a deploy of the environment is running, it says so: that deploy may be changing the stacks it compares with.
+
 Exit 0 whether or not there are changes; with --fail, exit 5 when any stack would change (created, updated, recreated, recovered, or deferred for want of an image), after printing the diff (or its --json) as usual: a CI gate, like cdk diff --fail. Stacks no longer rendered do not count (a deploy leaves them alone).`
 
   static override examples = [

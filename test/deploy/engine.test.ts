@@ -285,6 +285,18 @@ describe('runDeploy against the fake CloudFormation', () => {
     expect(tokyo(aws).stack('app-prod-data')?.terminationProtection).toBe(true)
   })
 
+  it('a diff deletes no stale change set (it holds no lease; an old one may be a waiting deploy\'s review), nor lists them', async () => {
+    const aws = new FakeAws()
+    await deploy(aws).promise
+    const waiting = tokyo(aws).seedChangeSet('app-prod-network', 'platform-deploy-at-its-prompt')
+    const stacks = sampleStacks()
+    stacks[0].template.Resources.Queue = {Type: 'AWS::SQS::Queue'}
+    tokyo(aws).calls.length = 0
+    await deploy(aws, {stacks, mode: 'diff', now: () => Date.now()}).promise
+    expect(tokyo(aws).calls.filter((c) => c.op === 'DeleteChangeSet').map((c) => c.arg)).not.toContain(waiting)
+    expect(tokyo(aws).count('ListChangeSets')).toBe(0)
+  })
+
   it('deletes stale platform change sets before creating a new one', async () => {
     const aws = new FakeAws()
     await deploy(aws).promise

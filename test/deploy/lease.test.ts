@@ -1,6 +1,6 @@
 /** src/lib/deploy/lease.ts and the lock key of lock.ts: the environment's lease, over an S3-like store. */
 import {describe, expect, it, vi} from 'vitest'
-import {acquireLease, currentHolder, LEASE_TTL_MS, type LockHolder} from '../../src/lib/deploy/lease.js'
+import {acquireLease, currentHolder, LEASE_TTL_MS, leaseHolder, type LockHolder} from '../../src/lib/deploy/lease.js'
 import {lockTarget} from '../../src/lib/deploy/lock.js'
 import {MemoryLeaseStore, type StoredObject} from '../helpers/fake-cloudformation.js'
 
@@ -130,6 +130,20 @@ describe('the deploy lease', () => {
     const ci = await acquireLease(store(), machine('ci'), {now: () => now, lastReleased: ciReleased}).catch((e) => e)
     expect(ci).toMatchObject({code: 'DEPLOY_LOCKED'})
     await again.release()
+  })
+
+  it('leaseHolder reads who holds it without writing: nobody once released or expired', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z')
+    const {objects, store} = bucket(() => now)
+    expect(await leaseHolder(store(), () => now)).toBeUndefined()
+    const held = await acquireLease(store(), machine('laptop'), {now: () => now})
+    const etag = objects.get('bucket/locks/deploy.json')!.etag
+    expect(await leaseHolder(store(), () => now)).toEqual({holder: expect.objectContaining({host: 'laptop'}), expires: now + LEASE_TTL_MS})
+    expect(objects.get('bucket/locks/deploy.json')!.etag).toBe(etag)
+    expect(await leaseHolder(store(), () => now + LEASE_TTL_MS)).toBeUndefined()
+    now += 1000
+    await held.release()
+    expect(await leaseHolder(store(), () => now)).toBeUndefined()
   })
 })
 

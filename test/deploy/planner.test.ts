@@ -18,7 +18,7 @@ async function plan(aws: FakeAws, stacks: StackDefinition[], options: {select?: 
 }
 
 function context(aws: FakeAws, events: DeployEvent[] = []): ChangeSetContext {
-  return {environment: env.name, emit: (e) => events.push(e), now: Date.now, elapsed: () => 0, pollMs: 0, putTemplate: aws.putTemplate.bind(aws), templateBucket: () => undefined}
+  return {environment: env.name, emit: (e) => events.push(e), now: Date.now, elapsed: () => 0, pollMs: 0, putTemplate: aws.putTemplate.bind(aws), templateBucket: () => undefined, deleteStale: true}
 }
 
 describe('decidePlans', () => {

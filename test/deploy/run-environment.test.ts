@@ -160,6 +160,26 @@ describe('requests of a deploy', () => {
 })
 
 describe('diffEnvironment', () => {
+  it('takes no lease; while a deploy holds it, says so, naming that deploy, and leaves it alone', async () => {
+    const aws = new FakeAws()
+    const stacks = [stack('bootstrap', {outputs: {ArtifactBucketName: 'app-prod-artifacts'}}), stack('network')]
+    const io = capture()
+    await deployEnvironment({env, stacks, aws, flags: {json: true, yes: true, pollInterval: 0}, streams: io.streams, createView: () => createDeployView({json: true, streams: io.streams})})
+    const notices: unknown[] = []
+    await diffEnvironment({env, stacks, aws, flags: {json: true, pollInterval: 0}, notice: (event) => notices.push(event)})
+    expect(notices).toEqual([])
+    expect(aws.objects.size).toBe(0)
+    // GIVEN another machine's deploy holding the lease
+    const laptop = {pid: 4242, host: 'anas-laptop', user: 'ana', command: 'deploy prod', started: new Date().toISOString(), token: 'laptop-run'}
+    aws.objects.set('app-prod-artifacts/locks/deploy.json', {body: JSON.stringify({holder: laptop, ttlSeconds: 900, renewed: laptop.started}), etag: '"laptop"', lastModified: new Date()})
+    aws.otherCalls.length = 0
+    const result = await diffEnvironment({env, stacks, aws, flags: {json: true, pollInterval: 0}, notice: (event) => notices.push(event)})
+    expect(result.summary.stacksChanging).toBe(0)
+    expect(notices).toEqual([{type: 'warning', message: expect.stringMatching(/^A deploy of prod is running: pid 4242 on anas-laptop by ana since .* \(platform deploy prod\)\. This diff compares with the stacks as they are now/)}])
+    expect(aws.otherCalls).toEqual(['s3:GET'])
+    expect(aws.objects.get('app-prod-artifacts/locks/deploy.json')!.etag).toBe('"laptop"')
+  })
+
   it('shows Add/Modify with REPLACEMENT marked and parameter changes, and leaves no change set behind', async () => {
     const aws = new FakeAws()
     const io = capture()

@@ -28,6 +28,12 @@ export interface ChangeSetContext {
   putTemplate: DeployAws['putTemplate']
   /** The bootstrap stack's artifact bucket, once deployed (large templates go there). */
   templateBucket: () => {region: string; bucket: string} | undefined
+  /**
+   * Delete the stack's stale change sets before making one. Only a deploy does (it holds the
+   * lease): a diff holds nothing, and a deploy waiting at its review prompt may own a change set
+   * older than the stale age.
+   */
+  deleteStale: boolean
 }
 
 /** A change set made and described: ready to review, guard and execute. */
@@ -64,7 +70,7 @@ export const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => se
 export async function createChangeSet(ctx: ChangeSetContext, target: ChangeSetTarget, parameters: ResolvedParameters): Promise<ReviewedChangeSet | undefined> {
   const {def, cfn, deployed} = target
   const exists = deployed && deployed.status !== REVIEW
-  if (deployed) await deleteStaleChangeSets(ctx, target)
+  if (deployed && ctx.deleteStale) await deleteStaleChangeSets(ctx, target)
   const body = serializeTemplate(def.template)
   const templateUrl = Buffer.byteLength(body) > TEMPLATE_BODY_LIMIT ? await uploadTemplate(ctx, def, body) : undefined
   const name = `${CHANGE_SET_PREFIX}${shortHash(def.name)}-${ctx.now().toString(36)}-${randomBytes(3).toString('hex')}`

@@ -185,6 +185,7 @@ export async function runDeploy(options: DeployEngineOptions): Promise<DeployRes
     now,
     elapsed,
     pollMs: options.pollIntervalMs ?? 2000,
+    deleteStale: options.mode === 'deploy',
     putTemplate: (region, bucket, key, body) => options.aws.putTemplate(region, bucket, key, body),
     templateBucket: () => {
       const bucket = bootstrap ? deployedStacks.get(bootstrap.name)?.outputs.ArtifactBucketName : undefined

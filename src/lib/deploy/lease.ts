@@ -207,6 +207,18 @@ function hold(
   }
 }
 
+/**
+ * Who holds the lease now, without taking it (a `diff` only reads): the holder and when the lease
+ * expires, or undefined when it is free (absent, released or expired).
+ */
+export async function leaseHolder(store: LeaseStore, now: () => number = Date.now): Promise<{holder?: LockHolder; expires: number} | undefined> {
+  const current = await store.read()
+  if (!current) return undefined
+  const lease = parseLease(current.body)
+  const expires = expiry(lease, current, LEASE_TTL_MS)
+  return lease?.released === true || expires <= now() ? undefined : {holder: lease?.holder, expires}
+}
+
 function parseLease(text: string): LeaseBody | undefined {
   try {
     const lease = JSON.parse(text) as LeaseBody

@@ -1,10 +1,12 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
+import type {DeployedStack} from '../aws/cloudformation.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {createNameServerResolver, type DelegationCheck, ensureDelegation, type NameServerResolver} from './delegation.js'
 import {type DeployEngineOptions, type DeployResult, runDeploy} from './engine.js'
 import {selectStacks} from './planner.js'
+import {describeHolder, LEASE_KEY, leaseHolder} from './lease.js'
 import {acquireEnvironmentLock, defaultLockDir, type EnvironmentLock} from './lock.js'
 import type {OrphanedStack} from './orphans.js'
 import {inDeployOrder, type PlanSummary, summarizePlans} from './plan-summary.js'
@@ -301,6 +303,12 @@ export interface DiffCommandResult {
  * `platform diff ENV`: the deploy's plan without executing anything. Updates are read from a
  * change set (created, read, deleted); creates and stacks whose inputs are not deployed yet from
  * the template comparison.
+ *
+ * A diff takes no lease: it executes nothing, deletes only the change sets it made (never stale
+ * ones, which may be a waiting deploy's), and taking the lease would refuse a teammate's or CI's
+ * deploy for as long as a diff runs. It reads the lease, though: while a deploy holds it, the
+ * diff says so, since that deploy may be changing the stacks it compares with (and executing a
+ * change set makes CloudFormation delete the stack's others, the diff's included).
  */
 export async function diffEnvironment(input: DiffEnvironmentInput): Promise<DiffCommandResult> {
   const streams = input.streams ?? {stdout: process.stdout, stderr: process.stderr}
@@ -321,8 +329,11 @@ export async function diffEnvironment(input: DiffEnvironmentInput): Promise<Diff
 }
 
 async function diffWithSignal(input: DiffEnvironmentInput, aws: DeployAws, signal: AbortSignal): Promise<DiffCommandResult> {
+  const reads = sharedStackReads(aws)
+  const runningDeploy = warnOfRunningDeploy(input, aws, reads.read)
   const result = await runDeploy({
     signal,
+    readStack: reads.read,
     env: input.env,
     stacks: input.stacks,
     aws,
@@ -336,6 +347,26 @@ async function diffWithSignal(input: DiffEnvironmentInput, aws: DeployAws, signa
     force: input.flags.force,
     pollIntervalMs: input.flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
   })
+  await runningDeploy
   const plans = inDeployOrder(result.plans, input.stacks).filter((p) => p.action !== 'read-only')
   return {environment: input.env.name, stacks: plans, orphaned: result.orphaned, summary: summarizePlans(plans)}
+}
+
+/** A diff's notice when a deploy of the environment holds the lease (one S3 read; none before the bootstrap bucket exists). */
+async function warnOfRunningDeploy(input: DiffEnvironmentInput, aws: DeployAws, readStack: (stack: StackDefinition) => Promise<DeployedStack | undefined>): Promise<void> {
+  const bootstrap = input.stacks.find((s) => s.part === 'bootstrap')
+  try {
+    const bucket = bootstrap && (await readStack(bootstrap))?.outputs.ArtifactBucketName
+    if (!bootstrap || !bucket) return
+    const held = await leaseHolder(aws.leaseStore(bootstrap.region, bucket, LEASE_KEY))
+    if (held) {
+      input.notice({
+        type: 'warning',
+        message: `A deploy of ${input.env.name} is running: ${describeHolder(held.holder)}. This diff compares with the stacks as they are now, which that deploy may be changing: run it again once the deploy is done.`,
+      })
+    }
+  } catch (error) {
+    // The engine's own read reports a stack it cannot read; the lease is only a notice.
+    input.notice({type: 'warning', message: `Could not check whether a deploy of ${input.env.name} is running: ${(error as Error).message}`})
+  }
 }

@@ -10,7 +10,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {putSecrets, requireBuild, root, run, runJs} from './common.mjs'
-import {startProxy} from './deploy.proxy.mjs'
+import {startProxy} from '../test/helpers/fault-proxy.mjs'
 
 requireBuild()
 

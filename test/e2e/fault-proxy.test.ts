@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {describe, expect, it} from 'vitest'
 // @ts-expect-error plain ESM helper shared with bench/deploy.mjs, no type declarations
-import {startProxy} from '../../bench/deploy.proxy.mjs'
+import {startProxy} from '../helpers/fault-proxy.mjs'
 import {builtCliBin, rootConfigWithoutAssets} from '../helpers/built-cli.js'
 import {putExampleSecrets, useLocalAws} from '../helpers/e2e-setup.js'
 

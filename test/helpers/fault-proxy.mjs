@@ -2,7 +2,9 @@
 // when asked, injects faults: ThrottlingException (HTTP 400 with AWS's error body), HTTP 500,
 // or a dropped connection (before or after the request reached moto). Faults are decided by a
 // seeded PRNG, so a run is reproducible, and bounded: never two faults in a row for the same
-// request body, at most `maxFaults` in all. Used by bench/deploy.mjs (counting) and
+// request body, at most `maxFaults` in all. Test-only code, so it lives under test/: the e2e fault
+// test injects faults with it, and the deploy and release benchmarks count requests through it (as
+// they use the local AWS helper beside it). Used by bench/deploy.mjs (counting) and
 // test/e2e/fault-proxy.test.ts (faults).
 import {createHash} from 'node:crypto'
 import {createServer, request as httpRequest} from 'node:http'

@@ -54,6 +54,7 @@ PATCHES: list[str] = [
     "logs_interleaved",
     "dns_delegation",
     "registry_types",
+    "apigateway_mock_methods",
 ]
 
 

@@ -2,6 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {logicalId} from '../lib/naming.js'
 import {assertRenderable} from '../lib/stacks/invariant.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
+import {maintenanceDomainId, renderMaintenanceResources} from './maintenance.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
 
 /** The fixed hosted zone id of every CloudFront distribution, for alias records. */
@@ -34,14 +35,29 @@ export function hostedZoneSource(env: ResolvedEnvironment): ParameterSource {
 }
 
 /**
+ * Whether the site's records fail over to the maintenance page: asked by `dns.failover`, and only
+ * possible with the health check that switches them (checks.ts refuses `failover: true` with
+ * `healthCheck: false`; left to its default, failover simply follows the health check).
+ */
+export function failoverEnabled(env: ResolvedEnvironment): boolean {
+  return Boolean(env.domain) && env.dns.failover && env.dns.healthCheck
+}
+
+/** Logical id of the health check, which the failover primaries name. */
+const HEALTH_CHECK_ID = 'HealthCheck'
+
+/**
  * Route53 records, only when a domain is set: A and AAAA aliases to CloudFront for each
  * `dns.records` name, `origin.<domain>` aliased to the internal ALB (the name CloudFront gives
  * its VPC origin, matching the ALB's certificate; it resolves to private addresses only), and an
- * HTTPS health check on the site.
+ * HTTPS health check of the site through CloudFront. With failover (the default), each name is a
+ * failover pair: PRIMARY to CloudFront, switched by the health check, and SECONDARY to the
+ * maintenance page on API Gateway (maintenance.ts).
  */
 export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | undefined {
   if (!env.domain) return undefined
   const domain = env.domain
+  const failover = failoverEnabled(env)
   const template = newTemplate(`${prefix(env)}: DNS records for ${domain}`)
   template.Parameters = {
     HostedZoneId: {Type: 'String', Description: `Hosted zone of ${domain}`},
@@ -56,14 +72,42 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
     const id = record === '' ? 'Apex' : logicalId(record.replaceAll('*', 'wildcard'))
     // AAAA too: the distribution has IPv6 enabled, and without it IPv6-only clients get nothing.
     for (const type of ['A', 'AAAA'] as const) {
-      resources[`${id}${type}Record`] = {
+      const primary = `${id}${type}Record`
+      resources[primary] = {
         Type: 'AWS::Route53::RecordSet',
-        Metadata: {'platform:description': `${hostname} ${type} alias to CloudFront`},
+        Metadata: {'platform:description': `${hostname} ${type} alias to CloudFront${failover ? ' (failover primary)' : ''}`},
         Properties: {
           HostedZoneId: {Ref: 'HostedZoneId'},
           Name: `${hostname}.`,
           Type: type,
+          // EvaluateTargetHealth cannot be true for a CloudFront target (Route 53 API Reference,
+          // "AliasTarget"): the health check is what says whether it is up.
           AliasTarget: {DNSName: {Ref: 'DistributionDomainName'}, HostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID, EvaluateTargetHealth: false},
+          ...(failover ? {SetIdentifier: 'cloudfront', Failover: 'PRIMARY', HealthCheckId: {Ref: HEALTH_CHECK_ID}} : {}),
+        },
+      }
+      if (!failover) continue
+      const domainId = maintenanceDomainId(hostname)
+      resources[`${id}${type}MaintenanceRecord`] = {
+        Type: 'AWS::Route53::RecordSet',
+        // After the primary: when failover is turned on, the primary's update from a simple record
+        // to a failover record must land before a second record of the same name and type exists
+        // (Route53 refuses a failover record beside a simple one).
+        DependsOn: [primary],
+        Metadata: {'platform:description': `${hostname} ${type} alias to the maintenance page (failover secondary)`},
+        Properties: {
+          HostedZoneId: {Ref: 'HostedZoneId'},
+          Name: `${hostname}.`,
+          Type: type,
+          SetIdentifier: 'maintenance',
+          Failover: 'SECONDARY',
+          // No health check: the secondary is answered whenever the primary is unhealthy, and
+          // API Gateway's static page has no origin that could be down.
+          AliasTarget: {
+            DNSName: {'Fn::GetAtt': [domainId, 'RegionalDomainName']},
+            HostedZoneId: {'Fn::GetAtt': [domainId, 'RegionalHostedZoneId']},
+            EvaluateTargetHealth: false,
+          },
         },
       }
     }
@@ -78,21 +122,27 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
       AliasTarget: {DNSName: {Ref: 'LoadBalancerDnsName'}, HostedZoneId: {Ref: 'LoadBalancerHostedZoneId'}, EvaluateTargetHealth: true},
     },
   }
+  if (failover) Object.assign(resources, renderMaintenanceResources(env, viewerHostnames(env)))
   template.Resources = resources
 
   if (env.dns.healthCheck) {
-    // Check what users reach: the apex if it is served, else the first record.
-    const checked = env.dns.records.includes('') ? domain : recordHostname(env.dns.records[0] ?? '', domain)
-    resources.HealthCheck = {
+    // The check requests the distribution's own name, not the site's: once the site's names fail
+    // over they resolve to the maintenance page, and a check that followed them would stay
+    // unhealthy forever and never fail back. Through CloudFront it still sees what viewers see:
+    // the edge, the WAF and the origin on the health path (Route 53 Developer Guide, "Values that
+    // you specify when you create or update health checks": a domain name alone is resolved by
+    // the checkers and requested with it as Host and SNI).
+    resources[HEALTH_CHECK_ID] = {
       Type: 'AWS::Route53::HealthCheck',
-      Metadata: {'platform:description': `HTTPS health check on ${checked}${env.dns.healthCheckPath}`},
+      Metadata: {'platform:description': `HTTPS health check of the site through CloudFront on ${env.dns.healthCheckPath}`},
       Properties: {
         HealthCheckConfig: {
           Type: 'HTTPS',
-          FullyQualifiedDomainName: checked,
+          FullyQualifiedDomainName: {Ref: 'DistributionDomainName'},
           Port: 443,
           ResourcePath: env.dns.healthCheckPath,
           EnableSNI: true,
+          // Unhealthy after 3 failed requests 30 s apart: about 90 s before the records switch.
           RequestInterval: 30,
           FailureThreshold: 3,
         },
@@ -100,7 +150,13 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
         HealthCheckTags: tagList(env, {Name: `${prefix(env)}-site`}),
       },
     }
-    template.Outputs = {HealthCheckId: {Description: `Route53 health check of ${checked}`, Value: {Ref: 'HealthCheck'}}}
+    template.Outputs = {HealthCheckId: {Description: `Route53 health check of ${domain} through CloudFront`, Value: {Ref: HEALTH_CHECK_ID}}}
+  }
+  if (failover) {
+    template.Outputs = {
+      ...template.Outputs,
+      MaintenanceApiId: {Description: 'REST API serving the maintenance page', Value: {Ref: 'MaintenanceApi'}},
+    }
   }
 
   return defineStack(env, 'dns', template, {

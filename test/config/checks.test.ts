@@ -128,3 +128,25 @@ describe("the account's existing GitHub OIDC provider (ci.oidcProviderArn)", () 
     expect(warnings.map((w) => w.message)).toEqual(['oidcProviderArn is set but ci.githubRepository is not, so no deploy role uses it'])
   })
 })
+
+describe('dns.failover', () => {
+  const text = (dns: string): string =>
+    ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', '    domain: shop.test', `    dns: ${dns}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
+
+  it('is on by default, with the health check', () => {
+    const {config, issues} = parseConfig(text('{}'), 'p.yaml')
+    expect(issues).toEqual([])
+    expect(getEnvironment(config!, 'prod').dns).toMatchObject({failover: true, healthCheck: true})
+  })
+
+  it('asked for without the health check that switches it is an error at dns.failover', () => {
+    const {issues} = parseConfig(text('{healthCheck: false, failover: true}'), 'p.yaml')
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({message: 'dns.failover needs the health check that switches the records, but dns.healthCheck is false', hint: 'set dns.healthCheck: true, or dns.failover: false'})
+    expect(issues[0].path).toBe('environments.prod.dns.failover')
+  })
+
+  it('left to its default, follows a health check turned off', () => {
+    expect(parseConfig(text('{healthCheck: false}'), 'p.yaml').issues).toEqual([])
+  })
+})

@@ -39,7 +39,7 @@ export function designProd(overrides: Partial<ResolvedEnvironment> = {}): Resolv
     waf: {enabled: true, managedRules: ['common', 'sqli', 'known-bad-inputs'], rateLimit: 2000, blockCountries: [], allowIps: [], blockIps: []},
     alb: {deletionProtection: true, accessLogs: true, idleTimeoutSeconds: 60, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06'},
     cdn: {priceClass: 'PriceClass_200', staticPaths: ['/_next/static/*', '/static/*'], staticTtlSeconds: 86400},
-    dns: {createZone: true, records: ['www', ''], healthCheck: true, healthCheckPath: '/api/health'},
+    dns: {createZone: true, records: ['www', ''], healthCheck: true, healthCheckPath: '/api/health', failover: true},
     services: {
       web: service(3000, '/', 'src/apps/web/Dockerfile'),
       api: service(3001, '/api/*', 'src/apps/web-api/core/Dockerfile'),

@@ -92,7 +92,7 @@ export function prodEnv(overrides: Partial<ResolvedEnvironment> = {}): ResolvedE
     waf: {enabled: true, managedRules: ['common', 'sqli', 'known-bad-inputs'], rateLimit: 2000, blockCountries: [], allowIps: [], blockIps: []},
     alb: {deletionProtection: true, accessLogs: true, idleTimeoutSeconds: 60, sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06'},
     cdn: {priceClass: 'PriceClass_200', staticPaths: ['/_next/static/*', '/static/*'], staticTtlSeconds: 86400},
-    dns: {createZone: true, records: ['www', ''], healthCheck: true, healthCheckPath: '/api/health'},
+    dns: {createZone: true, records: ['www', ''], healthCheck: true, healthCheckPath: '/api/health', failover: true},
     services: {
       web: designService(3000, '/', 'apps/web'),
       api: designService(3001, '/api/*', 'apps/api'),

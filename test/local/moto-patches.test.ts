@@ -2,6 +2,7 @@
  * The patches of local/patches/, each tested by its own file in test/local/patches/ (one
  * `<module-with-dashes>.patch.ts` per module), all against one patched moto started once here.
  */
+import './patches/apigateway-mock-methods.patch.js'
 import './patches/change-set-create.patch.js'
 import './patches/change-set-diff.patch.js'
 import './patches/change-set-execute.patch.js'

@@ -3,6 +3,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {getEnvironment, loadConfig} from '../../src/lib/config/load.js'
 import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {CLOUDFRONT_HOSTED_ZONE_ID, renderDnsStack} from '../../src/templates/dns.js'
+import {maintenanceDomainId} from '../../src/templates/maintenance.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {minimalEnv, prodEnv, ROOT_CONFIG} from '../helpers/env.js'
 
@@ -13,21 +14,60 @@ describe('renderDnsStack', () => {
     prod = renderDnsStack(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))!
   })
 
-  it('aliases www and the apex to CloudFront with A and AAAA records', () => {
+  it('aliases www and the apex to CloudFront with A and AAAA records, failover primaries switched by the health check', () => {
     const records = Object.values(prod.template.Resources).filter((r) => r.Type === 'AWS::Route53::RecordSet' && (r.Properties!.AliasTarget as any).HostedZoneId === CLOUDFRONT_HOSTED_ZONE_ID)
     expect(records.map((r) => `${r.Properties!.Name} ${r.Properties!.Type}`).sort()).toEqual(['example.com. A', 'example.com. AAAA', 'www.example.com. A', 'www.example.com. AAAA'])
     for (const record of records) {
-      expect(record.Properties).toMatchObject({
+      expect(record.Properties).toEqual({
         HostedZoneId: {Ref: 'HostedZoneId'},
+        Name: expect.any(String),
+        Type: expect.any(String),
         AliasTarget: {DNSName: {Ref: 'DistributionDomainName'}, HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false},
+        SetIdentifier: 'cloudfront',
+        Failover: 'PRIMARY',
+        HealthCheckId: {Ref: 'HealthCheck'},
       })
+    }
+  })
+
+  it('gives each name a failover secondary aliased to its regional API Gateway custom domain, created after the primary', () => {
+    const resources = prod.template.Resources
+    const secondaries = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Route53::RecordSet' && r.Properties!.Failover === 'SECONDARY')
+    expect(secondaries.map(([, r]) => `${r.Properties!.Name} ${r.Properties!.Type}`).sort()).toEqual(['example.com. A', 'example.com. AAAA', 'www.example.com. A', 'www.example.com. AAAA'])
+    for (const [id, record] of secondaries) {
+      const hostname = (record.Properties!.Name as string).slice(0, -1)
+      const domainId = maintenanceDomainId(hostname)
+      expect(record.Properties).toEqual({
+        HostedZoneId: {Ref: 'HostedZoneId'},
+        Name: `${hostname}.`,
+        Type: record.Properties!.Type,
+        SetIdentifier: 'maintenance',
+        Failover: 'SECONDARY',
+        AliasTarget: {DNSName: {'Fn::GetAtt': [domainId, 'RegionalDomainName']}, HostedZoneId: {'Fn::GetAtt': [domainId, 'RegionalHostedZoneId']}, EvaluateTargetHealth: false},
+      })
+      // The primary it pairs with: same name and type, and the secondary waits for it.
+      const primaryId = record.DependsOn as string[]
+      expect(primaryId).toEqual([id.replace('MaintenanceRecord', 'Record')])
+      expect(resources[primaryId[0]].Properties).toMatchObject({Name: record.Properties!.Name, Type: record.Properties!.Type, Failover: 'PRIMARY'})
+      expect(resources[domainId]).toMatchObject({Type: 'AWS::ApiGateway::DomainName', Properties: {DomainName: hostname, EndpointConfiguration: {Types: ['REGIONAL'], IpAddressType: 'dualstack'}}})
+    }
+  })
+
+  it('keeps simple records and no maintenance page without failover, or without the health check', () => {
+    for (const dns of [{...prodEnv().dns, failover: false}, {...prodEnv().dns, healthCheck: false}]) {
+      const resources = renderDnsStack(prodEnv({dns}))!.template.Resources
+      const records = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet')
+      expect(records).toHaveLength(5)
+      for (const record of records) expect(record.Properties).not.toHaveProperty('Failover')
+      expect(Object.values(resources).filter((r) => r.Type.startsWith('AWS::ApiGateway::') || r.Type === 'AWS::CertificateManager::Certificate')).toEqual([])
     }
   })
 
   it('gives wildcard records ids of their own', () => {
     const resources = renderDnsStack(prodEnv({dns: {...prodEnv().dns, records: ['app', '*', '*.app']}}))!.template.Resources
     const names = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet').map((r) => `${r.Properties!.Name} ${r.Properties!.Type}`)
-    expect(names).toHaveLength(7)
+    // 3 names × A/AAAA × primary/secondary, plus origin.<domain>
+    expect(names).toHaveLength(13)
     expect(names).toEqual(expect.arrayContaining(['*.bookmarks.example.com. A', '*.app.bookmarks.example.com. AAAA', 'app.bookmarks.example.com. A']))
   })
 
@@ -40,17 +80,18 @@ describe('renderDnsStack', () => {
     })
   })
 
-  it('checks the site over HTTPS on the health path', () => {
+  it('checks the site through CloudFront over HTTPS on the health path, by the distribution\'s own name', () => {
+    // Not the site's name: after a failover it resolves to the maintenance page, and the check would never recover.
     expect(prod.template.Resources.HealthCheck.Properties).toMatchObject({
-      HealthCheckConfig: {Type: 'HTTPS', FullyQualifiedDomainName: 'example.com', Port: 443, ResourcePath: '/api/health', EnableSNI: true},
+      HealthCheckConfig: {Type: 'HTTPS', FullyQualifiedDomainName: {Ref: 'DistributionDomainName'}, Port: 443, ResourcePath: '/api/health', EnableSNI: true, RequestInterval: 30, FailureThreshold: 3},
       HealthCheckTags: expect.arrayContaining([{Key: 'managed-by', Value: 'platform'}]),
     })
-    expect(prod.template.Outputs).toEqual({HealthCheckId: expect.objectContaining({Value: {Ref: 'HealthCheck'}})})
+    expect(prod.template.Outputs!.HealthCheckId).toEqual(expect.objectContaining({Value: {Ref: 'HealthCheck'}}))
     const withoutCheck = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheck: false}}))!
     expect(withoutCheck.template.Resources.HealthCheck).toBeUndefined()
     expect(withoutCheck.template.Outputs).toBeUndefined()
-    const wwwOnly = renderDnsStack(prodEnv({dns: {...prodEnv().dns, records: ['www']}}))!
-    expect((wwwOnly.template.Resources.HealthCheck.Properties as any).HealthCheckConfig.FullyQualifiedDomainName).toBe('www.bookmarks.example.com')
+    const custom = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheckPath: '/healthz'}}))!
+    expect((custom.template.Resources.HealthCheck.Properties as any).HealthCheckConfig.ResourcePath).toBe('/healthz')
   })
 
   it('reads its parameters from zone, cdn and cluster', () => {
@@ -74,8 +115,10 @@ describe('renderDnsStack', () => {
     expect(renderDnsStack(minimalEnv())).toBeUndefined()
   })
 
-  it('passes cfn-lint with an existing zone and www only', async () => {
-    const existing = renderDnsStack(prodEnv({dns: {createZone: false, zoneId: 'Z0123456789ABC', records: ['www'], healthCheck: true, healthCheckPath: '/healthz'}}))!
-    expect(await lint([existing, prod])).toBe('')
+  it('passes cfn-lint with an existing zone and www only, with a wildcard, and without failover', async () => {
+    const existing = renderDnsStack(prodEnv({dns: {createZone: false, zoneId: 'Z0123456789ABC', records: ['www'], healthCheck: true, healthCheckPath: '/healthz', failover: true}}))!
+    const wildcard = renderDnsStack(prodEnv({name: 'wild', dns: {...prodEnv().dns, records: ['*', 'app']}}))!
+    const simple = renderDnsStack(prodEnv({name: 'simple', dns: {...prodEnv().dns, failover: false}}))!
+    expect(await lint([existing, prod, wildcard, simple])).toBe('')
   }, 120_000)
 })

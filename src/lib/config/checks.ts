@@ -25,7 +25,7 @@ export function checkEnvironment(subject: EnvironmentUnderCheck, _sink: IssueCol
   checkServices(env, report, written, ownedByEnv)
   checkDatabase(env, report, written)
   checkNames(env, report)
-  checkMisc(env, report)
+  checkMisc(env, report, written)
 }
 
 /** Checks that compare environments: shared account-wide resources. */
@@ -313,7 +313,7 @@ function checkNames(env: ResolvedEnvironment, report: Report): void {
 
 // ---------------------------------------------------------------- the rest
 
-function checkMisc(env: ResolvedEnvironment, report: Report): void {
+function checkMisc(env: ResolvedEnvironment, report: Report, written: (p: Array<string | number>) => boolean): void {
   if (env.waf.enabled && env.waf.rateLimit > 0 && env.waf.rateLimit < 10) {
     report(['waf', 'rateLimit'], {message: `rateLimit ${env.waf.rateLimit} is below WAF's minimum of 10 requests per 5 minutes`, hint: 'use 10 or more, or 0 to disable the rate rule'})
   }
@@ -330,6 +330,9 @@ function checkMisc(env: ResolvedEnvironment, report: Report): void {
     if (env.network.natGateways === 0) {
       report(['monitoring', 'datadog', 'enabled'], {message: 'Datadog is enabled with natGateways: 0: the Agent sidecar cannot reach Datadog or pull its image', hint: 'set network.natGateways: 1, or disable Datadog'})
     }
+  }
+  if (env.domain && env.dns.failover && !env.dns.healthCheck && written(['dns', 'failover'])) {
+    report(['dns', 'failover'], {message: 'dns.failover needs the health check that switches the records, but dns.healthCheck is false', hint: 'set dns.healthCheck: true, or dns.failover: false'})
   }
   if (env.domain && !env.dns.createZone && !env.dns.zoneId) {
     report(['dns', 'createZone'], {message: 'createZone is false but no zoneId is given', hint: 'set dns.zoneId to the existing hosted zone id, or createZone: true'})

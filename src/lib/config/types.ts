@@ -271,6 +271,8 @@ export interface DnsConfig {
   healthCheck: boolean
   /** Path the health check requests. @default '/api/health' */
   healthCheckPath: string
+  /** Fail the site's names over to the maintenance page while the health check fails. @default true */
+  failover: boolean
 }
 
 export interface CiConfig {

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
+import {failoverEnabled} from './dns.js'
 import {permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
 import {accessLogging, logLifecycle, NONCURRENT_DAYS, privateBucket, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
@@ -303,11 +304,26 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
                 Action: Object.entries(INFRASTRUCTURE_ACTIONS).flatMap(([service, actions]) => actions.map((action) => `${service}:${action}`)),
                 Resource: '*',
               },
+              ...(failoverEnabled(env) ? [maintenancePageStatement(sub)] : []),
             ],
           },
         },
       ],
       Tags: tagList(env),
     },
+  }
+}
+
+/**
+ * The dns stack's maintenance page (REST API, custom domain names, their tags), only where it is
+ * rendered. API Gateway's actions are HTTP verbs on paths, so the paths are what narrows them: not
+ * the account's API Gateway settings, API keys or usage plans.
+ */
+function maintenancePageStatement(sub: (text: string) => unknown): Record<string, unknown> {
+  return {
+    Sid: 'MaintenancePageApi',
+    Effect: 'Allow',
+    Action: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
+    Resource: ['/restapis', '/restapis/*', '/domainnames', '/domainnames/*', '/tags/*'].map((path) => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::${path}`)),
   }
 }

@@ -43,6 +43,17 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     expect(JSON.stringify(bySid.Secrets.Resource)).toContain('parameter/bookmark-manager/prod/*')
   })
 
+  it('may manage API Gateway REST APIs and custom domain names only where the dns stack has the maintenance page', () => {
+    const statementsOf = (env: ReturnType<typeof prodEnv>) =>
+      ((renderBootstrapStack(env).template.Resources.DeployRole.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>)[0]).PolicyDocument.Statement
+    const api = statementsOf(prodEnv()).find((s) => s.Sid === 'MaintenancePageApi')!
+    expect(actionsOf(api)).toEqual(['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'])
+    expect((api.Resource as Array<{'Fn::Sub': string}>).map((r) => r['Fn::Sub'].split('::').at(-1))).toEqual(['/restapis', '/restapis/*', '/domainnames', '/domainnames/*', '/tags/*'])
+    for (const env of [prodEnv({dns: {...prodEnv().dns, failover: false}}), prodEnv({domain: undefined})]) {
+      expect(statementsOf(env).flatMap(actionsOf).filter((a) => a.startsWith('apigateway:'))).toEqual([])
+    }
+  })
+
   it('references the existing provider when another environment created it', () => {
     const staging = renderBootstrapStack(stagingEnv()).template.Resources
     expect(staging.GitHubOidcProvider).toBeUndefined()

@@ -55,6 +55,7 @@ PATCHES: list[str] = [
     "dns_delegation",
     "registry_types",
     "apigateway_mock_methods",
+    "create_order",
 ]
 
 

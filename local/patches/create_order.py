@@ -1,0 +1,50 @@
+"""New resources in dependency order, DependsOn included. AWS creates a stack's new resources (a
+first create, or resources an update adds) each after every resource it references (Ref, GetAtt,
+Sub) and every resource its DependsOn names. moto's change sets create them in template order,
+creating a referenced resource early when it resolves a reference, and ignore DependsOn: an API
+Gateway deployment that DependsOn its methods was created before them and failed ("The REST API
+doesn't contain any methods"), and a failover record was written before the record it must
+follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import getatt_references, sub_references
+
+
+def install() -> None:
+    from moto.cloudformation import parsing
+
+    previous_build_resource_diff = parsing.ResourceMap.build_resource_diff
+
+    def build_resource_diff(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+        actions = previous_build_resource_diff(self, other_template, parameters)
+        add = list(actions["Add"])
+        resources = other_template.get("Resources") or {}
+
+        def dependencies(name: str) -> set[str]:
+            body = resources.get(name) or {}
+            depends_on = body.get("DependsOn") or []
+            named = {depends_on} if isinstance(depends_on, str) else set(depends_on)
+            return (named | set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)) & set(add)
+
+        # Depth-first: each resource after those it depends on; template order otherwise (stable).
+        ordered: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in ordered or name in visiting:
+                return
+            visiting.add(name)
+            for dependency in sorted(dependencies(name) - {name}, key=add.index):
+                visit(dependency)
+            visiting.discard(name)
+            ordered.append(name)
+
+        for name in add:
+            visit(name)
+        actions["Add"] = ordered
+        return actions
+
+    parsing.ResourceMap.build_resource_diff = build_resource_diff

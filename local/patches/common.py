@@ -104,3 +104,23 @@ def getatt_references(body: Any) -> set[str]:
         for item in body:
             found |= getatt_references(item)
     return found
+
+
+def dependency_order(names: list[str], dependencies: Any) -> list[str]:
+    """`names`, each after those of `dependencies(name)` among them (depth-first), in their own
+    order otherwise (stable); a cycle is broken where it is met."""
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:
+            return
+        visiting.add(name)
+        for dependency in sorted(set(dependencies(name)) & set(names) - {name}, key=names.index):
+            visit(dependency)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered

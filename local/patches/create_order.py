@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import getatt_references, sub_references
+from .common import dependency_order, getatt_references, sub_references
 
 
 def install() -> None:
@@ -27,24 +27,10 @@ def install() -> None:
             body = resources.get(name) or {}
             depends_on = body.get("DependsOn") or []
             named = {depends_on} if isinstance(depends_on, str) else set(depends_on)
-            return (named | set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)) & set(add)
+            return named | set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)
 
-        # Depth-first: each resource after those it depends on; template order otherwise (stable).
-        ordered: list[str] = []
-        visiting: set[str] = set()
-
-        def visit(name: str) -> None:
-            if name in ordered or name in visiting:
-                return
-            visiting.add(name)
-            for dependency in sorted(dependencies(name) - {name}, key=add.index):
-                visit(dependency)
-            visiting.discard(name)
-            ordered.append(name)
-
-        for name in add:
-            visit(name)
-        actions["Add"] = ordered
+        # Each resource after those it depends on; template order otherwise.
+        actions["Add"] = dependency_order(add, dependencies)
         return actions
 
     parsing.ResourceMap.build_resource_diff = build_resource_diff

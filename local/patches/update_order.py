@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import getatt_references, sub_references
+from .common import dependency_order, getatt_references, sub_references
 
 
 def install() -> None:
@@ -28,22 +28,8 @@ def install() -> None:
             body = resources.get(name) or {}
             return (set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)) & set(modify)
 
-        # Depth-first: each resource after those it references; template order otherwise (stable).
-        ordered: list[str] = []
-        visiting: set[str] = set()
-
-        def visit(name: str) -> None:
-            if name in ordered or name in visiting:
-                return
-            visiting.add(name)
-            for dependency in sorted(references(name) - {name}, key=modify.index):
-                visit(dependency)
-            visiting.discard(name)
-            ordered.append(name)
-
-        for name in modify:
-            visit(name)
-        actions["Modify"] = ordered
+        # Each resource after those it references; template order otherwise.
+        actions["Modify"] = dependency_order(modify, references)
         return actions
 
     def update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:

@@ -47,16 +47,24 @@ const config = await loadConfig(join(root, 'platform.yaml'))
 const stacks = renderEnvironment(getEnvironment(config, 'prod'))
 const dir = mkdtempSync(join(tmpdir(), 'bench-templates-'))
 
+/** An AWS-managed prefix list's id in the region, by name (describe-managed-prefix-lists, as a user would). */
+async function prefixListId(name, region) {
+  const {stdout} = await run('aws', ['ec2', 'describe-managed-prefix-lists', '--region', region, '--filters', `Name=prefix-list-name,Values=${name}`, '--query', 'PrefixLists[0].PrefixListId', '--output', 'text'], {env})
+  return stdout.trim()
+}
+
 async function awscliLoop() {
   const outputs = new Map()
   for (const stack of stacks) {
     const file = join(dir, `${stack.name}.json`)
     const body = serializeTemplate(stack.template)
     writeFileSync(file, body)
-    const overrides = Object.entries(stack.parameters).map(([key, source]) => {
-      const value = source.from === 'value' ? source.value : source.from === 'image' ? IMAGES[source.service] : outputs.get(source.stack)?.[source.output]
-      return `${key}=${value}`
-    })
+    const overrides = []
+    for (const [key, source] of Object.entries(stack.parameters)) {
+      const value =
+        source.from === 'value' ? source.value : source.from === 'image' ? IMAGES[source.service] : source.from === 'prefix-list' ? await prefixListId(source.name, stack.region) : outputs.get(source.stack)?.[source.output]
+      overrides.push(`${key}=${value}`)
+    }
     const args = ['cloudformation', 'deploy', '--template-file', file, '--stack-name', stack.name, '--region', stack.region, '--no-fail-on-empty-changeset', '--capabilities', 'CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']
     if (overrides.length > 0) args.push('--parameter-overrides', ...overrides)
     args.push('--tags', ...Object.entries(stack.tags).map(([k, v]) => `${k}=${v}`))

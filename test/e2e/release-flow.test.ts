@@ -5,11 +5,13 @@
  * platform.yaml in a git repository of their own. One local AWS for the sequence: each step starts
  * from what the previous one left, as a team's successive releases do.
  */
-import {readFileSync, writeFileSync} from 'node:fs'
+import type {ChildProcess} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient} from '@aws-sdk/client-ecs'
-import {GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
+import {GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type ReleaseProject, startReleaseProject} from '../helpers/release-project.js'
 
@@ -19,7 +21,7 @@ let app: ReleaseProject
 let project: string
 const releases: Record<string, any> = {}
 
-const cli = (args: string[]) => app.cli(args)
+const cli = (args: string[], options?: Parameters<ReleaseProject['cli']>[1]) => app.cli(args, options)
 const git = (...args: string[]) => app.git(...args)
 const ecs = () => new ECSClient(app.local.sdkConfig)
 const cfn = () => new CloudFormationClient(app.local.sdkConfig)
@@ -50,6 +52,9 @@ async function taskDefinitionStatus(arn: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
+  // One second per rollout step (0.25 s by default) for the local AWS this file starts: CloudFormation
+  // waits about two steps for each service, long enough to see the rollout while it executes.
+  process.env.PLATFORM_LOCAL_ECS_STEP_SECONDS = '1'
   app = await startReleaseProject({secrets: ['staging']})
   project = app.dir
 }, 240_000)
@@ -113,7 +118,7 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
         .then(async (out) => out.Body!.transformToString())
         .catch(() => undefined)
       if (text) seen.push(JSON.parse(text))
-      await new Promise((resolve) => setTimeout(resolve, 250))
+      await new Promise((resolve) => setTimeout(resolve, 100))
     }
     const run = await running
     expect(run.code, run.stderr).toBe(0)
@@ -121,6 +126,22 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     expect(inProgress, JSON.stringify(seen.map((r) => r.outcome))).toMatchObject({id: 'v2', environment: 'staging', description: 'deploy'})
     expect(inProgress.heartbeatAt).toEqual(expect.any(String))
     expect(inProgress.endedAt).toBeUndefined()
+    // The running record lists the release's services as they become known: web's new image from
+    // the start, its ECS deployment while the stack executes, api unchanged once the plan says so.
+    const webImage = run.result!.images.find((i: any) => i.service === 'web').uri
+    const records = seen.filter((r) => r.outcome === 'in-progress')
+    expect(records.some((r) => r.services.web?.image === webImage && r.services.web.outcome === 'in-progress'), JSON.stringify(records)).toBe(true)
+    expect(records.some((r) => r.services.web?.serviceDeploymentArn === run.result!.release.services.web.serviceDeploymentArn), JSON.stringify(records)).toBe(true)
+    expect(records.some((r) => r.services.api?.outcome === 'unchanged'), JSON.stringify(records)).toBe(true)
+    // CloudFormation waits for the ECS rollout inside svc-web's update: the rollout is shown while the
+    // change set executes, before the stack's completion, not only once CloudFormation returns.
+    const webStack = `${PREFIX}svc-web`
+    const executing = run.lines.findIndex((l) => l.type === 'stack' && l.stack === webStack && l.phase === 'executing')
+    const complete = run.lines.findIndex((l) => l.type === 'stack' && l.stack === webStack && l.phase === 'complete')
+    const live = run.lines.filter((l, i) => l.type === 'rollout' && l.stack === webStack && i > executing && i < complete)
+    expect(live.length, JSON.stringify(run.lines.slice(executing, complete + 1))).toBeGreaterThan(0)
+    expect(live[0]).toMatchObject({service: 'web', desired: 1})
+    expect(run.lines.some((l, i) => l.type === 'rollout' && l.stack === webStack && i > complete)).toBe(false)
     const result = run.result!
     expect(result.pushes).toBe(1)
     expect(result.images.map((i: any) => [i.service, i.action]).sort()).toEqual([['api', 'existing'], ['web', 'built']])
@@ -232,6 +253,67 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     const keys = ((await s3().send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key)
     expect(keys).toEqual(['releases/00000001.json', 'releases/00000002.json', 'releases/00000003.json', 'releases/00000004.json'])
   }, 60_000)
+
+  it('a release killed midway (kill -9) is listed as abandoned once its heartbeat is old; its lease blocks other machines until it expires, not this one', async () => {
+    const bucket = await bootstrapBucket()
+    const key = 'releases/00000005.json'
+    const read = async (k: string) =>
+      s3()
+        .send(new GetObjectCommand({Bucket: bucket, Key: k}))
+        .then(async (out) => out.Body!.transformToString())
+        .catch(() => undefined)
+    writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v5</title>\n')
+    git('commit', '-qam', 'web v5')
+    let child: ChildProcess | undefined
+    let killed = false
+    const run = cli(['deploy', 'staging', '--yes', '--json'], {started: (c) => (child = c)})
+    // Killed once the in-progress record names web's new image: built and pushed, the stacks next.
+    let record: any
+    for (let i = 0; i < 1200 && !killed; i++) {
+      const text = await read(key)
+      record = text ? JSON.parse(text) : undefined
+      if (record?.outcome === 'in-progress' && record.services.web?.image) {
+        child!.kill('SIGKILL')
+        killed = true
+      } else await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const dead = await run
+    expect(killed, `the in-progress record never named web's image: ${JSON.stringify(record)}`).toBe(true)
+    expect(dead.code).toBeNull()
+    expect(dead.result).toBeUndefined()
+
+    // Just after: still in progress (the heartbeat is recent).
+    const fresh = JSON.parse((await cli(['releases', 'staging', '--json', '--limit', '1'])).stdout).releases[0]
+    expect(fresh).toMatchObject({id: 'v5', outcome: 'in-progress'})
+    // The history is the team's shared record: age its heartbeat past the ten minutes (no 10-minute sleep).
+    const old = new Date(Date.now() - 11 * 60_000).toISOString()
+    await s3().send(new PutObjectCommand({Bucket: bucket, Key: key, Body: JSON.stringify({...JSON.parse((await read(key))!), heartbeatAt: old}), ContentType: 'application/json'}))
+    const listed = JSON.parse((await cli(['releases', 'staging', '--json', '--limit', '1'])).stdout).releases[0]
+    expect(listed).toMatchObject({id: 'v5', outcome: 'abandoned', heartbeatAt: old})
+    expect(listed.endedAt).toBeUndefined()
+    expect((await cli(['releases', 'staging'])).stdout).toMatch(/^v5 .*abandoned/m)
+
+    // The killed run's lease in the bucket: another machine (another lock folder) is refused until
+    // it expires, 15 minutes after its last renewal, and is told when that is.
+    const lease = JSON.parse((await read('locks/deploy.json'))!)
+    expect(lease.released).toBeUndefined()
+    expect(lease.holder.pid).toBe(child!.pid)
+    const elsewhere = await cli(['deploy', 'staging', '--yes', '--json'], {env: {PLATFORM_LOCK_DIR: mkdtempSync(join(tmpdir(), 'platform-other-machine-'))}})
+    expect(elsewhere.code, elsewhere.stderr).toBe(5)
+    expect(elsewhere.error).toMatchObject({code: 'DEPLOY_LOCKED'})
+    const expires = /expires at (\S+?Z)/.exec(elsewhere.error!.message)?.[1]
+    expect(Date.parse(expires!) - Date.parse(lease.renewed)).toBeGreaterThan(14 * 60_000)
+    expect(Date.parse(expires!) - Date.parse(lease.renewed)).toBeLessThanOrEqual(16 * 60_000)
+    // This machine knows the run is dead (its local lock names a pid that is gone): the next deploy takes the lease over at once.
+    const next = await cli(['deploy', 'staging', '--yes', '--json'])
+    expect(next.code, next.stderr).toBe(0)
+    expect(JSON.parse((await read('locks/deploy.json'))!)).toMatchObject({released: true})
+    const after = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout).releases
+    // The killed release stays abandoned; what the next deploy released, if anything was left, is recorded apart.
+    expect(after.find((r: any) => r.id === 'v5').outcome).toBe('abandoned')
+    for (const r of after.filter((r: any) => Number(r.id.slice(1)) > 5)) expect(r.outcome).toBe('succeeded')
+    expect(await stackParameter('svc-web', 'ImageUri')).toBe(JSON.parse((await read(key))!).services.web.image)
+  }, 360_000)
 
   it('platform deploy prod with the root platform.yaml releases too (every stack, both regions, both services)', async () => {
     await app.putSecrets('prod')

@@ -4,7 +4,7 @@
  * node_modules symlink), so that other tests running `npm run build` (which empties the shared
  * dist/) cannot break it. Keyed by a hash of the sources: test files and reruns share one build.
  */
-import {spawn, spawnSync, type SpawnSyncReturns} from 'node:child_process'
+import {type ChildProcess, spawn, spawnSync, type SpawnSyncReturns} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -93,13 +93,15 @@ export interface JsonRun {
  * requests, or runs two CLIs at once). Lines of stdout that are JSON objects are parsed: deploy
  * --json prints one per line, other --json commands one pretty-printed object (parse `stdout`).
  */
-export function spawnCli(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<JsonRun> {
+export function spawnCli(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; started?: (child: ChildProcess) => void} = {}): Promise<JsonRun> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(buildCli(), 'bin/run.js'), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: {...process.env, NO_COLOR: '1', CI: '1', ...options.env},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    // A test that kills the run midway (kill -9) needs the process.
+    options.started?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => (stdout += c))

@@ -8,7 +8,7 @@
  *   const run = await release.cli(['deploy', 'staging', '--yes', '--json'])
  *   afterAll(() => release.stop())
  */
-import {execFileSync} from 'node:child_process'
+import {type ChildProcess, execFileSync} from 'node:child_process'
 import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -20,8 +20,11 @@ export interface ReleaseProject {
   local: LocalAws
   /** The project folder (platform.yaml, examples/). */
   dir: string
-  /** The built CLI in `dir`, against this local AWS, its registry and the private buildah store. */
-  cli(args: string[]): Promise<JsonRun>
+  /**
+   * The built CLI in `dir`, against this local AWS, its registry and the private buildah store;
+   * `env` adds to its environment, `started` gets the process (to kill it midway).
+   */
+  cli(args: string[], options?: {env?: Record<string, string>; started?: (child: ChildProcess) => void}): Promise<JsonRun>
   /** git in `dir`, as a fixed author; returns stdout trimmed. */
   git(...args: string[]): string
   /** Put the example's secrets for an environment in SSM (`/bookmark-manager/<env>/...`). */
@@ -41,8 +44,12 @@ export async function startReleaseProject(options: {init?: boolean; secrets?: st
     local,
     dir,
     git,
-    cli: (args) =>
-      spawnCli(args, {cwd: dir, env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), PLATFORM_LOCK_DIR: lockDir}}),
+    cli: (args, options = {}) =>
+      spawnCli(args, {
+        cwd: dir,
+        env: {...local.env, PLATFORM_REGISTRY: local.registry!.host, CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'), PLATFORM_LOCK_DIR: lockDir, ...options.env},
+        started: options.started,
+      }),
     putSecrets: (env) => putExampleSecrets(local, env),
     async stop() {
       await local.stop()

@@ -84,6 +84,31 @@ describe('release recorder', () => {
     expect(store.writes).toBe(writes)
   })
 
+  it('lists the services as they become known: before the start with the first write, after it at once, in name order', async () => {
+    const store = memoryStore()
+    const recorder = createReleaseRecorder({store: async () => store, initial, warn: () => undefined})
+    // Known before the record exists (images decided before the first change): written with it.
+    recorder.updateService('web', {image: 'repo/web@sha256:1', outcome: 'in-progress'})
+    await recorder.start()
+    expect(stored(store).services).toEqual({web: {image: 'repo/web@sha256:1', outcome: 'in-progress'}})
+    recorder.updateService('api', {image: 'repo/api@sha256:2', outcome: 'unchanged'})
+    recorder.updateService('web', {serviceDeploymentArn: 'arn:aws:ecs:deployment/1'})
+    recorder.updateService('web', {taskDefinitionArn: 'arn:aws:ecs:task-definition/web:2'})
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const running = stored(store)
+    expect(running.outcome).toBe('in-progress')
+    expect(Object.keys(running.services)).toEqual(['api', 'web'])
+    expect(running.services.web).toEqual({image: 'repo/web@sha256:1', outcome: 'in-progress', serviceDeploymentArn: 'arn:aws:ecs:deployment/1', taskDefinitionArn: 'arn:aws:ecs:task-definition/web:2'})
+    expect(running.heartbeatAt).toEqual(expect.any(String))
+    // The end's record is what the release says at the end; a late update writes nothing over it.
+    await recorder.finish({...(await initial()), services: {web: {image: 'repo/web@sha256:1', outcome: 'succeeded'}}, outcome: 'succeeded'})
+    const writes = store.writes
+    recorder.updateService('web', {outcome: 'failed'})
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.writes).toBe(writes)
+    expect(stored(store).services).toEqual({web: {image: 'repo/web@sha256:1', outcome: 'succeeded'}})
+  })
+
   it('a killed release (no finish) is read as abandoned once its heartbeat is ten minutes old', async () => {
     const store = memoryStore()
     const recorder = createReleaseRecorder({store: async () => store, initial, warn: () => undefined, now: () => Date.parse('2026-12-01T10:00:00.000Z')})

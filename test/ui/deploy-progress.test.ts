@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {summarizePlans} from '../../src/lib/deploy/plan-summary.js'
 import {chooseProgressMode, formatEventLine, formatPlans} from '../../src/lib/ui/deploy-progress.js'
-import type {StackPlan} from '../../src/lib/deploy/types.js'
+import type {RolloutProgress, StackPlan} from '../../src/lib/deploy/types.js'
 
 describe('progress mode', () => {
   it('uses listr2 only on a terminal with CI unset; --json wins', () => {
@@ -19,6 +19,12 @@ describe('progress mode', () => {
     expect(formatEventLine({type: 'retry', region: 'us-east-1', operation: 'CreateChangeSet', attempt: 2, previousError: 'ThrottlingException'})).toBe(
       'retried CreateChangeSet in us-east-1 (attempt 2) after ThrottlingException',
     )
+  })
+
+  it('a rollout line says the deployment\'s state, counts, failures and new stopped-task reasons; under its stack while that executes', () => {
+    const progress: RolloutProgress = {type: 'rollout', service: 'web', status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP', running: 1, desired: 2, failureCount: 2, stoppedTasks: ['Essential container in task exited'], elapsedMs: 4200}
+    expect(formatEventLine(progress)).toBe('[  4.2s] rollout web: IN_PROGRESS SCALE_UP, 1/2 running, 2 failed task(s); stopped task: Essential container in task exited')
+    expect(formatEventLine({...progress, stack: 'app-prod-svc-web', failureCount: 0, stoppedTasks: undefined})).toBe('[  4.2s]   rollout web: IN_PROGRESS SCALE_UP, 1/2 running')
   })
 })
 

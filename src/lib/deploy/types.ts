@@ -93,6 +93,30 @@ export type DeployEvent =
   | ({type: 'retry'; region: string} & RetryNotice)
   | {type: 'change-set'; stack: string; changeSetId: string; action: 'created' | 'deleted' | 'executed' | 'empty'}
   | {type: 'warning'; message: string}
+  | RolloutProgress
+
+/**
+ * An ECS service deployment's progress. The engine never emits it: a release does, while a service
+ * stack's change set executes (CloudFormation waits for the rollout inside the stack update) and
+ * after, while it checks the rollout's end.
+ */
+export interface RolloutProgress {
+  type: 'rollout'
+  service: string
+  /** The service's stack, on the events read while its change set executes. */
+  stack?: string
+  /** The service deployment's status (IN_PROGRESS, SUCCESSFUL, ROLLBACK_IN_PROGRESS, ...). */
+  status: string
+  lifecycleStage?: string
+  running: number
+  desired: number
+  /** Tasks the circuit breaker counted as failed. */
+  failureCount?: number
+  /** Why tasks this rollout started have stopped (DescribeTasks), each reason once. */
+  stoppedTasks?: string[]
+  message?: string
+  elapsedMs: number
+}
 
 export type StackPhase =
   | 'waiting'

@@ -31,8 +31,11 @@ export interface EcsApi {
   listServiceDeployments(cluster: string, service: string, since?: Date): Promise<Array<{arn: string; status?: string; createdAt?: Date}>>
   describeServiceDeployment(arn: string): Promise<ServiceDeploymentState | undefined>
   describeService(cluster: string, service: string): Promise<ServiceState | undefined>
-  /** Reasons of tasks of the service that stopped (ListTasks desiredStatus STOPPED, then DescribeTasks). */
-  stoppedTaskReasons(cluster: string, service: string): Promise<string[]>
+  /**
+   * Reasons of tasks of the service that stopped (ListTasks desiredStatus STOPPED, then DescribeTasks);
+   * with `createdSince`, only of the tasks created since then (those a rollout started).
+   */
+  stoppedTaskReasons(cluster: string, service: string, createdSince?: Date): Promise<string[]>
   /** StopServiceDeployment with stopType ROLLBACK: ECS puts the previous revision back. */
   rollBackServiceDeployment(arn: string): Promise<void>
 }
@@ -90,7 +93,7 @@ export function createEcsApi(client: ECSClient): EcsApi {
           primaryTaskDefinition: primary?.taskDefinition,
         }
       }),
-    stoppedTaskReasons: (cluster, service) =>
+    stoppedTaskReasons: (cluster, service, createdSince) =>
       wrap(async () => {
         const {ListTasksCommand, DescribeTasksCommand} = await sdk()
         const arns = (await client.send(new ListTasksCommand({cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: 100}))).taskArns ?? []
@@ -98,6 +101,7 @@ export function createEcsApi(client: ECSClient): EcsApi {
         const tasks = (await client.send(new DescribeTasksCommand({cluster, tasks: arns}))).tasks ?? []
         const reasons = new Set<string>()
         for (const task of tasks) {
+          if (createdSince && (task.createdAt?.getTime() ?? 0) < createdSince.getTime()) continue
           const containers = (task.containers ?? [])
             .filter((c) => c.reason || (c.exitCode !== undefined && c.exitCode !== 0))
             .map((c) => `${c.name}: ${c.reason ?? `exit code ${c.exitCode}`}`)

@@ -1,10 +1,11 @@
-import {HEARTBEAT_MS, type ReleaseRecord, type ReleaseStore, recordRelease, updateRelease} from './history.js'
+import {HEARTBEAT_MS, type ReleaseRecord, type ReleaseStore, recordRelease, type ServiceRelease, updateRelease} from './history.js'
 
 /**
  * The one record of a running release: written `in-progress` as soon as the release changes
  * something (so `platform releases` and teammates see it), its `heartbeatAt` rewritten every
  * HEARTBEAT_MS while it runs, and replaced by the outcome at the end. A release killed on the way
- * stops its heartbeat, and is read as `abandoned` (see readOutcome).
+ * stops its heartbeat, and is read as `abandoned` (see readOutcome). What becomes known of each
+ * service on the way (its image, task definition, ECS deployment, state) is written as it comes.
  */
 export interface ReleaseRecorder {
   /** The id once the in-progress record is written. */
@@ -16,6 +17,11 @@ export interface ReleaseRecorder {
    * bucket holds the history) exists this writes nothing, and a later call tries again.
    */
   start(): Promise<void>
+  /**
+   * What is now known of a service, merged into what the record says of it: written at once (after
+   * the writes before it) when the record exists, else with the record when it is started.
+   */
+  updateService(service: string, known: Partial<ServiceRelease>): void
   /** Stop the heartbeat and write the outcome: under the started id, else under a new one. */
   finish(record: Omit<ReleaseRecord, 'id'>): Promise<ReleaseRecord | undefined>
 }
@@ -35,6 +41,7 @@ export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder
   const now = options.now ?? Date.now
   let store: ReleaseStore | undefined
   let started: ReleaseRecord | undefined
+  const services: Record<string, ServiceRelease> = {}
   let starting: Promise<void> | undefined
   let heartbeat: ReturnType<typeof setInterval> | undefined
   // Writes of one record happen one after the other: a late heartbeat never overwrites the outcome.
@@ -47,15 +54,22 @@ export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder
     options.warn(`the release record could not be updated: ${(error as Error).message}`)
   }
   const findStore = async () => (store ??= await options.store())
+  /** The in-progress record as it stands now, with a fresh heartbeat. */
+  const current = (): ReleaseRecord => ({...started!, services: sortedServices(services), heartbeatAt: new Date(now()).toISOString()})
+  const write = (found: ReleaseStore) => {
+    writes = writes.then(() => updateRelease(found, current())).catch(warnOnce)
+  }
 
   async function doStart(): Promise<void> {
     const found = await findStore()
     if (!found) return
-    started = await recordRelease(found, {...(await options.initial()), outcome: 'in-progress', heartbeatAt: new Date(now()).toISOString()})
-    heartbeat = setInterval(() => {
-      const beat = {...started!, heartbeatAt: new Date(now()).toISOString()}
-      writes = writes.then(() => updateRelease(found, beat)).catch(warnOnce)
-    }, options.heartbeatMs ?? HEARTBEAT_MS)
+    const initial = await options.initial()
+    Object.assign(services, {...initial.services, ...services})
+    const first = JSON.stringify(sortedServices(services))
+    started = await recordRelease(found, {...initial, services: JSON.parse(first), outcome: 'in-progress', heartbeatAt: new Date(now()).toISOString()})
+    // What became known while the first write was on its way is written right after it.
+    if (JSON.stringify(sortedServices(services)) !== first) write(found)
+    heartbeat = setInterval(() => write(found), options.heartbeatMs ?? HEARTBEAT_MS)
     // The heartbeat never keeps the CLI alive once the release is over.
     heartbeat.unref()
   }
@@ -74,6 +88,10 @@ export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder
       })
       await starting
     },
+    updateService(service, known) {
+      services[service] = {...(services[service] ?? {image: '', outcome: 'in-progress'}), ...known}
+      if (started && store && !finished) write(store)
+    },
     async finish(record) {
       finished = true
       if (starting) await starting.catch(() => undefined)
@@ -88,4 +106,11 @@ export function createReleaseRecorder(options: RecorderOptions): ReleaseRecorder
       return full
     },
   }
+}
+
+/** Services in name order, so a record reads the same whatever order they became known in. */
+function sortedServices(services: Record<string, ServiceRelease>): Record<string, ServiceRelease> {
+  const out: Record<string, ServiceRelease> = {}
+  for (const name of Object.keys(services).sort()) out[name] = services[name]
+  return out
 }

@@ -3,9 +3,10 @@ import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
 import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
-import {createDeployView, formatWhatToOpen} from '../ui/deploy-progress.js'
-import {type DeployCommandInput, deployEnvironment, type DeployCommandResult, type DeployFlags, type Prompter} from '../deploy/run-environment.js'
+import {createDeployView, formatEventLine, formatWhatToOpen} from '../ui/deploy-progress.js'
+import {type DeployCommandInput, deployEnvironment, DEFAULT_POLL_INTERVAL_MS, type DeployCommandResult, type DeployFlags, type DeployView, type Prompter} from '../deploy/run-environment.js'
 import type {DeploySdkClients} from '../deploy/adapter.js'
+import type {DeployEvent} from '../deploy/types.js'
 import {listItems} from '../deploy/skip.js'
 import {AbortedError, DeployFailedError, ExitCode, PlatformError} from '../errors.js'
 import {builtServices, type ImageEvent, type ServiceImage} from '../images/build.js'
@@ -19,6 +20,7 @@ import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './
 import {createEcsApi, type EcsApi} from './ecs.js'
 import {createS3ReleaseStore, type ReleaseOutcome, type ReleaseRecord, type ReleaseStore, type ServiceRelease} from './history.js'
 import {createReleaseRecorder, type ReleaseRecorder} from './recorder.js'
+import {type FollowedService, followRollout, type RolloutDisplay, withLiveRollouts} from './live-rollout.js'
 import {findFailedRollout, type RolloutEvent, type RolloutResult, type RolloutTarget, watchRollout} from './watch.js'
 
 export {servicePart}
@@ -116,6 +118,18 @@ export async function stackOutputs(aws: AwsClients, region: string, name: string
   }
 }
 
+/**
+ * The ECS service a service stack runs: its ServiceName output and ClusterName parameter once
+ * deployed; on a first create (no outputs yet) the name the template gives the service.
+ */
+async function locateService(input: ReleaseInput, def: StackDefinition): Promise<FollowedService | undefined> {
+  const deployed = await stackOutputs(input.aws, def.region, def.name)
+  const named = def.template.Resources.Service?.Properties?.ServiceName
+  const ecsService = deployed?.outputs.ServiceName ?? (typeof named === 'string' ? named : undefined)
+  const cluster = deployed?.parameters.ClusterName
+  return cluster && ecsService ? {cluster, ecsService} : undefined
+}
+
 async function whoAmI(aws: AwsClients): Promise<ReleaseRecord['who']> {
   const {GetCallerIdentityCommand} = await import('@aws-sdk/client-sts')
   let awsCaller: string | undefined
@@ -138,12 +152,6 @@ function formatImageEvent(event: ImageEvent): string {
   const took = event.elapsedMs !== undefined ? ` in ${(event.elapsedMs / 1000).toFixed(1)}s` : ''
   const what = {existing: 'already in the registry, not rebuilt', building: 'building', pushing: 'pushing', pushed: 'pushed'}[event.phase]
   return `image ${event.service}:${event.tag} ${what}${digest}${took}`
-}
-
-function formatRolloutEvent(event: RolloutEvent): string {
-  const stage = event.lifecycleStage ? ` ${event.lifecycleStage}` : ''
-  const failures = event.failureCount ? `, ${event.failureCount} failed task(s)` : ''
-  return `[${(event.elapsedMs / 1000).toFixed(1).padStart(6)}s] rollout ${event.service}: ${event.status}${stage}, ${event.running}/${event.desired} running${failures}${event.message ? ` - ${event.message}` : ''}`
 }
 
 /**
@@ -178,8 +186,53 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     if (event.phase === 'building') void startRecord()
     return flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatImageEvent(event)}\n`)
   }
-  const emitRollout = (event: RolloutEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatRolloutEvent(event)}\n`))
+  const emitRollout = (event: RolloutEvent) => (flags.json ? streams.stdout.write(`${JSON.stringify(event)}\n`) : streams.stderr.write(`${formatEventLine(event)}\n`))
   const deployFlags: DeployFlags = {...flags}
+  const ecsByRegion = new Map<string, Promise<EcsApi>>()
+  const ecsFor = (region: string) => {
+    if (!ecsByRegion.has(region)) ecsByRegion.set(region, input.aws.ecs(region).then(createEcsApi))
+    return ecsByRegion.get(region)!
+  }
+  /** Whether a change set was about to execute: from then on, a failure is a failed release. */
+  let changing = false
+  /** The services whose image this release sets, once decided. */
+  const releasing = new Set<string>()
+  // While a service stack executes, CloudFormation waits for its ECS rollout: shown as it goes.
+  const followWhileExecuting = (stackName: string, view: RolloutDisplay) => {
+    const def = input.stacks.find((s) => s.name === stackName)
+    const service = def && serviceOfPart(def.part)
+    if (!def || !service) return undefined
+    return followRollout({
+      ecs: () => ecsFor(def.region),
+      service,
+      stack: def.name,
+      locate: () => locateService(input, def),
+      onDeployment: (serviceDeploymentArn) => releasing.has(service) && recorder.updateService(service, {serviceDeploymentArn}),
+      since,
+      pollIntervalMs: flags.rolloutPollMs ?? flags.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
+      ...view,
+    })
+  }
+  // The in-progress record follows the services of this release as their stacks run; ECS is loaded before one executes.
+  const observeDeploy = (event: DeployEvent) => {
+    if (event.type === 'plan') {
+      for (const plan of event.stacks) {
+        const service = serviceOfPart(plan.part)
+        if (!service) continue
+        if (releasing.has(service) && plan.action === 'skip') recorder.updateService(service, {outcome: 'unchanged'})
+        // ECS's client is loaded before the stack executes, so its rollout is followed from the first seconds.
+        if (!['skip', 'read-only', 'deferred'].includes(plan.action)) ecsFor(plan.region).catch(() => undefined)
+      }
+    }
+    if (event.type !== 'stack' || event.phase !== 'complete') return
+    const def = input.stacks.find((s) => s.name === event.stack)
+    const service = def && serviceOfPart(def.part)
+    if (!def || !service || !releasing.has(service)) return
+    // The revision the stack now runs (the new one, or the pinned one of a rollback).
+    void stackOutputs(input.aws, def.region, def.name)
+      .then((deployed) => deployed?.outputs.TaskDefinitionArn && recorder.updateService(service, {taskDefinitionArn: deployed.outputs.TaskDefinitionArn}))
+      .catch(() => undefined)
+  }
   const deploy = (extra: Partial<DeployFlags>) =>
     deployEnvironment({
       env,
@@ -189,11 +242,22 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       prompt: input.prompt,
       streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr},
       beforeExecute: async (stack) => {
+        changing = true
         await startRecord()
         await input.beforeExecute?.(stack)
       },
       // What to open is said once, after the rollouts: last.
-      createView: () => createDeployView({json: flags.json, streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr}, whatToOpen: false}),
+      createView: () => {
+        const view = createDeployView({json: flags.json, streams: {stdout: deployStdout(streams.stdout), stderr: streams.stderr}, whatToOpen: false})
+        const recorded: DeployView = {
+          ...view,
+          emit: (event) => {
+            observeDeploy(event)
+            view.emit(event)
+          },
+        }
+        return withLiveRollouts(recorded, followWhileExecuting)
+      },
     })
   try {
     if (flags.tag !== undefined) checkTag(flags.tag)
@@ -223,6 +287,10 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     if (controller.signal.aborted) throw new AbortedError('Interrupted before anything was deployed.')
     const uris: Record<string, string> = {...fixed}
     for (const image of images) uris[image.service] = image.uri!
+    for (const [service, uri] of Object.entries(uris)) {
+      releasing.add(service)
+      recorder.updateService(service, {...imageFacts(uri, images.find((i) => i.service === service)), outcome: 'in-progress'})
+    }
     const pushes = images.filter((i) => i.action === 'built').length
 
     // 2. Static assets of every service whose image changes, in the bucket before any task serves pages that use them.
@@ -231,11 +299,6 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
 
     // 3. Stacks, through change sets; a service's new image is its stack's ImageUri parameter.
     let deployResult: DeployCommandResult
-    const ecsByRegion = new Map<string, EcsApi>()
-    const ecsFor = async (region: string) => {
-      if (!ecsByRegion.has(region)) ecsByRegion.set(region, createEcsApi(await input.aws.ecs(region)))
-      return ecsByRegion.get(region)!
-    }
     try {
       deployResult = await deploy({image: Object.entries(uris).map(([service, uri]) => `${service}=${uri}`)})
     } catch (error) {
@@ -244,7 +307,8 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
       const rollouts = deployFailed ? await explainFailedRollouts(input, Object.keys(uris), ecsFor, since) : []
       const reason = [...rollouts.map((r) => `${r.service}: ${r.reason}`), (error as Error).message].join('\n')
       let release: ReleaseRecord | undefined
-      if (pushes > 0 || deployFailed) {
+      // A deploy refused before any change (the lock, the guard, a preflight) is no release: nothing is recorded.
+      if (pushes > 0 || changing) {
         release = await tryRecord(input, recorder, {started, images, uris, assets, rollouts, outcome: controller.signal.aborted ? 'interrupted' : 'failed', reason, streams})
       }
       if (rollouts.length === 0) throw error
@@ -266,7 +330,8 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
           ecsService: deployed?.outputs.ServiceName ?? '',
           taskDefinitionArn: deployed?.outputs.TaskDefinitionArn ?? '',
         }
-        return watchRollout(target, {
+        recorder.updateService(service, {taskDefinitionArn: target.taskDefinitionArn || undefined})
+        const rollout = await watchRollout(target, {
           ecs: await ecsFor(stack.region),
           since,
           timeoutMs: flags.timeoutMs,
@@ -274,6 +339,8 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
           emit: emitRollout,
           signal: controller.signal,
         })
+        recorder.updateService(service, {serviceDeploymentArn: rollout.serviceDeploymentArn, outcome: serviceOutcome(rollout), reason: rollout.reason})
+        return rollout
       }),
     )
     const failed = rollouts.filter((r) => r.outcome !== 'succeeded')
@@ -415,7 +482,21 @@ export function parameterValue(def: StackDefinition, name: string, value: string
   return /^List<|^CommaDelimitedList$/.test(def.template.Parameters?.[name]?.Type ?? '') ? listItems(value).join(',') : value
 }
 
-/** Write the record's outcome (under the id the in-progress record took); a failure to write it is reported, never hides the release's own outcome. */
+/** What a record says of a service's image: the URI, its digest, and whether this release built it. */
+function imageFacts(uri: string, image: ServiceImage | undefined): Pick<ServiceRelease, 'image' | 'digest' | 'imageAction'> {
+  return {image: uri, digest: /@(sha256:[0-9a-f]{64})$/.exec(uri)?.[1], imageAction: image ? (image.action === 'built' ? 'built' : 'existing') : 'kept'}
+}
+
+/** A service's outcome in the record, from its rollout's. */
+function serviceOutcome(rollout: RolloutResult): ServiceRelease['outcome'] {
+  return rollout.outcome === 'succeeded' ? 'succeeded' : rollout.outcome === 'interrupted' ? 'interrupted' : 'failed'
+}
+
+/** The platform.yaml service of a service stack's part (`svc-web` → `web`). */
+function serviceOfPart(part: string): string | undefined {
+  return part.startsWith('svc-') ? part.slice('svc-'.length) : undefined
+}
+
 /** What a record says of the release whatever its outcome: what, who, which commit, which templates and config. */
 async function releaseFacts(input: ReleaseInput, started: number) {
   return {
@@ -452,15 +533,12 @@ async function tryRecord(
           const deployed = def ? await stackOutputs(input.aws, def.region, def.name) : undefined
           if (deployed) stackParameters[def!.name] = recordableParameters(def!, deployed.parameters)
           const rollout = facts.rollouts.find((r) => r.service === service)
-          const image = facts.images.find((i) => i.service === service)
           const uri = deployed?.parameters.ImageUri ?? facts.uris[service] ?? ''
           services[service] = {
-            image: uri,
-            digest: /@(sha256:[0-9a-f]{64})$/.exec(uri)?.[1],
-            imageAction: image ? (image.action === 'built' ? 'built' : 'existing') : 'kept',
+            ...imageFacts(uri, facts.images.find((i) => i.service === service)),
             taskDefinitionArn: deployed?.outputs.TaskDefinitionArn,
             serviceDeploymentArn: rollout?.serviceDeploymentArn,
-            outcome: rollout ? (rollout.outcome === 'succeeded' ? 'succeeded' : rollout.outcome === 'interrupted' ? 'interrupted' : 'failed') : facts.outcome === 'succeeded' ? 'unchanged' : facts.outcome,
+            outcome: rollout ? serviceOutcome(rollout) : facts.outcome === 'succeeded' ? 'unchanged' : facts.outcome,
             reason: rollout?.reason,
             assets: facts.assets.find((a) => a.service === service)?.files,
           }

@@ -1,3 +1,4 @@
+import type {RolloutProgress} from '../deploy/types.js'
 import type {EcsApi, ServiceDeploymentState} from './ecs.js'
 
 /** Past this, a rollout is stopped with ECS's own rollback and the release fails. @default 15 min */
@@ -32,17 +33,8 @@ export interface RolloutResult {
   elapsedMs: number
 }
 
-export type RolloutEvent = {
-  type: 'rollout'
-  service: string
-  status: string
-  lifecycleStage?: string
-  running: number
-  desired: number
-  failureCount?: number
-  message?: string
-  elapsedMs: number
-}
+/** What the watcher reports at each change of the deployment (the deploy view shows it). */
+export type RolloutEvent = RolloutProgress
 
 export interface WatchOptions {
   ecs: EcsApi
@@ -57,7 +49,8 @@ export interface WatchOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
+/** setTimeout that ends early when the signal aborts. */
+export const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     const timer = setTimeout(done, ms)
@@ -68,6 +61,11 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     }
     signal?.addEventListener('abort', done, {once: true})
   })
+
+/** What a rollout event says of a service deployment. */
+export function progressOf(d: ServiceDeploymentState): Pick<RolloutProgress, 'status' | 'lifecycleStage' | 'running' | 'desired' | 'failureCount' | 'message'> {
+  return {status: d.status, lifecycleStage: d.lifecycleStage, running: d.running, desired: d.requested, failureCount: d.circuitBreaker?.failureCount, message: d.statusReason}
+}
 
 function describeFailure(d: ServiceDeploymentState, stopped: string[]): string {
   const parts = [`ECS deployment ${d.status}`]
@@ -87,7 +85,7 @@ function describeFailure(d: ServiceDeploymentState, stopped: string[]): string {
  */
 export async function watchRollout(target: RolloutTarget, options: WatchOptions): Promise<RolloutResult> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? defaultSleep
+  const sleep = options.sleep ?? sleepUnlessAborted
   const interval = options.pollIntervalMs ?? 5000
   const timeoutMs = options.timeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS
   const started = now()
@@ -123,17 +121,7 @@ export async function watchRollout(target: RolloutTarget, options: WatchOptions)
       const line = `${deployment.status}/${deployment.lifecycleStage}/${deployment.running}/${deployment.requested}/${deployment.circuitBreaker?.failureCount}`
       if (line !== lastLine) {
         lastLine = line
-        emit({
-          type: 'rollout',
-          service: target.service,
-          status: deployment.status,
-          lifecycleStage: deployment.lifecycleStage,
-          running: deployment.running,
-          desired: deployment.requested,
-          failureCount: deployment.circuitBreaker?.failureCount,
-          message: deployment.statusReason,
-          elapsedMs: now() - started,
-        })
+        emit({type: 'rollout', service: target.service, ...progressOf(deployment), elapsedMs: now() - started})
       }
       if (FAILED.has(deployment.status)) {
         const stopped = await ecs.stoppedTaskReasons(target.cluster, target.ecsService)

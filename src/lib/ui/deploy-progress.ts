@@ -2,7 +2,7 @@ import type {ListrTaskWrapper} from 'listr2'
 import {summarizePlans} from '../deploy/plan-summary.js'
 import {oldResourceFate, type ResourceChange} from '../deploy/replacement.js'
 import type {DiffCommandResult, DeployCommandResult, DeployView} from '../deploy/run-environment.js'
-import type {DeployEvent, StackPhase, StackPlan} from '../deploy/types.js'
+import type {DeployEvent, RolloutProgress, StackPhase, StackPlan} from '../deploy/types.js'
 import type {WhatToOpen} from '../deploy/what-to-open.js'
 import {colorIsOn, paint} from './color.js'
 
@@ -133,7 +133,17 @@ export function formatEventLine(event: DeployEvent, shiftMs = 0): string | undef
       return undefined
     case 'warning':
       return `warning: ${event.message}`
+    case 'rollout':
+      return `${at(event.elapsedMs)} ${event.stack ? '  ' : ''}rollout ${event.service}: ${describeRollout(event)}`
   }
+}
+
+/** `IN_PROGRESS SCALE_UP, 1/2 running, 1 failed task(s) - reason; stopped task: ...` */
+export function describeRollout(event: RolloutProgress): string {
+  const stage = event.lifecycleStage ? ` ${event.lifecycleStage}` : ''
+  const failures = event.failureCount ? `, ${event.failureCount} failed task(s)` : ''
+  const stopped = (event.stoppedTasks ?? []).map((reason) => `; stopped task: ${reason}`).join('')
+  return `${event.status}${stage}, ${event.running}/${event.desired} running${failures}${event.message ? ` - ${event.message}` : ''}${stopped}`
 }
 
 function lineProgress(stderr: NodeJS.WritableStream, promptMs: () => number): Progress {
@@ -228,6 +238,9 @@ function listrProgress(stderr: NodeJS.WritableStream, now: () => number): Progre
     if (event.type === 'resource') {
       const at = line.startedAt === undefined ? '' : `${seconds(now() - line.startedAt)} `
       line.lines.push(`${at}${event.description ?? event.logicalId} ${event.status}${event.reason ? ` - ${event.reason}` : ''}`)
+    } else if (event.type === 'rollout') {
+      const at = line.startedAt === undefined ? '' : `${seconds(now() - line.startedAt)} `
+      line.lines.push(`${at}ECS rollout of ${event.service}: ${describeRollout(event)}`)
     } else if (event.type === 'stack') {
       line.phase = event.message ? `${event.phase} (${event.message})` : event.phase
       if (RUNNING.has(event.phase) && line.state === 'pending') {
@@ -260,7 +273,8 @@ function listrProgress(stderr: NodeJS.WritableStream, now: () => number): Progre
         return
       }
       if (event.type === 'change-set') return
-      const line = stacks.get(event.stack)
+      // A rollout is shown under its stack while the stack executes; the release prints the rest.
+      const line = event.stack === undefined ? undefined : stacks.get(event.stack)
       if (!line) return
       // Planning comes before the review prompt: the list is drawn once, when the first stack runs.
       if (event.type === 'stack' && event.phase !== 'planning') start()

@@ -255,24 +255,37 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
   }, 60_000)
 
   it('a release killed midway (kill -9) is listed as abandoned once its heartbeat is old; its lease blocks other machines until it expires, not this one', async () => {
-    const bucket = await bootstrapBucket()
-    const key = 'releases/00000005.json'
+    // The bootstrap bucket, once it exists (this test also runs alone, on a fresh local AWS).
+    let bucket: string | undefined
     const read = async (k: string) =>
-      s3()
-        .send(new GetObjectCommand({Bucket: bucket, Key: k}))
-        .then(async (out) => out.Body!.transformToString())
-        .catch(() => undefined)
+      (bucket ??= await bootstrapBucket().catch(() => undefined))
+        ? s3()
+            .send(new GetObjectCommand({Bucket: bucket, Key: k}))
+            .then(async (out) => out.Body!.transformToString())
+            .catch(() => undefined)
+        : undefined
+    const newestKey = async () =>
+      (bucket ??= await bootstrapBucket().catch(() => undefined))
+        ? ((await s3().send(new ListObjectsV2Command({Bucket: bucket, Prefix: 'releases/'}))).Contents ?? []).map((o) => o.Key!).sort().at(-1)
+        : undefined
+    const before = await newestKey()
     writeFileSync(join(project, 'examples/app/web/public/index.html'), '<!doctype html><title>v5</title>\n')
     git('commit', '-qam', 'web v5')
     let child: ChildProcess | undefined
     let killed = false
     const run = cli(['deploy', 'staging', '--yes', '--json'], {started: (c) => (child = c)})
-    // Killed once the in-progress record names web's new image: built and pushed, the stacks next.
+    // Killed once its in-progress record names web's new image (built and pushed) and it holds the
+    // deploy lease in the bucket (the stacks come next).
+    let key: string | undefined
     let record: any
-    for (let i = 0; i < 1200 && !killed; i++) {
-      const text = await read(key)
+    let lease: any
+    for (let i = 0; i < 3000 && !killed; i++) {
+      key = await newestKey()
+      const text = key && key !== before ? await read(key) : undefined
       record = text ? JSON.parse(text) : undefined
-      if (record?.outcome === 'in-progress' && record.services.web?.image) {
+      const leaseText = await read('locks/deploy.json')
+      lease = leaseText ? JSON.parse(leaseText) : undefined
+      if (record?.outcome === 'in-progress' && record.services.web?.image && lease?.holder.pid === child?.pid && !lease.released) {
         child!.kill('SIGKILL')
         killed = true
       } else await new Promise((resolve) => setTimeout(resolve, 100))
@@ -284,20 +297,18 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
 
     // Just after: still in progress (the heartbeat is recent).
     const fresh = JSON.parse((await cli(['releases', 'staging', '--json', '--limit', '1'])).stdout).releases[0]
-    expect(fresh).toMatchObject({id: 'v5', outcome: 'in-progress'})
+    expect(fresh).toMatchObject({id: record.id, outcome: 'in-progress'})
     // The history is the team's shared record: age its heartbeat past the ten minutes (no 10-minute sleep).
     const old = new Date(Date.now() - 11 * 60_000).toISOString()
-    await s3().send(new PutObjectCommand({Bucket: bucket, Key: key, Body: JSON.stringify({...JSON.parse((await read(key))!), heartbeatAt: old}), ContentType: 'application/json'}))
+    await s3().send(new PutObjectCommand({Bucket: bucket, Key: key, Body: JSON.stringify({...JSON.parse((await read(key!))!), heartbeatAt: old}), ContentType: 'application/json'}))
     const listed = JSON.parse((await cli(['releases', 'staging', '--json', '--limit', '1'])).stdout).releases[0]
-    expect(listed).toMatchObject({id: 'v5', outcome: 'abandoned', heartbeatAt: old})
+    expect(listed).toMatchObject({id: record.id, outcome: 'abandoned', heartbeatAt: old})
     expect(listed.endedAt).toBeUndefined()
-    expect((await cli(['releases', 'staging'])).stdout).toMatch(/^v5 .*abandoned/m)
+    expect((await cli(['releases', 'staging'])).stdout).toMatch(new RegExp(`^${record.id} .*abandoned`, 'm'))
 
     // The killed run's lease in the bucket: another machine (another lock folder) is refused until
     // it expires, 15 minutes after its last renewal, and is told when that is.
-    const lease = JSON.parse((await read('locks/deploy.json'))!)
-    expect(lease.released).toBeUndefined()
-    expect(lease.holder.pid).toBe(child!.pid)
+    expect(JSON.parse((await read('locks/deploy.json'))!)).toEqual(lease)
     const elsewhere = await cli(['deploy', 'staging', '--yes', '--json'], {env: {PLATFORM_LOCK_DIR: mkdtempSync(join(tmpdir(), 'platform-other-machine-'))}})
     expect(elsewhere.code, elsewhere.stderr).toBe(5)
     expect(elsewhere.error).toMatchObject({code: 'DEPLOY_LOCKED'})
@@ -310,9 +321,9 @@ describe('platform deploy staging as a release (built CLI, buildah, registry, EC
     expect(JSON.parse((await read('locks/deploy.json'))!)).toMatchObject({released: true})
     const after = JSON.parse((await cli(['releases', 'staging', '--json'])).stdout).releases
     // The killed release stays abandoned; what the next deploy released, if anything was left, is recorded apart.
-    expect(after.find((r: any) => r.id === 'v5').outcome).toBe('abandoned')
-    for (const r of after.filter((r: any) => Number(r.id.slice(1)) > 5)) expect(r.outcome).toBe('succeeded')
-    expect(await stackParameter('svc-web', 'ImageUri')).toBe(JSON.parse((await read(key))!).services.web.image)
+    expect(after.find((r: any) => r.id === record.id).outcome).toBe('abandoned')
+    for (const r of after.filter((r: any) => Number(r.id.slice(1)) > Number(record.id.slice(1)))) expect(r.outcome).toBe('succeeded')
+    expect(await stackParameter('svc-web', 'ImageUri')).toBe(record.services.web.image)
   }, 360_000)
 
   it('platform deploy prod with the root platform.yaml releases too (every stack, both regions, both services)', async () => {

@@ -13,7 +13,7 @@ import {builtServices, type ImageEvent, type ServiceImage} from '../images/build
 import type {BuilderName} from '../images/builder.js'
 import {buildEnvironmentImages} from '../images/command.js'
 import {checkTag, headCommit} from '../images/tag.js'
-import {servicePart} from '../stacks/parts.js'
+import {SERVICE_PART_PREFIX, servicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createEcrApi} from '../images/ecr.js'
 import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './assets.js'
@@ -494,7 +494,7 @@ function serviceOutcome(rollout: RolloutResult): ServiceRelease['outcome'] {
 
 /** The platform.yaml service of a service stack's part (`svc-web` → `web`). */
 function serviceOfPart(part: string): string | undefined {
-  return part.startsWith('svc-') ? part.slice('svc-'.length) : undefined
+  return part.startsWith(SERVICE_PART_PREFIX) ? part.slice(SERVICE_PART_PREFIX.length) : undefined
 }
 
 /** What a record says of the release whatever its outcome: what, who, which commit, which templates and config. */

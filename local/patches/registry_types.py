@@ -1,10 +1,16 @@
-"""CloudFormation registry types: DescribeType, ActivateType, SetTypeConfiguration, DeactivateType.
+"""CloudFormation registry types: DescribeType, ActivateType, SetTypeConfiguration,
+BatchDescribeTypeConfigurations, DeactivateType.
 
 Stock moto implements none of them (NotImplementedError, HTTP 500). On AWS, a public third-party
 resource type (Datadog::*, MongoDB::Atlas::*) exists in an account and region only once activated
 there: DescribeType answers TypeNotFoundException before, and the type with IsActivated true after;
-SetTypeConfiguration stores its configuration (keys, usually as Secrets Manager references).
-`platform deploy`'s preflight asks DescribeType for each third-party type its templates use.
+ActivateType records AutoUpdate and ExecutionRoleArn, which DescribeType then shows.
+SetTypeConfiguration stores its configuration (keys, usually as dynamic references), which must be
+JSON and needs a ConfigurationAlias for a resource type; BatchDescribeTypeConfigurations answers
+`{}` (and no LastUpdated) for a type whose configuration was never set, and an error entry for a
+type that is not activated. `platform deploy`'s preflight asks DescribeType and
+BatchDescribeTypeConfigurations for each third-party type its templates use; `platform activate`
+calls ActivateType and SetTypeConfiguration.
 
 Here: activations per account and region on the CloudFormation backend (so POST /moto-api/reset
 empties them); types CloudFormation provides (AWS::*) are always described. Template execution does
@@ -13,6 +19,8 @@ not refuse non-activated types (the placeholders patch still stands in for them)
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from typing import Any
 
 PROVIDED_PREFIXES = ("AWS::", "Alexa::", "Custom::")
@@ -25,6 +33,9 @@ def install() -> None:
 
     class TypeNotFoundException(CloudFormationError):
         code = "TypeNotFoundException"
+
+    class CFNRegistryException(CloudFormationError):
+        code = "CFNRegistryException"
 
     def activations(self: Any) -> dict[str, dict[str, Any]]:
         backend = self.cloudformation_backend
@@ -42,7 +53,9 @@ def install() -> None:
         activated = activations(self).get(type_name)
         if activated is None:
             raise TypeNotFoundException(f"The type '{type_name}' cannot be found.")
-        result = {"Arn": type_arn(self, type_name), "Type": "RESOURCE", "TypeName": type_name, "Visibility": "PRIVATE", "IsActivated": True, "PublisherId": activated["publisher"], "OriginalTypeName": type_name}
+        result = {"Arn": type_arn(self, type_name), "Type": "RESOURCE", "TypeName": type_name, "Visibility": "PRIVATE", "IsActivated": True, "PublisherId": activated["publisher"], "OriginalTypeName": type_name, "AutoUpdate": activated["auto_update"]}
+        if activated["execution_role"]:
+            result["ExecutionRoleArn"] = activated["execution_role"]
         return ActionResult(result)
 
     def activate_type(self: Any) -> ActionResult:
@@ -53,7 +66,17 @@ def install() -> None:
         publisher = self._get_param("PublisherId") or (public_arn.split("/")[-2] if public_arn.count("/") >= 2 else "")
         if not type_name or not publisher:
             raise TypeNotFoundException("ActivateType needs TypeName and PublisherId, or PublicTypeArn.")
-        activations(self)[type_name] = {"publisher": publisher, "configuration": None}
+        previous = activations(self).get(type_name) or {}
+        # AutoUpdate defaults to true (ActivateType's documentation); a repeated activation keeps the configuration.
+        auto_update = self._get_bool_param("AutoUpdate", True)
+        activations(self)[type_name] = {
+            "publisher": publisher,
+            "auto_update": auto_update,
+            "execution_role": self._get_param("ExecutionRoleArn") or None,
+            "configuration": previous.get("configuration"),
+            "alias": previous.get("alias"),
+            "last_updated": previous.get("last_updated"),
+        }
         return ActionResult({"Arn": type_arn(self, type_name)})
 
     def set_type_configuration(self: Any) -> ActionResult:
@@ -61,9 +84,47 @@ def install() -> None:
         activated = activations(self).get(type_name)
         if activated is None:
             raise TypeNotFoundException(f"The type '{type_name}' cannot be found.")
-        activated["configuration"] = self._get_param("Configuration")
-        alias = self._get_param("ConfigurationAlias") or "default"
-        return ActionResult({"ConfigurationArn": f"{type_arn(self, type_name)}/configuration/{alias}"})
+        alias = self._get_param("ConfigurationAlias")
+        if not alias:
+            raise CFNRegistryException("ConfigurationAlias is required when setting a configuration for a resource type extension.")
+        configuration = self._get_param("Configuration") or ""
+        try:
+            if not isinstance(json.loads(configuration), dict):
+                raise ValueError("not an object")
+        except ValueError:
+            raise CFNRegistryException("Configuration must be a JSON object.")
+        activated["configuration"] = configuration
+        activated["alias"] = alias
+        activated["last_updated"] = datetime.now(timezone.utc)
+        return ActionResult({"ConfigurationArn": configuration_arn(self, type_name, alias)})
+
+    def configuration_arn(self: Any, type_name: str, alias: str) -> str:
+        return f"arn:aws:cloudformation:{self.region}:{self.current_account}:type-configuration/resource/{type_name.replace('::', '-')}/{alias}"
+
+    def batch_describe_type_configurations(self: Any) -> ActionResult:
+        identifiers = self._get_param("TypeConfigurationIdentifiers", [])
+        found: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        for identifier in identifiers:
+            type_name = identifier.get("TypeName") or (identifier.get("TypeArn") or "").rsplit("/", 1)[-1].replace("-", "::")
+            activated = activations(self).get(type_name)
+            if activated is None:
+                errors.append({"ErrorCode": "TypeNotFoundException", "ErrorMessage": f"The type '{type_name}' cannot be found.", "TypeConfigurationIdentifier": identifier})
+                continue
+            alias = activated["alias"] or identifier.get("TypeConfigurationAlias") or "default"
+            details: dict[str, Any] = {
+                "Arn": configuration_arn(self, type_name, alias),
+                "Alias": alias,
+                # AWS answers {} for an extension whose configuration was never set.
+                "Configuration": activated["configuration"] or "{}",
+                "TypeArn": type_arn(self, type_name),
+                "TypeName": type_name,
+                "IsDefaultConfiguration": alias == "default",
+            }
+            if activated["last_updated"] is not None:
+                details["LastUpdated"] = activated["last_updated"]
+            found.append(details)
+        return ActionResult({"TypeConfigurations": found, "Errors": errors, "UnprocessedTypeConfigurations": []})
 
     def deactivate_type(self: Any) -> ActionResult:
         type_name = self._get_param("TypeName") or ""
@@ -74,4 +135,5 @@ def install() -> None:
     CloudFormationResponse.describe_type = describe_type
     CloudFormationResponse.activate_type = activate_type
     CloudFormationResponse.set_type_configuration = set_type_configuration
+    CloudFormationResponse.batch_describe_type_configurations = batch_describe_type_configurations
     CloudFormationResponse.deactivate_type = deactivate_type

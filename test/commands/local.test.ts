@@ -133,7 +133,7 @@ describe('platform local', () => {
     expect(await datadogActivated(start.moto.endpoint, 'ap-northeast-1')).toBe(false)
     const activating = await platform(['local', 'start'])
     expect(activating.code, activating.stderr).toBe(0)
-    expect(activating.stderr).toContain('activated Datadog::Monitors::Monitor in ap-northeast-1')
+    expect(activating.stderr).toContain('Datadog::Monitors::Monitor in ap-northeast-1: activated (minor versions update automatically); configuration set from the environment\'s secrets')
     expect(await datadogActivated(start.moto.endpoint, 'ap-northeast-1')).toBe(true)
     expect(await datadogActivated(start.moto.endpoint, 'us-east-1')).toBe(false)
     await rm(join(cwd, 'platform.yaml'))

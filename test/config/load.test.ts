@@ -24,7 +24,7 @@ describe('the root platform.yaml', () => {
     expect(prod.services.api).toMatchObject({port: 3001, path: '/api/*', cpu: 512, memory: 1024, desiredCount: 2})
     expect(prod.services.api.healthCheck).toEqual({path: '/api/health', healthyThreshold: 2, unhealthyThreshold: 3, timeoutSeconds: 5, intervalSeconds: 30, matcher: '200'})
     expect(prod.database).toMatchObject({engine: 'aurora-postgresql', version: '17.9', name: 'bookmarkdb', masterUsername: 'dbadmin', minCapacity: 0.5, maxCapacity: 16, instances: 2, backupRetentionDays: 7, deletionProtection: true})
-    expect(prod.secrets).toEqual(['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'SENTRY_DSN'])
+    expect(prod.secrets).toEqual(['DATABASE_URL', 'MONGODB_URI', 'JWT_SECRET', 'DATADOG_API_KEY', 'DATADOG_APP_KEY', 'SENTRY_DSN'])
     expect(prod.monitoring).toMatchObject({logRetentionDays: 30, alarmEmail: 'ops@example.com', alarms: {cpu: 80, memory: 80, http5xxPercent: 5}})
     expect(prod.waf.managedRules).toEqual(['common', 'sqli', 'known-bad-inputs'])
     expect(prod.protect).toBe(true)

@@ -34,7 +34,15 @@ export function stack(
   }
 }
 
-export const env: PreflightEnvironment = {project: 'app', name: 'prod', region: 'ap-northeast-1', account: '123456789012', services: {}}
+export const env: PreflightEnvironment = {
+  project: 'app',
+  name: 'prod',
+  region: 'ap-northeast-1',
+  account: '123456789012',
+  services: {},
+  // What the third-party types' configuration is built from (Datadog's site); the rest is not read.
+  monitoring: {datadog: {enabled: true, site: 'datadoghq.com'}} as PreflightEnvironment['monitoring'],
+}
 
 /** The shape of the real cut, small: network → data, edge in us-east-1 → cdn. */
 export function sampleStacks(): StackDefinition[] {

@@ -31,27 +31,57 @@ describe('third-party resource types', () => {
     expect(Object.fromEntries(thirdPartyTypes(renderEnvironment(prod)))).toEqual({'ap-northeast-1': ['Datadog::Monitors::Monitor']})
   })
 
-  it('refuses before any change, with the activate-type and set-type-configuration commands per type and region; keys are never on the command line', async () => {
+  it('refuses before any change, pointing at platform activate first, then the aws commands per type and region; keys are never on the command line', async () => {
     const aws = new FakeAws()
     aws.activatedTypes.add('ap-northeast-1/MongoDB::Atlas::Cluster')
-    const error = await checkThirdPartyTypes(monitoringStacks(), aws).catch((e) => e)
+    const error = await checkThirdPartyTypes(monitoringStacks(), aws, env).catch((e) => e)
     expect(error).toMatchObject({code: 'TYPES_NOT_ACTIVATED', exitCode: 5})
     expect(error.message).toContain('Third-party resource types not activated: Datadog::Monitors::Monitor (ap-northeast-1).')
-    const steps = error.suggestions.join('\n')
-    expect(steps).toContain('aws cloudformation activate-type --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --publisher-id 7171b96e5d207b947eb72ca9ce05247c246de623')
-    expect(steps).toContain('aws cloudformation set-type-configuration --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor')
-    expect(steps).toContain('{{resolve:secretsmanager:datadog/cloudformation:SecretString:ApiKey}}')
+    expect(error.suggestions[0]).toContain(`Run \`platform activate ${env.name}\``)
+    const steps = error.suggestions[1]
+    expect(steps).toContain('aws cloudformation activate-type --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --publisher-id 7171b96e5d207b947eb72ca9ce05247c246de623 --auto-update')
+    expect(steps).toContain('aws cloudformation set-type-configuration --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --configuration-alias default')
+    expect(steps).toContain(`{{resolve:ssm-secure:/${env.project}/${env.name}/DATADOG_API_KEY}}`)
+    expect(steps).toContain(`{{resolve:ssm-secure:/${env.project}/${env.name}/DATADOG_APP_KEY}}`)
     expect(steps).not.toContain('MongoDB::Atlas::Cluster in')
     expect(aws.otherCalls.filter((c) => c === 'DescribeType')).toHaveLength(2)
+    // Atlas has no required configuration: only Datadog's would be read, and it is not activated.
+    expect(aws.otherCalls).not.toContain('BatchDescribeTypeConfigurations')
   })
 
-  it('deploy stops on it before any change set; once activated it deploys', async () => {
+  it('an activated type whose configuration was never set is refused too (TYPES_NOT_CONFIGURED), with only the set-type-configuration step', async () => {
+    const aws = new FakeAws()
+    aws.activatedTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
+    aws.activatedTypes.add('ap-northeast-1/MongoDB::Atlas::Cluster')
+    const error = await checkThirdPartyTypes(monitoringStacks(), aws, env).catch((e) => e)
+    expect(error).toMatchObject({code: 'TYPES_NOT_CONFIGURED', exitCode: 5})
+    expect(error.message).toContain('Third-party resource types without their configuration: Datadog::Monitors::Monitor (ap-northeast-1).')
+    expect(error.message).not.toContain('not activated')
+    expect(error.suggestions[0]).toContain(`platform activate ${env.name}`)
+    expect(aws.otherCalls.filter((c) => c === 'BatchDescribeTypeConfigurations')).toHaveLength(1)
+    aws.configuredTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
+    await expect(checkThirdPartyTypes(monitoringStacks(), aws, env)).resolves.toBeUndefined()
+  })
+
+  it('outside US1 the configuration names Datadog\'s API URL for the site', async () => {
+    const eu = {...env, monitoring: {...env.monitoring, datadog: {...env.monitoring.datadog, site: 'datadoghq.eu'}}} as ResolvedEnvironment
+    const error = await checkThirdPartyTypes(monitoringStacks(), new FakeAws(), eu).catch((e) => e)
+    expect(error.suggestions[1]).toContain('"ApiURL":"https://api.datadoghq.eu"')
+    const us1 = await checkThirdPartyTypes(monitoringStacks(), new FakeAws(), env).catch((e) => e)
+    expect(us1.suggestions[1]).not.toContain('ApiURL')
+  })
+
+  it('deploy stops on it before any change set; once activated and configured it deploys', async () => {
     const aws = new FakeAws()
     const error = await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: captureStreams().streams}).catch((e) => e)
     expect(error).toMatchObject({code: 'TYPES_NOT_ACTIVATED'})
     expect(aws.cloudFormation('ap-northeast-1').count('CreateChangeSet')).toBe(0)
     aws.activatedTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
     aws.activatedTypes.add('ap-northeast-1/MongoDB::Atlas::Cluster')
+    const unconfigured = await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: captureStreams().streams}).catch((e) => e)
+    expect(unconfigured).toMatchObject({code: 'TYPES_NOT_CONFIGURED'})
+    expect(aws.cloudFormation('ap-northeast-1').count('CreateChangeSet')).toBe(0)
+    aws.configuredTypes.add('ap-northeast-1/Datadog::Monitors::Monitor')
     const result = await deployEnvironment({env, stacks: monitoringStacks(), aws, flags: {json: true, yes: true, pollInterval: 0}, streams: captureStreams().streams})
     expect(result.stacks.map((s) => s.outcome)).toEqual(['created', 'created'])
   })

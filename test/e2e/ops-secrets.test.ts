@@ -49,7 +49,7 @@ describe('platform secrets (built CLI, patched moto)', () => {
     const before = platform(['secrets', 'list', 'prod', '--json'])
     expect(before.status, before.stderr).toBe(0)
     const empty = JSON.parse(before.stdout)
-    expect(empty.missing).toEqual(['DATABASE_URL', 'DATADOG_API_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN'])
+    expect(empty.missing).toEqual(['DATABASE_URL', 'DATADOG_API_KEY', 'DATADOG_APP_KEY', 'JWT_SECRET', 'MONGODB_URI', 'SENTRY_DSN'])
     expect(empty.secrets.find((s: any) => s.name === 'DATADOG_API_KEY')).toMatchObject({set: false, declared: true, services: ['api']})
 
     // WHEN setting JWT_SECRET from a pipe (echo adds a newline, which is dropped)

@@ -546,6 +546,14 @@ export class FakeAws implements DeployAws {
     return name === 'com.amazonaws.global.cloudfront.origin-facing' ? `pl-cf${region.replaceAll('-', '')}` : undefined
   }
 
+  /** Activated registry types whose configuration was never set, as `region/TypeName` (an activated type counts as configured otherwise). */
+  readonly unconfiguredTypes = new Set<string>()
+
+  async typeConfigured(region: string, typeName: string): Promise<boolean> {
+    this.otherCalls.push('BatchDescribeTypeConfigurations')
+    return !this.unconfiguredTypes.has(`${region}/${typeName}`)
+  }
+
   async missingParameters(_region: string, names: string[]): Promise<string[]> {
     this.otherCalls.push('GetParameters')
     return names.filter((n) => !this.parameters.has(n))

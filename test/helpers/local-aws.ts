@@ -16,6 +16,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type AwsClients, createAwsClients} from '../../src/lib/aws/clients.js'
+import {THIRD_PARTY_PUBLISHERS, type TypeConfigurationEnvironment} from '../../src/lib/deploy/third-party-types.js'
 import {connectRegistry, type OwnedProcess, resetMoto, startMoto, startRegistry} from '../../src/lib/local/processes.js'
 import {LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, type LocalRegistryState, type LocalState, localAwsEnv, localDir, writeLocalState} from '../../src/lib/local/state.js'
 
@@ -25,8 +26,9 @@ export interface LocalAwsOptions {
   /** The region put in `env` (AWS_REGION). @default 'ap-northeast-1' */
   region?: string
   /**
-   * Activate the third-party resource types the example's monitoring stack uses (Datadog's monitor)
-   * in `region`, after start and after each reset: the account as a team prepares it once.
+   * Activate and configure the third-party resource types the example's monitoring stack uses
+   * (Datadog's monitor) in `region`, after start and after each reset: the account as a team
+   * prepares it once (`platform activate prod`).
    * @default true
    */
   thirdPartyTypes?: boolean
@@ -37,11 +39,17 @@ export const EXAMPLE_THIRD_PARTY_TYPES = {
   'Datadog::Monitors::Monitor': '7171b96e5d207b947eb72ca9ce05247c246de623',
 }
 
+/** The Datadog types' configuration `platform activate prod` sets for the root platform.yaml (references to prod's secrets). */
+export const EXAMPLE_DATADOG_CONFIGURATION = THIRD_PARTY_PUBLISHERS['Datadog::'].configuration!({project: 'bookmark-manager', name: 'prod', monitoring: {datadog: {site: 'datadoghq.com'}}} as TypeConfigurationEnvironment).json
+
 async function activateExampleTypes(endpoint: string, region: string): Promise<void> {
-  const {ActivateTypeCommand, CloudFormationClient} = await import('@aws-sdk/client-cloudformation')
+  const {ActivateTypeCommand, CloudFormationClient, SetTypeConfigurationCommand} = await import('@aws-sdk/client-cloudformation')
   const cfn = new CloudFormationClient({region, endpoint, credentials: {...LOCAL_CREDENTIALS}, maxAttempts: 1})
   try {
-    for (const [TypeName, PublisherId] of Object.entries(EXAMPLE_THIRD_PARTY_TYPES)) await cfn.send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName, PublisherId}))
+    for (const [TypeName, PublisherId] of Object.entries(EXAMPLE_THIRD_PARTY_TYPES)) {
+      await cfn.send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName, PublisherId}))
+      await cfn.send(new SetTypeConfigurationCommand({Type: 'RESOURCE', TypeName, Configuration: EXAMPLE_DATADOG_CONFIGURATION, ConfigurationAlias: 'default'}))
+    }
   } finally {
     cfn.destroy()
   }

@@ -4,7 +4,8 @@ import {createAwsClients} from '../../lib/aws/clients.js'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'
-import {activateThirdPartyTypes} from '../../lib/deploy/third-party-types.js'
+import {applyActivation, describeTypeResult, planActivation} from '../../lib/activate/activate.js'
+import {createTypeRegistry} from '../../lib/aws/type-registry.js'
 import {formatExports, type LocalStartResult, startLocalStack} from '../../lib/local/stack.js'
 import {renderEnvironment} from '../../templates/index.js'
 
@@ -32,7 +33,7 @@ Like a sandbox account a team has set up, the local AWS gets the third-party res
     port: Flags.integer({summary: "moto's port (default: a free one).", min: 0, max: 65_535, default: 0}),
     'registry-port': Flags.integer({summary: "The registry's port (default: a free one).", min: 0, max: 65_535, default: 0}),
     region: Flags.string({summary: 'Also export AWS_REGION with this region.'}),
-    'activate-types': Flags.boolean({summary: "Activate the third-party resource types platform.yaml's templates use, in their regions.", default: true, allowNo: true}),
+    'activate-types': Flags.boolean({summary: "Activate and configure the third-party resource types platform.yaml's templates use, in their regions.", default: true, allowNo: true}),
     ...configFlag,
   }
 
@@ -50,7 +51,7 @@ Like a sandbox account a team has set up, the local AWS gets the third-party res
     return result
   }
 
-  /** Activates the third-party types every environment of platform.yaml renders (none without a platform.yaml). */
+  /** Activates and configures the third-party types every environment of platform.yaml renders (none without a platform.yaml), as `platform activate` does. */
   private async activateTypes(configFile: string): Promise<void> {
     if (!existsSync(configFile)) return
     let config
@@ -60,16 +61,19 @@ Like a sandbox account a team has set up, the local AWS gets the third-party res
       this.out.warn(`No third-party types activated: ${(error as Error).message.split('\n')[0]}`)
       return
     }
-    const stacks = Object.keys(config.environments).flatMap((name) => renderEnvironment(getEnvironment(config, name)))
     const clients = createAwsClients({local: true})
+    const registry = createTypeRegistry((region) => clients.cloudFormation(region))
     try {
-      const {ActivateTypeCommand} = await import('@aws-sdk/client-cloudformation')
-      const {activated, skipped} = await activateThirdPartyTypes(stacks, async (region, typeName, publisherId) => {
-        const cfn = await clients.cloudFormation(region)
-        await cfn.send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName: typeName, PublisherId: publisherId}))
-      })
-      for (const {region, typeName} of activated) this.out.progress(`  activated ${typeName} in ${region}`)
-      for (const {region, typeName} of skipped) this.out.warn(`${typeName} in ${region} is not activated: its publisher is unknown to platform.`)
+      // Environment by environment: a type shared by two in one region is configured by the first
+      // (the configuration is per account and region) and left alone by the next.
+      for (const name of Object.keys(config.environments)) {
+        const env = getEnvironment(config, name)
+        const plan = await planActivation(env, renderEnvironment(env), registry)
+        // No secrets check: the local AWS never runs the types' handlers, so nothing resolves them.
+        const {types, unknown} = await applyActivation(plan, registry, {dryRun: false})
+        for (const type of types) if (type.activation === 'activated' || type.configuration === 'set') this.out.progress(`  ${describeTypeResult(type)}`)
+        for (const {region, typeName} of unknown) this.out.warn(`${typeName} in ${region} is not activated: its publisher is unknown to platform.`)
+      }
     } finally {
       clients.destroy()
     }

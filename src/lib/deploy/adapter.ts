@@ -6,6 +6,7 @@ import type {SSMClient} from '@aws-sdk/client-ssm'
 import type {STSClient} from '@aws-sdk/client-sts'
 import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
 import {toAwsAuthError} from '../aws/clients.js'
+import {createTypeRegistry} from '../aws/type-registry.js'
 import {AbortedError, AwsAuthError} from '../errors.js'
 import type {LeaseStore} from './lease.js'
 import type {DeployAws} from './types.js'
@@ -72,6 +73,8 @@ export function createDeployAws(clients: DeploySdkClients, options: {interrupt?:
     }
     return client
   }
+  // The preflight's registry reads, interruptible like the other reads before anything changes.
+  const types = createTypeRegistry((region) => interruptible(observe(clients.cloudFormation(region), region)))
   return {
     endpoint: clients.endpoint,
     dnsServer: clients.dnsServer,
@@ -132,17 +135,8 @@ export function createDeployAws(clients: DeploySdkClients, options: {interrupt?:
       }
       return versions
     },
-    async typeActivated(region, typeName) {
-      const {DescribeTypeCommand} = await import('@aws-sdk/client-cloudformation')
-      try {
-        const out = await observe(clients.cloudFormation(region), region).send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: typeName}))
-        return out.IsActivated !== false
-      } catch (error) {
-        // A public third-party type the account has not activated is not found in it.
-        if ((error as {name?: string}).name === 'TypeNotFoundException') return false
-        throw toAuthError(error)
-      }
-    },
+    typeActivated: (region, typeName) => types.isActivated(region, typeName),
+    typeConfigured: async (region, typeName) => (await types.configuration(region, typeName)) !== undefined,
     async managedPrefixListId(region, name) {
       const {DescribeManagedPrefixListsCommand} = await import('@aws-sdk/client-ec2')
       try {
@@ -169,8 +163,8 @@ export function createDeployAws(clients: DeploySdkClients, options: {interrupt?:
   }
 }
 
-/** Describe*, Get*, List*: calls that change nothing. */
-const READ_COMMAND = /^(Describe|Get|List)[A-Za-z0-9]*Command$/
+/** Describe*, Get*, List* (and their Batch* forms, such as BatchDescribeTypeConfigurations): calls that change nothing. */
+const READ_COMMAND = /^(Batch)?(Describe|Get|List)[A-Za-z0-9]*Command$/
 
 /**
  * Ctrl-C (`interrupt`) cancels the reads in flight, as long as nothing was changed yet: before the

@@ -5,7 +5,7 @@ import {checkThirdPartyTypes} from './third-party-types.js'
 import type {DeployAws} from './types.js'
 
 /** The parts of an environment preflight reads. */
-export type PreflightEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' | 'region' | 'account' | 'database' | 'services'>
+export type PreflightEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' | 'region' | 'account' | 'database' | 'services' | 'monitoring'>
 
 /** SSM parameter names of the secrets the services use. */
 export function secretParameterNames(env: PreflightEnvironment): string[] {
@@ -21,20 +21,21 @@ export interface PreflightChecks {
   database: boolean
   /** The services' secrets exist. */
   services: boolean
-  /** Stacks whose templates will be sent: the third-party types they use must be activated. @default none */
+  /** Stacks whose templates will be sent: the third-party types they use must be activated and configured. @default none */
   types?: StackDefinition[]
 }
 
 /**
  * Checks that need no change and catch what would otherwise fail half-way through a deploy:
  * the third-party types activated, the credentials' account, the Aurora engine version in the
- * region, the secrets' parameters. All run at once; a type not activated is reported first (its
- * own code, TYPES_NOT_ACTIVATED), then every other problem together; nothing has been applied.
+ * region, the secrets' parameters. All run at once; a type not activated or configured is reported
+ * first (its own code, TYPES_NOT_ACTIVATED or TYPES_NOT_CONFIGURED), then every other problem together; nothing has been applied.
  */
 export async function runPreflight(env: PreflightEnvironment, aws: DeployAws, options: PreflightChecks): Promise<void> {
   const problems: string[] = []
-  // One DescribeType per type and region, and none when no stack that changes uses one.
-  const types = checkThirdPartyTypes(options.types ?? [], aws)
+  // One DescribeType per type and region (and BatchDescribeTypeConfigurations for one with a
+  // configuration), and none when no stack that changes uses one.
+  const types = checkThirdPartyTypes(options.types ?? [], aws, env)
   types.catch(() => undefined)
   const answers = Promise.all([
     options.account === false ? Promise.resolve(env.account) : aws.callerAccount(),

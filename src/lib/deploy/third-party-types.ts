@@ -1,22 +1,60 @@
+import type {ResolvedEnvironment} from '../config/types.js'
 import {DeployFailedError} from '../errors.js'
+import {secretParameter} from '../secrets/secrets.js'
 import type {StackDefinition} from '../stacks/types.js'
+import {DATADOG_API_KEY_SECRET} from '../../templates/service.js'
 import type {DeployAws} from './types.js'
+
+/** The secret holding the Datadog application key that Datadog's resource types call its API with (the Agent needs only the API key). */
+export const DATADOG_APP_KEY_SECRET = 'DATADOG_APP_KEY'
+
+/** The parts of an environment a type configuration is built from. */
+export type TypeConfigurationEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' | 'monitoring'>
+
+/**
+ * A type's account-level configuration (SetTypeConfiguration) for one environment: JSON whose
+ * keys are dynamic references to the environment's secrets, never their values, which
+ * CloudFormation resolves each time the type's handlers run (so a rotated key needs no new
+ * configuration).
+ */
+export interface TypeConfiguration {
+  /** The configuration as sent, with `{{resolve:ssm-secure:...}}` references. */
+  json: string
+  /** The environment's secrets it references (SSM SecureStrings `/<project>/<env>/<NAME>`). */
+  secrets: string[]
+}
+
+export interface ThirdPartyPublisher {
+  publisherId: string
+  /** What SetTypeConfiguration needs; undefined when the type has no required account-level configuration. */
+  configuration?: (env: TypeConfigurationEnvironment) => TypeConfiguration
+}
+
+/** `{{resolve:ssm-secure:/<project>/<env>/<NAME>}}`: an environment's secret as a dynamic reference. */
+function secretReference(env: TypeConfigurationEnvironment, secret: string): string {
+  return `{{resolve:ssm-secure:${secretParameter(env, secret)}}}`
+}
 
 /**
  * Resource types from CloudFormation's public registry that the templates may use, with their
- * publisher and what `set-type-configuration` needs. CloudFormation refuses a template naming any of
- * them ("Unrecognized resource types") until it is activated in that account and region.
+ * publisher and configuration. CloudFormation refuses a template naming any of them
+ * ("Unrecognized resource types") until it is activated in that account and region, and
+ * Datadog's handlers fail without their credentials configured.
  */
-export const THIRD_PARTY_PUBLISHERS: Record<string, {publisherId: string; configuration: string}> = {
+export const THIRD_PARTY_PUBLISHERS: Record<string, ThirdPartyPublisher> = {
   'Datadog::': {
     publisherId: '7171b96e5d207b947eb72ca9ce05247c246de623',
-    configuration:
-      '\'{"DatadogCredentials": {"ApiKey": "{{resolve:secretsmanager:datadog/cloudformation:SecretString:ApiKey}}", "ApplicationKey": "{{resolve:secretsmanager:datadog/cloudformation:SecretString:ApplicationKey}}"}}\' (keys in the Secrets Manager secret datadog/cloudformation; add "ApiURL" outside US1)',
+    // DatadogCredentials (Datadog's CloudFormation guide); ApiURL only outside US1 (datadoghq.com).
+    configuration: (env) => {
+      const site = env.monitoring.datadog.site
+      const credentials: Record<string, string> = {ApiKey: secretReference(env, DATADOG_API_KEY_SECRET), ApplicationKey: secretReference(env, DATADOG_APP_KEY_SECRET)}
+      if (site !== 'datadoghq.com') credentials.ApiURL = `https://api.${site}`
+      return {json: JSON.stringify({DatadogCredentials: credentials}), secrets: [DATADOG_API_KEY_SECRET, DATADOG_APP_KEY_SECRET]}
+    },
   },
-  'MongoDB::Atlas::': {
-    publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082',
-    configuration: '\'{"ProfileName": "default"}\' (the Atlas API keys in the Secrets Manager secret cfn/atlas/profile/default as {"PublicKey", "PrivateKey"})',
-  },
+  // The Atlas types read their API keys themselves, from the Secrets Manager secret
+  // cfn/atlas/profile/<Profile> named by each resource's Profile property: no configuration.
+  'MongoDB::Atlas::': {publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082'},
 }
 
 /** Types CloudFormation itself provides: never activated. */
@@ -39,58 +77,52 @@ export function thirdPartyTypes(stacks: StackDefinition[]): Map<string, string[]
 }
 
 /** The publisher of a third-party type and its configuration, when this tool knows it. */
-export function publisherOf(typeName: string): {publisherId: string; configuration: string} | undefined {
+export function publisherOf(typeName: string): ThirdPartyPublisher | undefined {
   return Object.entries(THIRD_PARTY_PUBLISHERS).find(([prefix]) => typeName.startsWith(prefix))?.[1]
 }
 
-/** The exact commands that activate a type in a region and configure it (keys never on the command line). */
-export function activationSteps(region: string, typeName: string): string {
+/**
+ * The aws commands that do what `platform activate` does for one type in a region (for those who
+ * activate by hand): the configuration holds references to the environment's secrets, never keys.
+ */
+export function activationSteps(env: TypeConfigurationEnvironment, region: string, typeName: string): string {
   const publisher = publisherOf(typeName)
-  const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --execution-role-arn <role the type assumes> --auto-update`
-  const configure = `aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration ${publisher?.configuration ?? '<the configuration its schema asks for>'}`
-  return `${typeName} in ${region}:\n      ${activate}\n      ${configure}`
+  const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --auto-update`
+  const configuration = publisher?.configuration?.(env)
+  const configure = configuration ? `\n      aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration-alias default --configuration '${configuration.json}'` : ''
+  return `${typeName} in ${region}:\n      ${activate}${configure}`
+}
+
+/** Whether deploy's preflight must find the type's configuration set (it has a required one). */
+export function needsConfiguration(typeName: string): boolean {
+  return publisherOf(typeName)?.configuration !== undefined
 }
 
 /**
- * Preflight: every third-party type the stacks being deployed use must be activated in their region
- * (DescribeType), else the deploy is refused before any change, with the commands that activate each.
+ * Preflight: every third-party type the stacks being deployed use must be activated in their
+ * region (DescribeType) and, when it needs one, have its configuration set
+ * (BatchDescribeTypeConfigurations); else the deploy is refused before any change, pointing at
+ * `platform activate ENV`.
  */
-export async function checkThirdPartyTypes(stacks: StackDefinition[], aws: Pick<DeployAws, 'typeActivated'>): Promise<void> {
+export async function checkThirdPartyTypes(stacks: StackDefinition[], aws: Pick<DeployAws, 'typeActivated' | 'typeConfigured'>, env: TypeConfigurationEnvironment): Promise<void> {
   const wanted = [...thirdPartyTypes(stacks)].flatMap(([region, types]) => types.map((type) => ({region, type})))
   const activated = await Promise.all(wanted.map(({region, type}) => aws.typeActivated(region, type)))
-  const missing = wanted.filter((_, i) => !activated[i])
-  if (missing.length === 0) return
-  throw new DeployFailedError(
-    `Preflight failed; nothing was changed. Third-party resource types not activated: ${missing.map((m) => `${m.type} (${m.region})`).join(', ')}. CloudFormation refuses templates that use them ("Unrecognized resource types").`,
-    [],
-    {
-      code: 'TYPES_NOT_ACTIVATED',
-      suggestions: [`Activate and configure each once per account and region (the keys stay in Secrets Manager, resolved by CloudFormation):\n    ${missing.map((m) => activationSteps(m.region, m.type)).join('\n    ')}`, 'Then run the deploy again.'],
-    },
-  )
-}
-
-/**
- * Activates each third-party type the stacks use, in its region, with its known publisher: the
- * one-time `activate-type` step of an account (`platform local start` does it for the local AWS,
- * a fresh sandbox account). Types of unknown publishers are returned as skipped.
- */
-export async function activateThirdPartyTypes(
-  stacks: StackDefinition[],
-  activate: (region: string, typeName: string, publisherId: string) => Promise<void>,
-): Promise<{activated: Array<{region: string; typeName: string}>; skipped: Array<{region: string; typeName: string}>}> {
-  const activated: Array<{region: string; typeName: string}> = []
-  const skipped: Array<{region: string; typeName: string}> = []
-  for (const [region, types] of thirdPartyTypes(stacks)) {
-    for (const typeName of types) {
-      const publisherId = publisherOf(typeName)?.publisherId
-      if (!publisherId) {
-        skipped.push({region, typeName})
-        continue
-      }
-      await activate(region, typeName, publisherId)
-      activated.push({region, typeName})
-    }
-  }
-  return {activated, skipped}
+  const inactive = wanted.filter((_, i) => !activated[i])
+  const toConfigure = wanted.filter((w, i) => activated[i] && needsConfiguration(w.type))
+  const configured = await Promise.all(toConfigure.map(({region, type}) => aws.typeConfigured(region, type)))
+  const unconfigured = toConfigure.filter((_, i) => !configured[i])
+  if (inactive.length === 0 && unconfigured.length === 0) return
+  const list = (types: typeof wanted) => types.map((m) => `${m.type} (${m.region})`).join(', ')
+  const problems = [
+    ...(inactive.length > 0 ? [`Third-party resource types not activated: ${list(inactive)}. CloudFormation refuses templates that use them ("Unrecognized resource types").`] : []),
+    ...(unconfigured.length > 0 ? [`Third-party resource types without their configuration: ${list(unconfigured)}. Their handlers would fail without credentials.`] : []),
+  ]
+  throw new DeployFailedError(`Preflight failed; nothing was changed. ${problems.join(' ')}`, [], {
+    code: inactive.length > 0 ? 'TYPES_NOT_ACTIVATED' : 'TYPES_NOT_CONFIGURED',
+    suggestions: [
+      `Run \`platform activate ${env.name}\` (with the --local, --profile or --region flags this deploy used): it activates each type and sets its configuration from ${env.name}'s secrets, once per account and region.`,
+      `Or by hand, once per account and region (the keys stay in SSM, resolved by CloudFormation):\n    ${[...inactive, ...unconfigured].map((m) => activationSteps(env, m.region, m.type)).join('\n    ')}`,
+      'Then run the deploy again.',
+    ],
+  })
 }

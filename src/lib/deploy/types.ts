@@ -14,6 +14,8 @@ export interface DeployAws {
   engineVersions(region: string, engine: string, version?: string): Promise<string[]>
   /** CloudFormation DescribeType (RESOURCE): whether a registry type is usable in the region (a third-party one only once activated). */
   typeActivated(region: string, typeName: string): Promise<boolean>
+  /** CloudFormation BatchDescribeTypeConfigurations: whether an activated type's configuration has been set in the region. */
+  typeConfigured(region: string, typeName: string): Promise<boolean>
   /** EC2 DescribeManagedPrefixLists: the id of the AWS-managed prefix list `name` in the region (ids differ per region), undefined when there is none. */
   managedPrefixListId(region: string, name: string): Promise<string | undefined>
   /** SSM GetParameters: which of `names` do not exist. */

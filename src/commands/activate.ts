@@ -1,0 +1,62 @@
+import {Args, Flags} from '@oclif/core'
+import {activateEnvironment, type ActivationResult} from '../lib/activate/activate.js'
+import {createAwsClients} from '../lib/aws/clients.js'
+import {createTypeRegistry} from '../lib/aws/type-registry.js'
+import {PlatformCommand} from '../lib/cli/base-command.js'
+import {awsFlags, configFlag} from '../lib/cli/flags.js'
+import {getEnvironment, loadConfig} from '../lib/config/load.js'
+import {secretPath} from '../lib/secrets/secrets.js'
+import {createSecretStore} from '../lib/secrets/store.js'
+import {canPrompt, confirm} from '../lib/ui/prompt.js'
+import {renderEnvironment} from '../templates/index.js'
+
+export default class Activate extends PlatformCommand {
+  static override summary = "Activate the third-party resource types an environment's templates use (Datadog, MongoDB Atlas) and configure them from its secrets."
+  static override description = `CloudFormation refuses a template with a third-party registry type (Datadog::Monitors::Monitor) until the type is activated in that account and region, and Datadog's types need their API and application keys configured. For each such type the environment's stacks use, in each region, this calls ActivateType (minor versions update automatically) and SetTypeConfiguration. The configuration holds dynamic references to the environment's secrets ({{resolve:ssm-secure:/<project>/<env>/DATADOG_API_KEY}} and DATADOG_APP_KEY), never the keys: set both first with \`platform secrets set ENV NAME\`. CloudFormation resolves them each time the type runs, so a new key needs no new activation.
+
+Types already activated and configured are left as they are: running it again changes nothing. A type configured otherwise (by hand, or by another environment in the same account and region) keeps its configuration. Once per account and region; deploy checks it and stops with this command's name until it is done.
+
+On a terminal it shows what it will do and asks; in CI pass --yes. --dry-run reads the account and prints what it would do.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> prod',
+    '<%= config.bin %> <%= command.id %> prod --dry-run',
+    '<%= config.bin %> <%= command.id %> prod --yes --json',
+    '<%= config.bin %> <%= command.id %> staging --local --yes',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override args = {env: Args.string({description: 'Environment name from platform.yaml.', required: true})}
+
+  static override flags = {
+    ...configFlag,
+    ...awsFlags,
+    yes: Flags.boolean({char: 'y', summary: 'Activate without asking (CI).', default: false}),
+    'dry-run': Flags.boolean({summary: 'Read the account and print what would be activated and configured; change nothing.', default: false}),
+  }
+
+  override async run(): Promise<ActivationResult> {
+    const {args, flags} = await this.parse(Activate)
+    const config = await loadConfig(flags.config, {region: flags.region})
+    const env = getEnvironment(config, args.env)
+    const clients = createAwsClients({profile: flags.profile, local: flags.local, region: flags.region, configRegion: config.region})
+    try {
+      const result = await activateEnvironment({
+        env,
+        stacks: renderEnvironment(env),
+        registry: createTypeRegistry((region) => clients.cloudFormation(region)),
+        storedSecrets: async () => (await createSecretStore(clients, env.region).describe(secretPath(env))).map((s) => s.parameter.slice(s.parameter.lastIndexOf('/') + 1)),
+        flags: {yes: flags.yes, dryRun: flags['dry-run']},
+        prompt: {canPrompt: () => canPrompt(), confirm: (message) => confirm(message)},
+        progress: (text) => this.out.progress(text),
+        warn: (text) => this.out.warn(text),
+      })
+      const changed = result.types.filter((t) => t.activation === 'activated' || t.configuration === 'set').length
+      if (!result.dryRun) this.out.result(changed === 0 ? `Nothing to do for ${env.name}: every third-party type is activated and configured.` : `${changed} third-party type${changed === 1 ? '' : 's'} activated or configured for ${env.name}; deploy can use them.`)
+      return result
+    } finally {
+      clients.destroy()
+    }
+  }
+}

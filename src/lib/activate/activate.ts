@@ -1,0 +1,224 @@
+import type {TypeRegistry} from '../aws/type-registry.js'
+import type {ResolvedEnvironment} from '../config/types.js'
+import {publisherOf, thirdPartyTypes, type TypeConfigurationEnvironment} from '../deploy/third-party-types.js'
+import {AbortedError, ExitCode, NonInteractiveError, PlatformError} from '../errors.js'
+import type {StackDefinition} from '../stacks/types.js'
+
+/** The parts of an environment `platform activate` reads. */
+export type ActivateEnvironment = TypeConfigurationEnvironment & Pick<ResolvedEnvironment, 'region' | 'secrets'>
+
+/**
+ * One third-party type in one region, as found in the account and what activate does about it.
+ * `configuration` is what this environment gives the type: references to its secrets, never a key.
+ */
+export interface TypeActivation {
+  region: string
+  typeName: string
+  publisherId: string
+  /** `activate`: ActivateType is needed; `active`: already activated in the region (left as it is). */
+  activation: 'activate' | 'active'
+  /**
+   * `set`: SetTypeConfiguration is needed (never set); `current`: already this configuration;
+   * `other`: already set to another one (by hand, or by another environment sharing the account
+   * and region), left alone; `none`: the type has no required configuration.
+   */
+  configurationState: 'set' | 'current' | 'other' | 'none'
+  configuration?: string
+}
+
+export interface ActivationPlan {
+  environment: string
+  types: TypeActivation[]
+  /** Types whose publisher platform does not know: neither activated nor configured by it. */
+  unknown: Array<{region: string; typeName: string}>
+}
+
+/** Whether applying the plan changes anything. */
+export function hasChanges(plan: ActivationPlan): boolean {
+  return plan.types.some((t) => t.activation === 'activate' || t.configurationState === 'set')
+}
+
+/**
+ * What the environment's rendered stacks need from the registry, read from it: DescribeType and,
+ * for a type with a configuration, BatchDescribeTypeConfigurations, per type and region.
+ * Changes nothing.
+ */
+export async function planActivation(env: ActivateEnvironment, stacks: StackDefinition[], registry: Pick<TypeRegistry, 'isActivated' | 'configuration'>): Promise<ActivationPlan> {
+  const unknown: ActivationPlan['unknown'] = []
+  const reads: Array<Promise<TypeActivation>> = []
+  for (const [region, typeNames] of thirdPartyTypes(stacks)) {
+    for (const typeName of typeNames) {
+      const publisher = publisherOf(typeName)
+      if (!publisher) {
+        unknown.push({region, typeName})
+        continue
+      }
+      reads.push(
+        (async () => {
+          const activated = await registry.isActivated(region, typeName)
+          const wanted = publisher.configuration?.(env).json
+          const current = wanted && activated ? await registry.configuration(region, typeName) : undefined
+          const configurationState = !wanted ? 'none' : current === undefined ? 'set' : sameConfiguration(current, wanted) ? 'current' : 'other'
+          return {region, typeName, publisherId: publisher.publisherId, activation: activated ? 'active' : 'activate', configurationState, configuration: wanted}
+        })(),
+      )
+    }
+  }
+  return {environment: env.name, types: await Promise.all(reads), unknown}
+}
+
+/** The registry returns the JSON it was given, perhaps re-serialised: compared as values. */
+function sameConfiguration(current: string, wanted: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(current)) === JSON.stringify(JSON.parse(wanted))
+  } catch {
+    return current === wanted
+  }
+}
+
+/**
+ * Refuses a plan that would set a configuration CloudFormation could not resolve: every secret it
+ * references must be declared in platform.yaml (exit 3) and set in SSM (exit 5), and live in the
+ * type's region (a dynamic reference resolves in the region of the stack operation).
+ * `storedSecrets` lists the names set under the environment's SSM path (metadata, no value).
+ */
+export function checkConfigurationSecrets(env: ActivateEnvironment, plan: ActivationPlan, storedSecrets: string[]): void {
+  const toSet = plan.types.filter((t) => t.configurationState === 'set')
+  if (toSet.length === 0) return
+  const needed = [...new Set(toSet.flatMap((t) => publisherOf(t.typeName)?.configuration?.(env).secrets ?? []))].sort()
+  const undeclared = needed.filter((name) => !env.secrets.includes(name))
+  if (undeclared.length > 0) {
+    throw new PlatformError(`The configuration of ${toSet.map((t) => t.typeName).join(', ')} references ${undeclared.join(', ')}, which environment ${env.name} does not declare; nothing was changed.`, {
+      code: 'SECRET_NOT_DECLARED',
+      exit: ExitCode.invalidConfig,
+      suggestions: [`Add ${undeclared.join(', ')} to \`secrets\` in platform.yaml (defaults or environments.${env.name}), then set ${undeclared.length === 1 ? 'it' : 'each'} with ${undeclared.map((name) => `\`platform secrets set ${env.name} ${name}\``).join(', ')}.`],
+    })
+  }
+  const unset = needed.filter((name) => !storedSecrets.includes(name))
+  if (unset.length > 0) {
+    throw new PlatformError(`The configuration of ${toSet.map((t) => t.typeName).join(', ')} references secrets of ${env.name} that are not set: ${unset.join(', ')}; nothing was changed.`, {
+      code: 'SECRETS_NOT_SET',
+      exit: ExitCode.deployFailed,
+      suggestions: [`Set ${unset.length === 1 ? 'it' : 'each'} with ${unset.map((name) => `\`platform secrets set ${env.name} ${name}\``).join(', ')} (with the same --local, --profile or --region flags), then run activate again.`],
+    })
+  }
+  const elsewhere = toSet.filter((t) => t.region !== env.region)
+  if (elsewhere.length > 0) {
+    throw new PlatformError(`${elsewhere.map((t) => `${t.typeName} (${t.region})`).join(', ')} would read ${env.name}'s secrets from ${elsewhere[0].region}, but they are in ${env.region}; nothing was changed.`, {
+      code: 'SECRETS_IN_OTHER_REGION',
+      exit: ExitCode.deployFailed,
+      suggestions: ['Configure the type in that region by hand (aws cloudformation set-type-configuration), with secrets stored there.'],
+    })
+  }
+}
+
+/** What happened to one type. */
+export interface TypeActivationResult {
+  region: string
+  typeName: string
+  publisherId: string
+  /** `activated` now, `already-active`, or (dry run) `would-activate`. */
+  activation: 'activated' | 'already-active' | 'would-activate'
+  /** `set` now, `already-set`, `left-alone` (set to another configuration), `not-needed`, or (dry run) `would-set`. */
+  configuration: 'set' | 'already-set' | 'left-alone' | 'not-needed' | 'would-set'
+}
+
+export interface ActivationResult {
+  environment: string
+  dryRun: boolean
+  types: TypeActivationResult[]
+  unknown: ActivationPlan['unknown']
+}
+
+/** What a configuration that is not set now is reported as. */
+const UNCHANGED_CONFIGURATION = {current: 'already-set', other: 'left-alone', none: 'not-needed'} as const
+
+/** ActivateType then SetTypeConfiguration where the plan says so, one type after another; with `dryRun`, nothing. */
+export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeRegistry, 'activate' | 'configure'>, options: {dryRun: boolean; onDone?: (type: TypeActivationResult) => void}): Promise<ActivationResult> {
+  const types: TypeActivationResult[] = []
+  for (const type of plan.types) {
+    const willActivate = type.activation === 'activate'
+    const willConfigure = type.configurationState === 'set'
+    if (!options.dryRun && willActivate) await registry.activate(type.region, type.typeName, type.publisherId)
+    if (!options.dryRun && willConfigure) await registry.configure(type.region, type.typeName, type.configuration!)
+    const done: TypeActivationResult = {
+      region: type.region,
+      typeName: type.typeName,
+      publisherId: type.publisherId,
+      activation: willActivate ? (options.dryRun ? 'would-activate' : 'activated') : 'already-active',
+      configuration: willConfigure ? (options.dryRun ? 'would-set' : 'set') : UNCHANGED_CONFIGURATION[type.configurationState as Exclude<TypeActivation['configurationState'], 'set'>],
+    }
+    types.push(done)
+    options.onDone?.(done)
+  }
+  return {environment: plan.environment, dryRun: options.dryRun, types, unknown: plan.unknown}
+}
+
+const ACTIVATION_TEXT: Record<TypeActivationResult['activation'], string> = {
+  activated: 'activated (minor versions update automatically)',
+  'already-active': 'already activated',
+  'would-activate': 'would activate (ActivateType, minor versions updating automatically)',
+}
+
+const CONFIGURATION_TEXT: Record<TypeActivationResult['configuration'], string> = {
+  set: 'configuration set from the environment\'s secrets',
+  'already-set': 'already configured',
+  'left-alone': 'already configured differently (by hand, or by another environment in this account and region): left alone',
+  'not-needed': 'needs no configuration',
+  'would-set': 'would set its configuration from the environment\'s secrets (SetTypeConfiguration)',
+}
+
+/** One line per type: what was (or would be) done. */
+export function describeTypeResult(type: TypeActivationResult): string {
+  return `${type.typeName} in ${type.region}: ${ACTIVATION_TEXT[type.activation]}; ${CONFIGURATION_TEXT[type.configuration]}`
+}
+
+/** The plan as the lines a person confirms: what changes, and the configuration sent (references only). */
+export function describePlan(plan: ActivationPlan): string[] {
+  const lines: string[] = []
+  for (const type of plan.types) {
+    const steps = [
+      ...(type.activation === 'activate' ? [`ActivateType (publisher ${type.publisherId}, AutoUpdate)`] : []),
+      ...(type.configurationState === 'set' ? [`SetTypeConfiguration ${type.configuration}`] : []),
+    ]
+    if (steps.length > 0) lines.push(`${type.typeName} in ${type.region}: ${steps.join(', then ')}`)
+  }
+  return lines
+}
+
+export interface ActivateInput {
+  env: ActivateEnvironment
+  stacks: StackDefinition[]
+  registry: TypeRegistry
+  /** Names of the secrets set under the environment's SSM path (DescribeParameters: metadata, no value). */
+  storedSecrets: () => Promise<string[]>
+  flags: {yes: boolean; dryRun: boolean}
+  prompt: {canPrompt: () => boolean; confirm: (message: string) => Promise<boolean>}
+  /** Progress lines (stderr). */
+  progress: (text: string) => void
+  warn: (text: string) => void
+}
+
+/**
+ * `platform activate ENV`: reads what the account has, refuses a configuration whose secrets are
+ * missing, asks (or takes --yes), then activates and configures. Types already activated and
+ * configured are left as they are, so running it again changes nothing.
+ */
+export async function activateEnvironment(input: ActivateInput): Promise<ActivationResult> {
+  const {env, flags} = input
+  const plan = await planActivation(env, input.stacks, input.registry)
+  for (const {region, typeName} of plan.unknown) input.warn(`${typeName} in ${region}: its publisher is unknown to platform; activate it yourself (aws cloudformation activate-type).`)
+  if (plan.types.length === 0 && plan.unknown.length === 0) input.progress(`Environment ${env.name} uses no third-party resource types: nothing to activate.`)
+  if (hasChanges(plan)) {
+    checkConfigurationSecrets(env, plan, await input.storedSecrets())
+    if (!flags.dryRun && !flags.yes) {
+      if (!input.prompt.canPrompt()) throw new NonInteractiveError('--yes', `Activating third-party resource types for ${env.name}`)
+      input.progress(describePlan(plan).join('\n'))
+      if (!(await input.prompt.confirm(`Activate and configure these types for ${env.name}?`))) throw new AbortedError('Nothing was activated.')
+    }
+  }
+  const result = await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})
+  for (const type of result.types) if (type.configuration === 'left-alone') input.warn(`${type.typeName} in ${type.region} keeps a configuration platform did not write; deploys use it as it is.`)
+  if (flags.dryRun && hasChanges(plan)) input.progress(`Dry run: nothing was changed. The configuration sent:\n${describePlan(plan).join('\n')}`)
+  return result
+}

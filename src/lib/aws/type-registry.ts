@@ -1,0 +1,68 @@
+import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import {toAwsAuthError} from './clients.js'
+
+/**
+ * The CloudFormation registry calls for third-party resource types, in one region at a time:
+ * what deploy's preflight reads and what `platform activate` changes. Credential and permission
+ * errors become AwsAuthError (exit 4).
+ */
+export interface TypeRegistry {
+  /** DescribeType: false when the account has not activated the type in the region (TypeNotFoundException). */
+  isActivated(region: string, typeName: string): Promise<boolean>
+  /**
+   * BatchDescribeTypeConfigurations of the type's default configuration: its JSON, or undefined
+   * when it was never set (AWS answers `{}`) or the type is not activated.
+   */
+  configuration(region: string, typeName: string): Promise<string | undefined>
+  /** ActivateType of a public third-party resource type, updated automatically to new minor versions. */
+  activate(region: string, typeName: string, publisherId: string): Promise<void>
+  /** SetTypeConfiguration under the alias `default` (a resource type's configuration needs one). */
+  configure(region: string, typeName: string, configuration: string): Promise<void>
+}
+
+/** The alias of the one configuration each type gets (resource types require an alias; handlers use `default`). */
+export const TYPE_CONFIGURATION_ALIAS = 'default'
+
+export function createTypeRegistry(cloudFormation: (region: string) => CloudFormationClient | Promise<CloudFormationClient>): TypeRegistry {
+  const call = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (error) {
+      throw toAwsAuthError(error)
+    }
+  }
+  return {
+    isActivated: (region, typeName) =>
+      call(async () => {
+        const {DescribeTypeCommand} = await import('@aws-sdk/client-cloudformation')
+        try {
+          const out = await (await cloudFormation(region)).send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: typeName}))
+          return out.IsActivated !== false
+        } catch (error) {
+          // A public third-party type the account has not activated is not found in it.
+          if ((error as {name?: string}).name === 'TypeNotFoundException') return false
+          throw error
+        }
+      }),
+    configuration: (region, typeName) =>
+      call(async () => {
+        const {BatchDescribeTypeConfigurationsCommand} = await import('@aws-sdk/client-cloudformation')
+        const out = await (await cloudFormation(region)).send(
+          new BatchDescribeTypeConfigurationsCommand({TypeConfigurationIdentifiers: [{Type: 'RESOURCE', TypeName: typeName, TypeConfigurationAlias: TYPE_CONFIGURATION_ALIAS}]}),
+        )
+        const found = (out.TypeConfigurations ?? []).find((c) => c.TypeName === typeName)
+        const configuration = found?.Configuration?.trim()
+        return configuration && configuration !== '{}' ? configuration : undefined
+      }),
+    activate: (region, typeName, publisherId) =>
+      call(async () => {
+        const {ActivateTypeCommand} = await import('@aws-sdk/client-cloudformation')
+        await (await cloudFormation(region)).send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName: typeName, PublisherId: publisherId, AutoUpdate: true}))
+      }),
+    configure: (region, typeName, configuration) =>
+      call(async () => {
+        const {SetTypeConfigurationCommand} = await import('@aws-sdk/client-cloudformation')
+        await (await cloudFormation(region)).send(new SetTypeConfigurationCommand({Type: 'RESOURCE', TypeName: typeName, Configuration: configuration, ConfigurationAlias: TYPE_CONFIGURATION_ALIAS}))
+      }),
+  }
+}

@@ -147,6 +147,15 @@ export function toAwsAuthError(error: unknown): unknown {
   return new AwsAuthError(`${what}: ${e?.message || name}`, {cause: error})
 }
 
+/** Run one AWS call (or a few), its credential and permission errors mapped by {@link toAwsAuthError}. */
+export async function withAwsAuthErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw toAwsAuthError(error)
+  }
+}
+
 /** Read one key of a profile from the AWS config file (`[profile NAME]` or `[default]`). */
 export function profileRegion(profile: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const file = env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config')

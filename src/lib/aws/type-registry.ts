@@ -1,5 +1,5 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
-import {toAwsAuthError} from './clients.js'
+import {withAwsAuthErrors} from './clients.js'
 
 /**
  * The CloudFormation registry calls for third-party resource types, in one region at a time:
@@ -24,16 +24,9 @@ export interface TypeRegistry {
 export const TYPE_CONFIGURATION_ALIAS = 'default'
 
 export function createTypeRegistry(cloudFormation: (region: string) => CloudFormationClient | Promise<CloudFormationClient>): TypeRegistry {
-  const call = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work()
-    } catch (error) {
-      throw toAwsAuthError(error)
-    }
-  }
   return {
     isActivated: (region, typeName) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {DescribeTypeCommand} = await import('@aws-sdk/client-cloudformation')
         try {
           const out = await (await cloudFormation(region)).send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: typeName}))
@@ -45,7 +38,7 @@ export function createTypeRegistry(cloudFormation: (region: string) => CloudForm
         }
       }),
     configuration: (region, typeName) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {BatchDescribeTypeConfigurationsCommand} = await import('@aws-sdk/client-cloudformation')
         const out = await (await cloudFormation(region)).send(
           new BatchDescribeTypeConfigurationsCommand({TypeConfigurationIdentifiers: [{Type: 'RESOURCE', TypeName: typeName, TypeConfigurationAlias: TYPE_CONFIGURATION_ALIAS}]}),
@@ -55,12 +48,12 @@ export function createTypeRegistry(cloudFormation: (region: string) => CloudForm
         return configuration && configuration !== '{}' ? configuration : undefined
       }),
     activate: (region, typeName, publisherId) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {ActivateTypeCommand} = await import('@aws-sdk/client-cloudformation')
         await (await cloudFormation(region)).send(new ActivateTypeCommand({Type: 'RESOURCE', TypeName: typeName, PublisherId: publisherId, AutoUpdate: true}))
       }),
     configure: (region, typeName, configuration) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {SetTypeConfigurationCommand} = await import('@aws-sdk/client-cloudformation')
         await (await cloudFormation(region)).send(new SetTypeConfigurationCommand({Type: 'RESOURCE', TypeName: typeName, Configuration: configuration, ConfigurationAlias: TYPE_CONFIGURATION_ALIAS}))
       }),

@@ -1,5 +1,5 @@
 import type {AwsClients} from '../aws/clients.js'
-import {toAwsAuthError} from '../aws/clients.js'
+import {withAwsAuthErrors} from '../aws/clients.js'
 
 /** What `secrets list` shows of a parameter: never its value. */
 export interface StoredSecret {
@@ -27,16 +27,9 @@ export interface SecretStore {
 
 /** The SecretStore of one region, over the client factory's SSM client. */
 export function createSecretStore(clients: AwsClients, region: string): SecretStore {
-  const call = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work()
-    } catch (error) {
-      throw toAwsAuthError(error)
-    }
-  }
   return {
     put: (parameter, value) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {PutParameterCommand} = await import('@aws-sdk/client-ssm')
         const ssm = await clients.ssm(region)
         // Overwrite: SSM keeps the previous values as versions (up to 100), so nothing is lost.
@@ -44,7 +37,7 @@ export function createSecretStore(clients: AwsClients, region: string): SecretSt
         return out.Version ?? 0
       }),
     describe: (path) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {DescribeParametersCommand} = await import('@aws-sdk/client-ssm')
         const ssm = await clients.ssm(region)
         const found: StoredSecret[] = []
@@ -60,7 +53,7 @@ export function createSecretStore(clients: AwsClients, region: string): SecretSt
         return found
       }),
     remove: (parameter) =>
-      call(async () => {
+      withAwsAuthErrors(async () => {
         const {DeleteParameterCommand} = await import('@aws-sdk/client-ssm')
         const ssm = await clients.ssm(region)
         try {

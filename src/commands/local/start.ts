@@ -17,7 +17,7 @@ Prints the variables to export on stdout, so \`eval "$(platform local start)"\` 
 
 Needs python3 with moto 5.2.1 (or PLATFORM_PYTHON), and for the registry and image builds docker-registry, htpasswd, buildah and skopeo (Debian: apt-get install -y buildah skopeo docker-registry apache2-utils). --no-registry starts moto alone.
 
-Like a sandbox account a team has set up, the local AWS gets the third-party resource types that platform.yaml's templates use (e.g. Datadog::Monitors::Monitor) activated in their regions, so \`platform deploy ENV --local\` runs as it would in that account; on a fresh AWS account a deploy stops and prints the one-time activate-type commands instead. --no-activate-types leaves them inactive.`
+Like a sandbox account a team has set up, the local AWS gets the third-party resource types that platform.yaml's templates use (e.g. Datadog::Monitors::Monitor) activated and configured in their regions (as \`platform activate ENV\` does), so \`platform deploy ENV --local\` runs as it would in that account; on a fresh AWS account a deploy stops and asks for \`platform activate ENV\` first. --no-activate-types leaves them inactive.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -5,6 +5,15 @@ import {readFileSync, readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {applyColorPolicy} from '../dist/lib/ui/color.js'
 
+// Ctrl-C from the first moment: until a command takes it over (src/lib/cli/interrupts.ts), one
+// line and exit 6 ("aborted by the user"), not a death by signal while the CLI is still loading.
+const beforeCommand = () => {
+  process.stderr.write('\nInterrupted.\n')
+  process.exit(6)
+}
+process.on('SIGINT', beforeCommand)
+globalThis[Symbol.for('platform.interrupts.beforeCommand')] = beforeCommand
+
 const argv = process.argv.slice(2)
 applyColorPolicy(argv)
 // oclif checks its own package's engines on every start (a require through the module resolver);

@@ -4,6 +4,7 @@ import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
 import {createLogsApi, formatLogEvent, literalPattern, parseSince, readLogs, serviceLogGroup} from '../lib/logs/logs.js'
+import {takeOverInterrupts} from '../lib/cli/interrupts.js'
 
 export default class Logs extends PlatformCommand {
   static override summary = 'Print a service\'s CloudWatch logs, every task interleaved in time order; --follow keeps printing like tail -f.'
@@ -39,8 +40,9 @@ Each line is the time (UTC), the first 8 characters of the task id, and the mess
     const clients = createAwsClients({profile: flags.profile, local: flags.local, region})
     // Ctrl-C (or a supervisor's SIGTERM) ends a follow cleanly, exit 0, like tail -f.
     const stop = new AbortController()
-    const onSignal = () => stop.abort()
-    process.once('SIGINT', onSignal)
+    // A second Ctrl-C exits at once, as the default handler would have.
+    const onSignal = () => (stop.signal.aborted ? process.exit(130) : stop.abort())
+    const releaseInterrupts = takeOverInterrupts(onSignal)
     process.once('SIGTERM', onSignal)
     try {
       const events = readLogs(createLogsApi(clients, region), group, {startTime, pattern: flags.filter ? literalPattern(flags.filter) : undefined, follow: flags.follow, pollMs: flags['poll-interval'], signal: stop.signal})
@@ -49,7 +51,7 @@ Each line is the time (UTC), the first 8 characters of the task id, and the mess
         process.stdout.write(`${line}\n`)
       }
     } finally {
-      process.off('SIGINT', onSignal)
+      releaseInterrupts()
       process.off('SIGTERM', onSignal)
       clients.destroy()
     }

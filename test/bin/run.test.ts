@@ -1,6 +1,10 @@
+import {execFileSync, spawn} from 'node:child_process'
+import {closeSync, constants, mkdtempSync, openSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {buildCli, runCli} from '../helpers/built-cli.js'
+import {buildCli, builtCliBin, runCli} from '../helpers/built-cli.js'
 
 /**
  * bin/run.js starts oclif with the package's own package.json and loads the bundled plugins (help,
@@ -39,4 +43,41 @@ describe('bin/run.js start-up', () => {
     expect(run.stdout).toMatch(/^ {2}autocomplete\b/m)
     expect(run.stdout).toMatch(/^ {2}help\b/m)
   })
+
+  it('Ctrl-C before a command handles it exits 6 with one line, not a death by signal', async () => {
+    // GIVEN a deploy held before its own Ctrl-C handler exists: its platform.yaml is a named pipe
+    // that nobody writes, so the run waits reading the config (as a slow start-up would)
+    const dir = mkdtempSync(join(tmpdir(), 'platform-sigint-'))
+    const fifo = join(dir, 'platform.yaml')
+    execFileSync('mkfifo', [fifo])
+    const child = spawn(process.execPath, [builtCliBin(), 'deploy', 'prod', '--yes', '--config', fifo], {env: {...process.env, NO_COLOR: '1', CI: '1'}})
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise<{code: number | null; signal: string | null}>((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
+    // A writer can open the pipe without blocking only once the CLI has it open for reading.
+    let writer: number | undefined
+    for (let tries = 0; writer === undefined && tries < 600; tries++) {
+      try {
+        writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    try {
+      expect(writer, 'the CLI never opened its config').toBeDefined()
+      // WHEN the user presses Ctrl-C
+      child.kill('SIGINT')
+      // THEN it says so and exits 6 (aborted by the user) instead of dying by the signal. (Node's
+      // exit waits for the read blocked on the pipe, so the pipe is closed once the handler ran.)
+      for (let tries = 0; !stderr.includes('Interrupted.') && tries < 600; tries++) await new Promise((resolve) => setTimeout(resolve, 50))
+      closeSync(writer!)
+      writer = undefined
+      expect(await exited).toEqual({code: 6, signal: null})
+      expect(stderr).toBe('\nInterrupted.\n')
+    } finally {
+      if (writer !== undefined) closeSync(writer)
+      child.kill('SIGKILL')
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }, 60_000)
 })

@@ -1,4 +1,5 @@
 import type {ResolvedEnvironment} from '../config/types.js'
+import {takeOverInterrupts} from '../cli/interrupts.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {DeployedStack} from '../aws/cloudformation.js'
 import type {StackDefinition} from '../stacks/types.js'
@@ -142,7 +143,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
     streams.stderr.write('\nStopping: no new stacks start; an update in progress is cancelled (rolled back), a create is left to finish. Ctrl-C again to exit now.\n')
     controller.abort()
   }
-  process.on('SIGINT', onSigint)
+  const releaseInterrupts = takeOverInterrupts(onSigint)
   // A warning outside an engine run (the lock's), on its own short-lived progress display.
   const warn = (message: string) => {
     const view = newView()
@@ -169,7 +170,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
       },
     })
   } catch (error) {
-    process.off('SIGINT', onSigint)
+    releaseInterrupts()
     throw error
   }
   const canPrompt = input.prompt?.canPrompt() ?? false
@@ -261,7 +262,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
     if (leaseLost) throw new DeployFailedError(`${leaseLost} The deploy stopped.`, [], {code: 'DEPLOY_LOCKED', cause: error})
     throw error
   } finally {
-    process.off('SIGINT', onSigint)
+    releaseInterrupts()
     const bootstrap = input.stacks.find((s) => s.part === 'bootstrap')
     await lock.release(bootstrap && finalStates?.get(bootstrap.name))
   }
@@ -320,11 +321,11 @@ export async function diffEnvironment(input: DiffEnvironmentInput): Promise<Diff
     streams.stderr.write('\nStopping: deleting the change sets made for the review. Ctrl-C again to exit now.\n')
     controller.abort()
   }
-  process.on('SIGINT', onSigint)
+  const releaseInterrupts = takeOverInterrupts(onSigint)
   try {
     return await diffWithSignal(input, aws, controller.signal)
   } finally {
-    process.off('SIGINT', onSigint)
+    releaseInterrupts()
   }
 }
 

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto'
+import {takeOverInterrupts} from '../cli/interrupts.js'
 import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
 import type {AwsClients} from '../aws/clients.js'
@@ -166,8 +167,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
   const started = Date.now()
   const since = new Date(started - 5_000)
   const controller = new AbortController()
-  const onSigint = () => controller.abort()
-  process.on('SIGINT', onSigint)
+  const releaseInterrupts = takeOverInterrupts(() => controller.abort())
   // The record exists from the release's first change: teammates and CI see it running (see recorder.ts).
   const recorder = createReleaseRecorder({
     store: () => releaseStore(input.aws, env, input.stacks),
@@ -376,7 +376,7 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     }
     throw error
   } finally {
-    process.off('SIGINT', onSigint)
+    releaseInterrupts()
   }
 }
 

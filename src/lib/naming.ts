@@ -51,3 +51,13 @@ export function logicalId(...parts: string[]): string {
     .map((p) => p[0].toUpperCase() + p.slice(1))
     .join('')
 }
+
+/** `/<project>/<env>`: the SSM path every secret of an environment lives under. */
+export function secretPath(env: {project: string; name: string}): string {
+  return `/${env.project}/${env.name}`
+}
+
+/** `/<project>/<env>/<NAME>`: the SSM parameter of one secret (what the task definitions reference). */
+export function secretParameter(env: {project: string; name: string}, name: string): string {
+  return `${secretPath(env)}/${name}`
+}

@@ -1,4 +1,5 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
+import {secretParameter} from '../lib/naming.js'
 
 /** One IAM policy statement as CloudFormation takes it (values may be intrinsic functions). */
 export interface PolicyStatement {
@@ -24,17 +25,12 @@ export function assumeRolePolicy(service: string, conditions?: Record<string, un
   return {Version: '2012-10-17', Statement: [statement]}
 }
 
-/** `/<project>/<env>`: the SSM path every secret of an environment lives under. */
-export function secretPath(env: ResolvedEnvironment): string {
-  return `/${env.project}/${env.name}`
-}
-
 /**
  * The full ARN of the SSM parameter holding secret `name` (`/<project>/<env>/<NAME>`). ECS needs
  * the ARN, not the name, for parameters it resolves by ARN across partitions and regions.
  */
 export function secretParameterArn(env: ResolvedEnvironment, name: string): unknown {
-  return {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretPath(env)}/${name}`}
+  return {'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretParameter(env, name)}`}
 }
 
 /** The ARN of ECR repository `name` in this stack's account and region. */

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {AwsAuthError, DeployFailedError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
+import {secretParameter} from '../naming.js'
 import {checkThirdPartyTypes} from './third-party-types.js'
 import type {DeployAws} from './types.js'
 
@@ -10,7 +11,7 @@ export type PreflightEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' 
 /** SSM parameter names of the secrets the services use. */
 export function secretParameterNames(env: PreflightEnvironment): string[] {
   const names = new Set<string>()
-  for (const service of Object.values(env.services)) for (const secret of service.secrets ?? []) names.add(`/${env.project}/${env.name}/${secret}`)
+  for (const service of Object.values(env.services)) for (const secret of service.secrets ?? []) names.add(secretParameter(env, secret))
   return [...names].sort()
 }
 

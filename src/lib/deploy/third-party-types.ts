@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {DeployFailedError} from '../errors.js'
-import {secretParameter} from '../secrets/secrets.js'
+import {secretParameter} from '../naming.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {DATADOG_API_KEY_SECRET} from '../../templates/service.js'
 import type {DeployAws} from './types.js'

@@ -1,19 +1,10 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {renderTable} from '../ui/table.js'
 import {ExitCode, PlatformError} from '../errors.js'
+import {secretParameter, secretPath} from '../naming.js'
 import type {SecretStore} from './store.js'
 
 export type SecretsEnvironment = Pick<ResolvedEnvironment, 'project' | 'name' | 'region' | 'secrets' | 'services'>
-
-/** `/<project>/<env>`: the SSM path every secret of an environment lives under. */
-export function secretPath(env: Pick<ResolvedEnvironment, 'project' | 'name'>): string {
-  return `/${env.project}/${env.name}`
-}
-
-/** `/<project>/<env>/<NAME>`: the SSM parameter of one secret (what the task definitions reference). */
-export function secretParameter(env: Pick<ResolvedEnvironment, 'project' | 'name'>, name: string): string {
-  return `${secretPath(env)}/${name}`
-}
 
 /** Services of the environment that read `name`, sorted. */
 export function servicesUsing(env: SecretsEnvironment, name: string): string[] {

@@ -140,4 +140,14 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
       for (const role of roles) expect(role.Properties!.PermissionsBoundary).toBeUndefined()
     })
   })
+
+  it('keeps the boundary\'s create-only Description word for word, since its name is fixed', () => {
+    // Description is create-only on AWS::IAM::ManagedPolicy: rewording it replaces the policy, and a
+    // replacement under the same ManagedPolicyName fails with "already exists". Reword only together
+    // with a new name (permissionsBoundaryName), which every role then follows.
+    const boundary = stack.template.Resources.PermissionsBoundary.Properties!
+    expect(boundary.ManagedPolicyName).toBe('bookmark-manager-prod-permissions-boundary')
+    expect(boundary.Description).toBe('Caps every role of bookmark-manager-prod: no privilege escalation, no destroying backups or the database')
+  })
 })
+

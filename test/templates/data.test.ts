@@ -111,6 +111,18 @@ describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
   })
 })
 
+describe('data stack fixed names', () => {
+  it('keeps the cluster parameter group\'s create-only Description per name, since the name is fixed', () => {
+    // Description and Family are create-only on AWS::RDS::DBClusterParameterGroup: a change replaces the
+    // group, and a replacement under the same name fails with "already exists". The major version is in
+    // the name, so a new Family gets a new name; a reworded Description needs one too.
+    const group = renderDataStack(prodEnv())!.template.Resources.DatabaseClusterParameterGroup.Properties!
+    expect(group.DBClusterParameterGroupName).toBe('bookmark-manager-prod-aurora-pg17')
+    expect(group.Description).toBe('bookmark-manager-prod Aurora PostgreSQL 17: TLS required')
+    expect(group.Family).toBe('aurora-postgresql17')
+  })
+})
+
 describe('dbIdentifier', () => {
   it('is lowercase, starts with a letter, has no double or trailing hyphens, and fits 63 characters', () => {
     const env = {...prodEnv(), project: '9Very_Long--Project-Name-That-Goes-On-And-On-Forever', name: 'production-eu'}

@@ -67,7 +67,8 @@ const tokyo: Record<string, Expected> = {
   // CPU + memory for web and api, ALB 5xx, Aurora connections
   'cloudwatch.alarms': {quantity: 6, unitPrice: 0.1, monthly: 0.6},
   'sns.email': {quantity: 0, unitPrice: 2, monthly: 0},
-  'ssm.parameters': {quantity: 5, unitPrice: 0, monthly: 0},
+  // the six declared secrets (DATADOG_APP_KEY too, which platform activate reads); standard tier
+  'ssm.parameters': {quantity: 6, unitPrice: 0, monthly: 0},
   'ecr.storage': {quantity: 4, unitPrice: 0.1, monthly: 0.4},
   'kms.keys': {quantity: 0, unitPrice: 1, monthly: 0},
   // External services. Atlas: the services read MONGODB_URI, so prod's declared M10 (3 nodes) is

@@ -106,6 +106,14 @@ def getatt_references(body: Any) -> set[str]:
     return found
 
 
+def resource_references(body: Any) -> set[str]:
+    """Every logical id a resource body names through Ref, Fn::GetAtt or Fn::Sub: what CloudFormation
+    waits for before creating or updating it."""
+    from moto.cloudformation import parsing
+
+    return set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)
+
+
 def dependency_order(names: list[str], dependencies: Any) -> list[str]:
     """`names`, each after those of `dependencies(name)` among them (depth-first), in their own
     order otherwise (stable); a cycle is broken where it is met."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import dependency_order, getatt_references, sub_references
+from .common import dependency_order, resource_references
 
 
 def install() -> None:
@@ -27,7 +27,7 @@ def install() -> None:
             body = resources.get(name) or {}
             depends_on = body.get("DependsOn") or []
             named = {depends_on} if isinstance(depends_on, str) else set(depends_on)
-            return named | set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)
+            return named | resource_references(body)
 
         # Each resource after those it depends on; template order otherwise.
         actions["Add"] = dependency_order(add, dependencies)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import getatt_references, sub_references
+from .common import resource_references
 
 
 def install() -> None:
@@ -32,7 +32,7 @@ def install() -> None:
             for name, body in self._resource_json_map.items():
                 if name in done or name in changed or name not in self._parsed_resources:
                     continue
-                refs = set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)
+                refs = resource_references(body)
                 if not refs & changed:
                     continue
                 old_id = getattr(self._parsed_resources.get(name), "physical_resource_id", None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import dependency_order, getatt_references, sub_references
+from .common import dependency_order, resource_references
 
 
 def install() -> None:
@@ -26,7 +26,7 @@ def install() -> None:
 
         def references(name: str) -> set[str]:
             body = resources.get(name) or {}
-            return (set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)) & set(modify)
+            return resource_references(body) & set(modify)
 
         # Each resource after those it references; template order otherwise.
         actions["Modify"] = dependency_order(modify, references)

@@ -5,7 +5,7 @@ import {createTypeRegistry} from '../lib/aws/type-registry.js'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
-import {secretPath} from '../lib/naming.js'
+import {listSecrets} from '../lib/secrets/secrets.js'
 import {createSecretStore} from '../lib/secrets/store.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
 import {renderEnvironment} from '../templates/index.js'
@@ -46,7 +46,7 @@ On a terminal it shows what it will do and asks; in CI pass --yes. --dry-run rea
         env,
         stacks: renderEnvironment(env),
         registry: createTypeRegistry((region) => clients.cloudFormation(region)),
-        storedSecrets: async () => (await createSecretStore(clients, env.region).describe(secretPath(env))).map((s) => s.parameter.slice(s.parameter.lastIndexOf('/') + 1)),
+        storedSecrets: async () => (await listSecrets(env, createSecretStore(clients, env.region))).secrets.filter((s) => s.set).map((s) => s.name),
         flags: {yes: flags.yes, dryRun: flags['dry-run']},
         prompt: {canPrompt: () => canPrompt(), confirm: (message) => confirm(message)},
         progress: (text) => this.out.progress(text),

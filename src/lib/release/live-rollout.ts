@@ -1,7 +1,7 @@
 import type {DeployView} from '../deploy/run-environment.js'
 import type {RolloutProgress} from '../deploy/types.js'
 import type {EcsApi} from './ecs.js'
-import {progressOf, sleepUnlessAborted} from './watch.js'
+import {failingOrFailed, progressOf, sleepUnlessAborted} from './watch.js'
 
 /** The ECS service a service stack runs, once it can be named. */
 export interface FollowedService {
@@ -35,9 +35,6 @@ export interface FollowedRollout {
   /** Stop polling; nothing is emitted once this is called. Resolves when the last read is over. */
   stop(): Promise<void>
 }
-
-/** Deployment states in which tasks fail or are being replaced back: the stopped tasks' reasons are read then. */
-const TROUBLE = new Set(['STOPPED', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'])
 
 /**
  * Show an ECS rollout while CloudFormation waits for it inside a service stack's update: its
@@ -75,7 +72,7 @@ export function followRollout(options: FollowRolloutOptions): FollowedRollout {
         if (target && deployment) {
           const failureCount = deployment.circuitBreaker?.failureCount ?? 0
           let stoppedTasks: string[] = []
-          if (failureCount > failuresRead || TROUBLE.has(deployment.status)) {
+          if (failureCount > failuresRead || failingOrFailed(deployment.status)) {
             failuresRead = failureCount
             const reasons = await ecs.stoppedTaskReasons(target.cluster, target.ecsService, options.since)
             stoppedTasks = reasons.filter((reason) => !reasonsShown.has(reason))

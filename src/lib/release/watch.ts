@@ -10,6 +10,11 @@ const FAILED = new Set(['STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'])
 /** Running, or on its way to a terminal state that is a failure. */
 const ROLLING_BACK = new Set(['STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'])
 
+/** A deployment that failed, or is on its way to a failure: its stopped tasks say why. */
+export function failingOrFailed(status: string): boolean {
+  return FAILED.has(status) || ROLLING_BACK.has(status)
+}
+
 /** A service whose stack changed in this release, and what it must end up running. */
 export interface RolloutTarget {
   service: string
@@ -171,7 +176,7 @@ async function verifyServing(
 export async function findFailedRollout(target: Omit<RolloutTarget, 'taskDefinitionArn'>, ecs: EcsApi, since: Date): Promise<RolloutResult | undefined> {
   for (const summary of await ecs.listServiceDeployments(target.cluster, target.ecsService, since)) {
     const deployment = await ecs.describeServiceDeployment(summary.arn)
-    if (!deployment || !(FAILED.has(deployment.status) || ROLLING_BACK.has(deployment.status))) continue
+    if (!deployment || !failingOrFailed(deployment.status)) continue
     const stopped = await ecs.stoppedTaskReasons(target.cluster, target.ecsService)
     return {service: target.service, outcome: 'failed', reason: describeFailure(deployment, stopped), taskDefinitionArn: '', serviceDeploymentArn: summary.arn, stoppedTaskReasons: stopped, elapsedMs: 0}
   }

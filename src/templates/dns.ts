@@ -43,6 +43,10 @@ export function failoverEnabled(env: ResolvedEnvironment): boolean {
   return Boolean(env.domain) && env.dns.failover && env.dns.healthCheck
 }
 
+/** Set identifiers of the failover records: the CloudFront PRIMARY and the maintenance page SECONDARY. */
+export const PRIMARY_SET_IDENTIFIER = 'cloudfront'
+export const SECONDARY_SET_IDENTIFIER = 'maintenance'
+
 /** Logical id of the health check, which the failover primaries name. */
 const HEALTH_CHECK_ID = 'HealthCheck'
 
@@ -53,6 +57,21 @@ const HEALTH_CHECK_ID = 'HealthCheck'
  * HTTPS health check of the site through CloudFront. With failover (the default), each name is a
  * failover pair: PRIMARY to CloudFront, switched by the health check, and SECONDARY to the
  * maintenance page on API Gateway (maintenance.ts).
+ *
+ * Without failover each name is still the failover PRIMARY record, alone and with no health
+ * check, never a simple record: Route 53 refuses a simple record beside failover records of the
+ * same name and type, and a stack update deletes the records it drops only in its cleanup, after
+ * every update. Were the record simple without failover, turning failover off would update the
+ * PRIMARY to simple while the SECONDARY still exists, and fail. Kept a PRIMARY, turning failover
+ * off or on only adds or removes its health check, in place (same logical id, name, type and set
+ * identifier: one Route 53 change), and adds or removes the SECONDARY: one deploy either way, and
+ * the name always has its record. A lone failover record without a health check is always
+ * answered (Route 53 Developer Guide, "How Amazon Route 53 chooses records when health checking
+ * is configured": a record with no health check is always healthy), so DNS answers exactly as a
+ * simple record would. An environment deployed as simple records (before this) turns each into
+ * the PRIMARY in place too: SetIdentifier and Failover are not create-only properties of
+ * AWS::Route53::RecordSet (only HostedZoneId, HostedZoneName and Name are), and the SECONDARY is
+ * created after it.
  */
 export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | undefined {
   if (!env.domain) return undefined
@@ -75,7 +94,7 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
       const primary = `${id}${type}Record`
       resources[primary] = {
         Type: 'AWS::Route53::RecordSet',
-        Metadata: {'platform:description': `${hostname} ${type} alias to CloudFront${failover ? ' (failover primary)' : ''}`},
+        Metadata: {'platform:description': `${hostname} ${type} alias to CloudFront (failover primary${failover ? '' : ', alone: failover off'})`},
         Properties: {
           HostedZoneId: {Ref: 'HostedZoneId'},
           Name: `${hostname}.`,
@@ -83,23 +102,27 @@ export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | unde
           // EvaluateTargetHealth cannot be true for a CloudFront target (Route 53 API Reference,
           // "AliasTarget"): the health check is what says whether it is up.
           AliasTarget: {DNSName: {Ref: 'DistributionDomainName'}, HostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID, EvaluateTargetHealth: false},
-          ...(failover ? {SetIdentifier: 'cloudfront', Failover: 'PRIMARY', HealthCheckId: {Ref: HEALTH_CHECK_ID}} : {}),
+          // A PRIMARY with or without failover: see the comment of renderDnsStack.
+          SetIdentifier: PRIMARY_SET_IDENTIFIER,
+          Failover: 'PRIMARY',
+          ...(failover ? {HealthCheckId: {Ref: HEALTH_CHECK_ID}} : {}),
         },
       }
       if (!failover) continue
       const domainId = maintenanceDomainId(hostname)
       resources[`${id}${type}MaintenanceRecord`] = {
         Type: 'AWS::Route53::RecordSet',
-        // After the primary: when failover is turned on, the primary's update from a simple record
-        // to a failover record must land before a second record of the same name and type exists
-        // (Route53 refuses a failover record beside a simple one).
+        // After the primary: for an environment whose records are still simple (deployed before
+        // they were always PRIMARY), the primary's update from simple to failover must land before
+        // a second record of the same name and type exists (Route53 refuses a failover record
+        // beside a simple one).
         DependsOn: [primary],
         Metadata: {'platform:description': `${hostname} ${type} alias to the maintenance page (failover secondary)`},
         Properties: {
           HostedZoneId: {Ref: 'HostedZoneId'},
           Name: `${hostname}.`,
           Type: type,
-          SetIdentifier: 'maintenance',
+          SetIdentifier: SECONDARY_SET_IDENTIFIER,
           Failover: 'SECONDARY',
           // No health check: the secondary is answered whenever the primary is unhealthy, and
           // API Gateway's static page has no origin that could be down.

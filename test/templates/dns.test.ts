@@ -53,14 +53,51 @@ describe('renderDnsStack', () => {
     }
   })
 
-  it('keeps simple records and no maintenance page without failover, or without the health check', () => {
+  it('without failover (or without the health check) keeps each name a lone failover PRIMARY with no health check, never a simple record, and no maintenance page', () => {
     for (const dns of [{...prodEnv().dns, failover: false}, {...prodEnv().dns, healthCheck: false}]) {
       const resources = renderDnsStack(prodEnv({dns}))!.template.Resources
-      const records = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet')
-      expect(records).toHaveLength(5)
-      for (const record of records) expect(record.Properties).not.toHaveProperty('Failover')
+      const records = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::Route53::RecordSet' && id !== 'OriginRecord')
+      expect(records.map(([, r]) => `${r.Properties!.Name} ${r.Properties!.Type}`).sort()).toEqual(['bookmarks.example.com. A', 'bookmarks.example.com. AAAA', 'www.bookmarks.example.com. A', 'www.bookmarks.example.com. AAAA'])
+      for (const [, record] of records) {
+        expect(record.Properties).toEqual({
+          HostedZoneId: {Ref: 'HostedZoneId'},
+          Name: expect.any(String),
+          Type: expect.any(String),
+          AliasTarget: {DNSName: {Ref: 'DistributionDomainName'}, HostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID, EvaluateTargetHealth: false},
+          SetIdentifier: 'cloudfront',
+          Failover: 'PRIMARY',
+        })
+      }
       expect(Object.values(resources).filter((r) => r.Type.startsWith('AWS::ApiGateway::') || r.Type === 'AWS::CertificateManager::Certificate')).toEqual([])
     }
+  })
+
+  it('turns failover off and on again in place: the primaries keep their logical ids and every create-only property, only the health check and the secondaries come and go', () => {
+    const on = renderDnsStack(prodEnv())!.template.Resources
+    const off = renderDnsStack(prodEnv({dns: {...prodEnv().dns, failover: false}}))!.template.Resources
+    const recordIds = (resources: typeof on) => Object.keys(resources).filter((id) => resources[id].Type === 'AWS::Route53::RecordSet')
+    const secondaries = recordIds(on).filter((id) => on[id].Properties!.Failover === 'SECONDARY')
+    expect(secondaries).toHaveLength(4)
+    // Off is on minus the secondaries: nothing is added or renamed, so CloudFormation creates no
+    // record beside an existing one in either direction.
+    expect(recordIds(off).sort()).toEqual(recordIds(on).filter((id) => !secondaries.includes(id)).sort())
+    expect(off.OriginRecord).toEqual(on.OriginRecord)
+    for (const id of recordIds(off).filter((id) => id !== 'OriginRecord')) {
+      const before = on[id].Properties!
+      const after = off[id].Properties!
+      // AWS::Route53::RecordSet's create-only properties (its CloudFormation schema): unchanged, so an update, not a replacement.
+      for (const createOnly of ['HostedZoneId', 'HostedZoneName', 'Name']) expect(after[createOnly], `${id}.${createOnly}`).toEqual(before[createOnly])
+      // Name, type and set identifier identify a record set in Route 53: the same record set, updated.
+      expect([after.Type, after.SetIdentifier, after.Failover]).toEqual([before.Type, before.SetIdentifier, before.Failover])
+      const {HealthCheckId, ...rest} = before
+      expect(HealthCheckId).toEqual({Ref: 'HealthCheck'})
+      expect(after).toEqual(rest)
+    }
+    // The health check stays (dns.healthCheck), switching nothing; the maintenance page goes.
+    expect(off.HealthCheck).toEqual(on.HealthCheck)
+    const maintenance = Object.keys(on).filter((id) => id.startsWith('Maintenance'))
+    expect(maintenance.length).toBeGreaterThan(0)
+    for (const id of maintenance) expect(off[id], id).toBeUndefined()
   })
 
   it('gives wildcard records ids of their own', () => {

@@ -9,6 +9,7 @@ export default defineConfig({
   test: {
     include: [
       'test/deploy/planner.test.ts',
+      'test/deploy/prefix-lists.test.ts',
       'test/deploy/replacement.test.ts',
       'test/deploy/replacement-create-only.test.ts',
       'test/deploy/skip.test.ts',

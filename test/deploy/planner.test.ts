@@ -24,11 +24,12 @@ function context(aws: FakeAws, events: DeployEvent[] = []): ChangeSetContext {
 describe('decidePlans', () => {
   it('decides every stack from what was read, without an AWS call: create, skip, update with its reason', async () => {
     const aws = new FakeAws()
-    expect((await plan(aws, sampleStacks())).map((p) => [p.plan.part, p.plan.action])).toEqual([
-      ['network', 'create'],
-      ['edge', 'create'],
-      ['data', 'create'],
-      ['cdn', 'create'],
+    // A create needs no reason: the stack does not exist.
+    expect((await plan(aws, sampleStacks())).map((p) => [p.plan.part, p.plan.action, p.plan.reason])).toEqual([
+      ['network', 'create', undefined],
+      ['edge', 'create', undefined],
+      ['data', 'create', undefined],
+      ['cdn', 'create', undefined],
     ])
     await deployStacks(aws)
     const stacks = sampleStacks()
@@ -39,11 +40,11 @@ describe('decidePlans', () => {
     const before = calls()
     const plans = decidePlans(states, topologicalOrder(stacks), {images: {}})
     expect(calls()).toBe(before)
-    expect(plans.map((p) => [p.plan.part, p.plan.action, p.plan.reason ?? p.skip.reason])).toEqual([
-      ['network', 'skip', 'unchanged'],
-      ['edge', 'update', 'template differs'],
-      ['data', 'skip', 'unchanged'],
-      ['cdn', 'skip', 'unchanged'],
+    expect(plans.map((p) => [p.plan.part, p.plan.action, p.plan.reason, p.plan.source])).toEqual([
+      ['network', 'skip', undefined, 'none'],
+      ['edge', 'update', 'template differs', 'template'],
+      ['data', 'skip', undefined, 'none'],
+      ['cdn', 'skip', undefined, 'none'],
     ])
     // Resolved once, from the outputs deployed before the run.
     expect(plans.find((p) => p.plan.part === 'data')?.parameters).toEqual({PrivateSubnetIds: {value: 'subnet-1,subnet-2'}})
@@ -51,11 +52,21 @@ describe('decidePlans', () => {
 
   it('--infra-only defers a service stack with no image, and everything that reads from it', async () => {
     const aws = new FakeAws()
-    const stacks = [...sampleStacks(), stack('svc-web', {parameters: {ImageUri: {from: 'image', service: 'web'}}, outputs: {Url: 'https://web'}}), stack('monitoring', {parameters: {Url: {from: 'output', stack: 'app-prod-svc-web', output: 'Url'}}})]
+    const stacks = [
+      ...sampleStacks(),
+      stack('svc-web', {parameters: {ImageUri: {from: 'image', service: 'web'}, WorkerImageUri: {from: 'image', service: 'worker'}}, outputs: {Url: 'https://web'}}),
+      stack('monitoring', {parameters: {Url: {from: 'output', stack: 'app-prod-svc-web', output: 'Url'}}}),
+    ]
     const plans = await plan(aws, stacks, {infraOnly: true})
-    expect(plans.filter((p) => p.plan.action === 'deferred').map((p) => [p.plan.part, p.plan.reason])).toEqual([
-      ['svc-web', 'no image yet for web; created by the first deploy with an image'],
+    const deferred = plans.filter((p) => p.plan.action === 'deferred')
+    expect(deferred.map((p) => [p.plan.part, p.plan.reason])).toEqual([
+      ['svc-web', 'no image yet for web, worker; created by the first deploy with an image'],
       ['monitoring', 'a stack it reads from is deferred'],
+    ])
+    // Nothing is shown as changing in a stack the run leaves for later.
+    expect(deferred.map((p) => [p.plan.changes, p.plan.parameterChanges, p.plan.source])).toEqual([
+      [[], [], 'none'],
+      [[], [], 'none'],
     ])
   })
 })
@@ -108,6 +119,8 @@ describe('selectStacks', () => {
     }
     expect(refusal('web')).toMatchObject({code: 'UNKNOWN_STACK', exitCode: 2, message: 'No stack "web" in this environment.', suggestions: ['Did you mean --stack svc-web?', 'Stacks: network, edge, data, cdn, svc-web.']})
     expect(refusal('netwrok')).toMatchObject({suggestions: ['Did you mean --stack network?', 'Stacks: network, edge, data, cdn, svc-web.']})
+    // Nothing near: only the list.
+    expect(refusal('billing')).toMatchObject({suggestions: ['Stacks: network, edge, data, cdn, svc-web.']})
   })
 })
 
@@ -124,6 +137,19 @@ describe('neededStacks and topologicalOrder', () => {
     const a = {...stack('a'), dependsOn: ['app-prod-b']}
     const b = {...stack('b'), dependsOn: ['app-prod-a']}
     expect(() => topologicalOrder([a, b])).toThrow('Stack dependency cycle: app-prod-a -> app-prod-b -> app-prod-a')
+    // Selecting a stack of a cycle walks it once, and the order names the cycle.
+    expect(() => topologicalOrder(neededStacks([a, b], new Set(['app-prod-a'])))).toThrow('Stack dependency cycle: app-prod-a -> app-prod-b -> app-prod-a')
+  })
+
+  it('orders a stack read by two others once, and leaves out a dependency that is not among the stacks', () => {
+    const [network] = sampleStacks()
+    const reads = (part: string, from: string[]) => ({...stack(part), dependsOn: from})
+    const diamond = [network, reads('left', ['app-prod-network']), reads('right', ['app-prod-network']), reads('top', ['app-prod-left', 'app-prod-right'])]
+    expect(topologicalOrder([...diamond].reverse())).toEqual(['app-prod-network', 'app-prod-left', 'app-prod-right', 'app-prod-top'])
+    // --stack data alone, given without network: data is ordered, network is not invented.
+    const data = sampleStacks()[2]
+    expect(neededStacks([data], new Set([data.name])).map((s) => s.part)).toEqual(['data'])
+    expect(topologicalOrder([data])).toEqual(['app-prod-data'])
   })
 })
 
@@ -205,20 +231,35 @@ describe('decidePlans per stack', () => {
     expect(plans.map((p) => p.plan.source)).toEqual(['template', 'template', 'template', 'none'])
   })
 
-  it('lists parameter changes by name, comparing list parameters item by item', async () => {
+  it('lists parameter changes by name, comparing list parameters item by item and the others as text', async () => {
     const aws = new FakeAws()
     await deployStacks(aws)
     const stacks = sampleStacks()
-    stacks[2].template.Parameters!.PrivateSubnetIds.Type = 'List<AWS::EC2::Subnet::Id>'
-    stacks[2].parameters.Zeta = {from: 'value', value: 'z'}
-    stacks[2].template.Parameters!.Zeta = {Type: 'String'}
-    aws.cloudFormation('ap-northeast-1').seedStack({name: 'app-prod-data', status: 'UPDATE_COMPLETE', template: stacks[2].template, parameters: {PrivateSubnetIds: 'subnet-1, subnet-2', Alpha: 'gone'}})
-    const data = (await plan(aws, stacks, {select: ['data']})).find((p) => p.plan.part === 'data')!
-    expect(data.plan.parameterChanges).toEqual([
-      {name: 'Alpha', old: 'gone', new: undefined},
-      {name: 'Zeta', old: undefined, new: 'z'},
+    const data = stacks[2]
+    const declare = (name: string, Type: string, value: string) => {
+      data.parameters[name] = {from: 'value', value}
+      data.template.Parameters![name] = {Type}
+    }
+    data.template.Parameters!.PrivateSubnetIds.Type = 'List<AWS::EC2::Subnet::Id>'
+    declare('Zones', 'CommaDelimitedList', 'a, c')
+    declare('Note', 'String', 'x, y')
+    declare('Same', 'String', 's')
+    declare('Alpha', 'String', 'new')
+    aws.cloudFormation('ap-northeast-1').seedStack({
+      name: 'app-prod-data',
+      status: 'UPDATE_COMPLETE',
+      template: data.template,
+      parameters: {Zeta: 'gone', PrivateSubnetIds: 'subnet-1, subnet-2', Zones: 'a,b', Note: 'x,y', Same: 's'},
+    })
+    const planned = (await plan(aws, stacks, {select: ['data']})).find((p) => p.plan.part === 'data')!
+    // The subnets are the same list spelled with a space; a String with the same text is no change.
+    expect(planned.plan.parameterChanges).toEqual([
+      {name: 'Alpha', old: undefined, new: 'new'},
+      {name: 'Note', old: 'x,y', new: 'x, y'},
+      {name: 'Zeta', old: 'gone', new: undefined},
+      {name: 'Zones', old: 'a,b', new: 'a, c'},
     ])
-    expect(data.plan.action).toBe('update')
+    expect(planned.plan.action).toBe('update')
   })
 
   it('reads a stack it does not deploy (read-only), and decides only termination protection with one call', async () => {

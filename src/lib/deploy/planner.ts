@@ -1,3 +1,4 @@
+import {isDeepStrictEqual} from 'node:util'
 import type {CloudFormationApi, DeployedStack} from '../aws/cloudformation.js'
 import {nearest} from '../config/issues.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
@@ -5,7 +6,7 @@ import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type ChangeSetContext, createChangeSet, discardChangeSet, type ReviewedChangeSet, withPredicted} from './change-sets.js'
 import {type PrefixListIds, prefixListId} from './prefix-lists.js'
 import {predictChanges} from './replacement.js'
-import {decideSkip, effectiveParameters, listItems, type ResolvedParameters, type SkipDecision} from './skip.js'
+import {decideSkip, effectiveParameters, type ResolvedParameters, type SkipDecision, sameParameterValue} from './skip.js'
 import {asStackFailure} from './stack-failure.js'
 import {hasNoDeployedTemplate, isBlocked, isBusy, ROLLBACK_STUCK, ROLLED_BACK_CREATE} from './stack-status.js'
 import type {DeployAws, ParameterChange, StackAction, StackPlan} from './types.js'
@@ -32,8 +33,6 @@ export interface PlannedStack extends StackState {
   readonly parameters: Readonly<ResolvedParameters>
   /** `stack.Output` inputs not deployed yet: the run resolves them once those stacks ran. */
   readonly unresolved: readonly string[]
-  /** The skip decision and its reason (for updates: why it is not skipped). */
-  readonly skip: Readonly<SkipDecision>
   /** Only termination protection differs: one API call, no change set. */
   readonly protectionOnly: boolean
   /** The reviewed change set the run executes when nothing it was made from moved. */
@@ -81,35 +80,38 @@ export function selectStacks(stacks: StackDefinition[], select: string[] | undef
 export function neededStacks(stacks: StackDefinition[], selected: Set<string>): StackDefinition[] {
   const byName = new Map(stacks.map((s) => [s.name, s]))
   const needed = new Set<string>()
-  const add = (name: string) => {
-    if (needed.has(name)) return
-    needed.add(name)
-    for (const dep of byName.get(name)?.dependsOn ?? []) if (byName.has(dep)) add(dep)
+  // A name outside the given stacks adds nothing; a stack already added ends the walk (a cycle too:
+  // topologicalOrder names it).
+  const add = (def: StackDefinition | undefined) => {
+    if (!def || needed.has(def.name)) return
+    needed.add(def.name)
+    for (const dep of def.dependsOn) add(byName.get(dep))
   }
-  for (const name of selected) add(name)
+  for (const name of selected) add(byName.get(name))
   return stacks.filter((s) => needed.has(s.name))
 }
 
 /** Dependencies first; ties keep the given order. */
 export function topologicalOrder(stacks: StackDefinition[]): string[] {
-  const names = new Set(stacks.map((s) => s.name))
   const byName = new Map(stacks.map((s) => [s.name, s]))
   const out: string[] = []
   const seen = new Set<string>()
-  const visit = (name: string, path: string[]) => {
-    if (seen.has(name)) return
-    if (path.includes(name)) throw new PlatformError(`Stack dependency cycle: ${[...path, name].join(' -> ')}`)
-    for (const dep of byName.get(name)?.dependsOn ?? []) if (names.has(dep)) visit(dep, [...path, name])
-    seen.add(name)
-    out.push(name)
+  // A dependency outside the given stacks is not ordered (it is not deployed in this run).
+  const visit = (def: StackDefinition | undefined, path: string[]) => {
+    if (!def || seen.has(def.name)) return
+    if (path.includes(def.name)) throw new PlatformError(`Stack dependency cycle: ${[...path, def.name].join(' -> ')}`)
+    for (const dep of def.dependsOn) visit(byName.get(dep), [...path, def.name])
+    seen.add(def.name)
+    out.push(def.name)
   }
-  for (const s of stacks) visit(s.name, [])
+  for (const s of stacks) visit(s, [])
   return out
 }
 
 export function parseTemplate(body: string): CfnTemplate | undefined {
   try {
     return JSON.parse(body) as CfnTemplate
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined too
   } catch {
     // A YAML body (deployed by another tool) never equals ours; treat it as unknown.
     return undefined
@@ -175,9 +177,9 @@ export function resolveParameters(def: StackDefinition, deployed: DeployedStack 
   return {parameters, unresolved, imageMissing}
 }
 
-/** Whether two parameter sets submit the same values. */
+/** Whether two parameter sets submit the same values (in any key order). */
 export function sameParameters(a: ResolvedParameters, b: ResolvedParameters): boolean {
-  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort())
+  return isDeepStrictEqual(a, b)
 }
 
 export interface PlanOptions {
@@ -231,9 +233,7 @@ function refuseBlocked(ordered: StackState[]): void {
 function changedParameters(before: Record<string, string>, after: Record<string, string | undefined>, template: CfnTemplate): ParameterChange[] {
   const out: ParameterChange[] = []
   for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const isList = /^List<|^CommaDelimitedList$/.test(template.Parameters?.[name]?.Type ?? '')
-    const same = isList && before[name] !== undefined && after[name] !== undefined ? listItems(before[name]).join(',') === listItems(after[name]).join(',') : before[name] === after[name]
-    if (!same) out.push({name, old: before[name], new: after[name]})
+    if (!sameParameterValue(template.Parameters?.[name]?.Type, before[name], after[name])) out.push({name, old: before[name], new: after[name]})
   }
   return out.sort((a, b) => a.name.localeCompare(b.name))
 }
@@ -246,14 +246,15 @@ function changedParameters(before: Record<string, string>, after: Record<string,
  */
 export function decidePlans(states: Map<string, StackState>, order: string[], options: PlanOptions): PlannedStack[] {
   const ordered = order.map((name) => states.get(name)!)
-  const outputsAtPlan = (stack: string) => states.get(stack)?.deployed?.outputs
+  // Every output a stack reads is of a stack it depends on, so neededStacks read it.
+  const outputsAtPlan = (stack: string) => states.get(stack)!.deployed?.outputs
   refuseMissingInputs(ordered, options, outputsAtPlan)
   refuseBlocked(ordered)
   const deferred = new Set<string>()
   return ordered.map((state) => {
     const {def, deployed, deployedTemplate} = state
     const resolved = resolveParameters(def, deployed, options.images, outputsAtPlan, options.prefixLists)
-    const base = {...state, parameters: resolved.parameters, unresolved: resolved.unresolved, protectionOnly: false, skip: {skip: false, reason: ''}}
+    const base = {...state, parameters: resolved.parameters, unresolved: resolved.unresolved, protectionOnly: false}
     const plan = (action: StackAction, extra: Partial<StackPlan> = {}): StackPlan => ({stack: def.name, part: def.part, region: def.region, action, status: deployed?.status, changes: [], parameterChanges: [], source: 'none', ...extra})
     if (!state.selected) return {...base, plan: plan('read-only')}
     const deferredDependency = def.dependsOn.some((d) => deferred.has(d))
@@ -276,13 +277,15 @@ export function decidePlans(states: Map<string, StackState>, order: string[], op
           : action === 'recover'
             ? 'UPDATE_ROLLBACK_FAILED: continue-update-rollback first, then update'
             : undefined
-      const changes = predictChanges(action === 'recover' ? deployedTemplate : undefined, def.template, deployed?.parameters, effective)
+      // Only a recovered stack has a deployed template to compare with (readStacks reads none for the others).
+      const changes = predictChanges(deployedTemplate, def.template, deployed?.parameters, effective)
       return {...base, plan: plan(action, {reason, parameterChanges, changes, source: 'template'})}
     }
     const {work, skip} = decideWork(def, deployed, deployedTemplate, resolved.parameters, options.force)
-    if (work === 'skip') return {...base, skip, plan: plan('skip', {parameterChanges})}
+    // A skip changes no parameter: decideSkip compared them as changedParameters does.
+    if (work === 'skip') return {...base, plan: plan('skip')}
     const changes = predictChanges(deployedTemplate, def.template, deployed.parameters, effective)
-    return {...base, skip, protectionOnly: work === 'protection-only', plan: plan('update', {reason: skip.reason, parameterChanges, changes, source: 'template'})}
+    return {...base, protectionOnly: work === 'protection-only', plan: plan('update', {reason: skip.reason, parameterChanges, changes, source: 'template'})}
   })
 }
 
@@ -322,7 +325,7 @@ export async function reviewChangeSets(plans: PlannedStack[], ctx: ChangeSetCont
     out.push(
       changeSet
         ? {...p, changeSet, plan: {...p.plan, changes: withPredicted(changeSet.changes, p.plan.changes), source: 'change-set'}}
-        : {...p, noChange: true, skip: {skip: true, reason: 'the change set was empty'}, plan: {...p.plan, action: 'skip', reason: 'the change set was empty', changes: []}},
+        : {...p, noChange: true, plan: {...p.plan, action: 'skip', reason: 'the change set was empty', changes: []}},
     )
   }
   return out

@@ -39,10 +39,7 @@ export function decideSkip(def: StackDefinition, deployed: DeployedStack | undef
   if (!isDeepStrictEqual(deployedTemplate, JSON.parse(JSON.stringify(def.template)))) return {skip: false, reason: 'template differs'}
   const wanted = effectiveParameters(def.template, resolved, deployed)
   for (const [name, value] of Object.entries(wanted)) {
-    const type = def.template.Parameters![name].Type
-    const isList = type.startsWith('List<') || type === 'CommaDelimitedList'
-    const same = isList ? listItems(deployed.parameters[name]).join(',') === listItems(value).join(',') : deployed.parameters[name] === value
-    if (!same) return {skip: false, reason: `parameter ${name} differs`}
+    if (!sameParameterValue(def.template.Parameters![name].Type, deployed.parameters[name], value)) return {skip: false, reason: `parameter ${name} differs`}
   }
   for (const name of Object.keys(deployed.parameters)) if (!(name in wanted)) return {skip: false, reason: `parameter ${name} removed`}
   if (!isDeepStrictEqual(sortedEntries(deployed.tags), sortedEntries(def.tags))) return {skip: false, reason: 'tags differ'}
@@ -52,6 +49,16 @@ export function decideSkip(def: StackDefinition, deployed: DeployedStack | undef
 
 function sortedEntries(record: Record<string, string>): Array<[string, string]> {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b))
+}
+
+/**
+ * Whether CloudFormation reads two values of a parameter of this type (undefined: a parameter the
+ * template no longer declares) as the same: a `List<...>` or `CommaDelimitedList` by its items, any
+ * other by its text. The skip decision and the plan's parameter changes both ask this.
+ */
+export function sameParameterValue(type: string | undefined, a: string | undefined, b: string | undefined): boolean {
+  const isList = type !== undefined && (type.startsWith('List<') || type === 'CommaDelimitedList')
+  return isList ? listItems(a).join(',') === listItems(b).join(',') : a === b
 }
 
 /**

@@ -1,11 +1,14 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {ConfigError, PlatformError} from '../../src/lib/errors.js'
 import {getEnvironment, loadConfig, parseConfig} from '../../src/lib/config/load.js'
 import {manyServicesYaml} from '../fixtures/generate-many.js'
-import {generateValidatorSource, VALIDATOR_PATH} from '../../scripts/gen-schema-validator.js'
+import {Ajv} from 'ajv'
+import {parse as parseYaml} from 'yaml'
+import {generateValidatorSource, VALIDATOR_PATH, withoutAnnotations} from '../../scripts/gen-schema-validator.js'
+import {validate as validateSchema} from '../../src/lib/config/schema-validator.generated.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const fixture = (name: string) => join(root, 'test/fixtures/valid', name)
@@ -90,6 +93,23 @@ describe('parseConfig', () => {
     expect(config!.environments.dev.domain).toBeUndefined()
     expect(config!.environments.prod.domain).toBe('example.com')
   })
+
+  it('finds aliases by the anchors before them, as yaml resolves them, and reports complex keys only when every alias resolves', () => {
+    const head = 'version: 1\nproject: p\nregion: us-east-1\n'
+    const env = (services: string) => `${head}environments:\n  prod:\n    services:\n${services}`
+    // An anchor defined after its alias does not count; a later anchor of the same name does not hide the first.
+    const late = parseConfig(env('      web: *svc\n      api: &svc {image: nginx, port: 80}\n'), 'p.yaml')
+    expect(late.issues.map((i) => [i.line, i.column, i.message])).toEqual([[7, 12, 'YAML syntax: alias *svc has no anchor &svc before it']])
+    // A later anchor of the same name, anchors in flow mappings and on scalars: nothing to report.
+    const reused = parseConfig(`x-a: &v {port: 80}\nx-b: *v\nx-c: &v {image: &img nginx, port: &port 81}\n${env('      web: {<<: *v, image: *img, path: /, healthCheck: /}\n      api: {image: *img, port: 82, path: /api/*}\n')}`, 'p.yaml')
+    expect(reused.issues).toEqual([])
+    expect(reused.config!.environments.prod.services.web).toMatchObject({image: 'nginx', port: 81})
+    // A complex key is reported when the aliases are fine, and not besides an alias error.
+    const complex = env('      ? [web, api]\n      : {image: nginx, port: 80}\n')
+    expect(parseConfig(complex, 'p.yaml').issues.map((i) => [i.line, i.column, i.message])).toEqual([[7, 9, 'YAML syntax: a key must be a plain name, not a list or mapping']])
+    const both = parseConfig(`${complex}      admin: *nowhere\n`, 'p.yaml')
+    expect(both.issues.map((i) => i.message)).toEqual(['YAML syntax: alias *nowhere has no anchor &nowhere before it'])
+  })
 })
 
 describe('loadConfig', () => {
@@ -139,6 +159,35 @@ describe('getEnvironment', () => {
 describe('the generated schema validator', () => {
   it('is up to date with schema/platform.schema.json (run `npm run gen:validator`)', () => {
     expect(readFileSync(VALIDATOR_PATH, 'utf8')).toBe(generateValidatorSource())
+  })
+
+  it('is compiled without annotations yet reports exactly what the whole schema does', () => {
+    const schema = JSON.parse(readFileSync(join(root, 'schema/platform.schema.json'), 'utf8'))
+    const stripped = JSON.stringify(withoutAnnotations(schema))
+    expect(stripped).not.toMatch(/"(description|title|examples|default)":/)
+    // Property names that look like annotation keywords are names, and stay.
+    expect(withoutAnnotations({properties: {description: {type: 'string', description: 'x'}}})).toEqual({properties: {description: {type: 'string'}}})
+
+    const whole = new Ajv({strict: true, allErrors: true, allowUnionTypes: true, unicode: false, logger: false}).compile(schema)
+    const documents = [
+      ...readdirSync(join(root, 'test/fixtures/invalid')).filter((f) => f.endsWith('.yaml')).map((f) => join(root, 'test/fixtures/invalid', f)),
+      ...readdirSync(join(root, 'test/fixtures/valid')).filter((f) => f.endsWith('.yaml')).map((f) => join(root, 'test/fixtures/valid', f)),
+      join(root, 'platform.yaml'),
+    ].flatMap((file) => {
+      try {
+        return [parseYaml(readFileSync(file, 'utf8'), {merge: true, logLevel: 'error'}) as unknown]
+      } catch {
+        return [] // not YAML at all: the schema never sees it
+      }
+    })
+    let invalid = 0
+    for (const data of documents) {
+      const valid = validateSchema(data)
+      expect(valid).toBe(whole(data))
+      expect((validateSchema as unknown as {errors?: unknown}).errors ?? null).toEqual(whole.errors ?? null)
+      if (!valid) invalid++
+    }
+    expect(invalid).toBeGreaterThan(40)
   })
 })
 

@@ -1,6 +1,6 @@
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
-import {LineCounter, isCollection, parseDocument, visit, type Document, type YAMLError} from 'yaml'
+import {LineCounter, isAlias, isCollection, isPair, isScalar, parseDocument, type Alias, type Document, type Node, type YAMLError} from 'yaml'
 import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
@@ -79,7 +79,7 @@ function parseUnchecked(text: string, file: string, regionOverride?: string): Pa
   if (doc.contents === null || (doc.contents as {value?: unknown}).value === null) {
     return single(file, 'the file is empty', 'run `platform init` to write a starting platform.yaml')
   }
-  if (reportUnresolvedAliases(doc, sink) || reportComplexKeys(doc, sink)) return {issues: sink.list('error'), warnings: []}
+  if (reportAliasesAndComplexKeys(doc, sink)) return {issues: sink.list('error'), warnings: []}
   let data: unknown
   try {
     data = doc.toJS({maxAliasCount: 1000})
@@ -139,33 +139,39 @@ function isRegionPath(path: string): boolean {
   return path === 'region' || /^(defaults|environments\.[^.]+)\.region$/.test(path)
 }
 
-/** yaml only notices an alias without its anchor when converting; report it at the alias instead. */
-function reportUnresolvedAliases(doc: Document, sink: IssueCollector): boolean {
-  let found = false
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined) return
-      found = true
-      const at = sink.positions!.at(alias.range?.[0] ?? 0)
-      sink.addAt(at, '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
-    },
-  })
-  return found
-}
-
-/** `? [a, b]: value` is valid YAML but no platform.yaml key is a list or mapping. */
-function reportComplexKeys(doc: Document, sink: IssueCollector): boolean {
-  let found = false
-  visit(doc, {
-    Pair(_, pair) {
-      const key = pair.key as {range?: [number, number, number]} | null
-      if (isCollection(pair.key)) {
-        found = true
-        sink.addAt(sink.positions!.at(key?.range?.[0] ?? 0), '', {message: 'YAML syntax: a key must be a plain name, not a list or mapping', hint: 'write the key as text, e.g. `web:`'})
-      }
-    },
-  })
-  return found
+/**
+ * What yaml notices only when converting, or not at all, found in one walk of the document in order:
+ * an alias with no anchor of its name before it (Alias.resolve's rule, which walks the whole
+ * document again for each alias it resolves), reported at the alias; else a key that is a list or
+ * mapping (`? [a, b]: value` is valid YAML but no platform.yaml key is one).
+ */
+function reportAliasesAndComplexKeys(doc: Document, sink: IssueCollector): boolean {
+  const anchors = new Set<string>()
+  const unresolved: Alias[] = []
+  const complexKeys: Node[] = []
+  const walk = (node: unknown): void => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) unresolved.push(node)
+      return
+    }
+    if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.add(node.anchor)
+    if (isCollection(node)) {
+      for (const item of node.items) walk(item)
+    } else if (isPair(node)) {
+      if (isCollection(node.key)) complexKeys.push(node.key)
+      walk(node.key)
+      walk(node.value)
+    }
+  }
+  walk(doc.contents)
+  for (const alias of unresolved) {
+    sink.addAt(sink.positions!.at(alias.range?.[0] ?? 0), '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
+  }
+  if (unresolved.length > 0) return true
+  for (const key of complexKeys) {
+    sink.addAt(sink.positions!.at(key.range?.[0] ?? 0), '', {message: 'YAML syntax: a key must be a plain name, not a list or mapping', hint: 'write the key as text, e.g. `web:`'})
+  }
+  return complexKeys.length > 0
 }
 
 const BAD_ALIAS_HINT = 'define the anchor (`key: &name value`) above the alias (`*name`), e.g. under a top-level `x-` key'

@@ -2,6 +2,7 @@ import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, NameLimits} from '../lib/naming.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {assumeRolePolicy} from './iam.js'
+import {outsideStackCut} from '../lib/stacks/invariant.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
 const POSTGRES_PORT = 5432
@@ -29,9 +30,9 @@ export const ENHANCED_MONITORING_SECONDS = 60
  * group forcing TLS, the cluster (RDS keeps the master password in Secrets Manager; no password
  * ever appears in a template) and its `db.serverless` instances spread over the AZs.
  */
-export function renderDataStack(env: ResolvedEnvironment): StackDefinition | undefined {
+export function renderDataStack(env: ResolvedEnvironment): StackDefinition {
   const db = env.database
-  if (!db) return undefined
+  if (!db) throw outsideStackCut('data', 'a database section')
   const template = newTemplate(`${prefix(env)}: Aurora PostgreSQL ${db.version} Serverless v2 (${db.minCapacity}-${db.maxCapacity} ACU, ${db.instances} instances)`)
   template.Parameters = {
     PrivateSubnetIds: {Type: 'List<AWS::EC2::Subnet::Id>', Description: 'Private subnets of the network stack'},

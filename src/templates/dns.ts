@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {logicalId} from '../lib/naming.js'
-import {assertRenderable} from '../lib/stacks/invariant.js'
+import {assertRenderable, outsideStackCut} from '../lib/stacks/invariant.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {maintenanceDomainId, renderMaintenanceResources} from './maintenance.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
@@ -73,8 +73,8 @@ const HEALTH_CHECK_ID = 'HealthCheck'
  * AWS::Route53::RecordSet (only HostedZoneId, HostedZoneName and Name are), and the SECONDARY is
  * created after it.
  */
-export function renderDnsStack(env: ResolvedEnvironment): StackDefinition | undefined {
-  if (!env.domain) return undefined
+export function renderDnsStack(env: ResolvedEnvironment): StackDefinition {
+  if (!env.domain) throw outsideStackCut('dns', 'a domain')
   const domain = env.domain
   const failover = failoverEnabled(env)
   const template = newTemplate(`${prefix(env)}: DNS records for ${domain}`)

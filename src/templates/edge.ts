@@ -3,6 +3,7 @@ import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {hostedZoneSource, viewerHostnames} from './dns.js'
 import type {CfnResource, ParameterSource, StackDefinition} from '../lib/stacks/types.js'
+import {outsideStackCut} from '../lib/stacks/invariant.js'
 
 import {EDGE_REGION} from '../lib/stacks/types.js'
 
@@ -29,10 +30,10 @@ export const MANAGED_RULES_FIRST_PRIORITY = 10
 /**
  * The us-east-1 pieces CloudFront needs: the ACM certificate for the domain (and `*.domain`),
  * validated through DNS records ACM writes into the hosted zone, and the CLOUDFRONT-scope WAF web
- * ACL. `undefined` when there is neither a domain nor a WAF.
+ * ACL, when there is a domain or a WAF.
  */
-export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition | undefined {
-  if (!env.domain && !env.waf.enabled) return undefined
+export function renderEdgeStack(env: ResolvedEnvironment): StackDefinition {
+  if (!env.domain && !env.waf.enabled) throw outsideStackCut('edge', 'a domain or a WAF')
   const template = newTemplate(`${prefix(env)}: CloudFront certificate and WAF (us-east-1)`)
   const parameters: Record<string, ParameterSource> = {}
 

@@ -1,7 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {assembleStacks, StackContractError} from '../lib/stacks/assemble.js'
 import {needsArtifactBucket} from '../lib/stacks/limits.js'
-import {SERVICE_PART_PREFIX, stackParts} from '../lib/stacks/parts.js'
+import {SERVICE_PART_PREFIX, type SingleStackKind, stackKinds, stackParts} from '../lib/stacks/parts.js'
 import {renderBootstrapStack} from './bootstrap.js'
 import {renderCdnStack} from './cdn.js'
 import {renderClusterStack} from './cluster.js'
@@ -18,8 +18,12 @@ import {renderZoneStack} from './zone.js'
 
 export {renderManifest, templateFileName} from '../lib/stacks/manifest.js'
 
-/** The renderer of each part but the services' (one stack per service, from renderServiceStacks). */
-const RENDERERS: Record<string, (env: ResolvedEnvironment) => StackDefinition | undefined> = {
+/**
+ * The renderer of each kind of stack but the services' (one stack per service, from
+ * renderServiceStacks). Each renders its one stack; whether the environment has it is the stack
+ * cut's decision alone.
+ */
+const RENDERERS: Record<SingleStackKind, (env: ResolvedEnvironment) => StackDefinition> = {
   bootstrap: renderBootstrapStack,
   network: renderNetworkStack,
   storage: renderStorageStack,
@@ -39,13 +43,19 @@ const RENDERERS: Record<string, (env: ResolvedEnvironment) => StackDefinition | 
  * output it declares) and in deploy order. Pure: the same environment always gives the same stacks.
  */
 export function renderEnvironment(env: ResolvedEnvironment): StackDefinition[] {
-  const parts = stackParts(env)
-  const services = parts.some((part) => part.startsWith(SERVICE_PART_PREFIX)) ? renderServiceStacks(env) : []
-  const rendered = parts.map((part) => (part.startsWith(SERVICE_PART_PREFIX) ? services.find((s) => s.part === part) : RENDERERS[part]?.(env)))
-  const missing = parts.filter((_, index) => rendered[index] === undefined)
-  if (missing.length > 0) throw new StackContractError(missing.map((part) => `the stack cut lists ${part}, but no renderer rendered it`))
-  const stacks = rendered as StackDefinition[]
+  const stacks = stackKinds(env).flatMap((kind) => (kind === SERVICE_PART_PREFIX ? renderServiceStacks(env) : [RENDERERS[kind](env)]))
+  checkRenderedParts(stackParts(env), stacks)
   return assembleStacks(stacks.map((s) => withArtifactBucketDependency(s, stacks)), {services: Object.keys(env.services)})
+}
+
+/** A renderer naming its stack other than the stack cut does is a contract bug, not a silent gap. */
+function checkRenderedParts(parts: string[], stacks: StackDefinition[]): void {
+  const rendered = stacks.map((s) => s.part)
+  const problems = [
+    ...parts.filter((part) => !rendered.includes(part)).map((part) => `the stack cut lists ${part}, but no renderer rendered it`),
+    ...rendered.filter((part) => !parts.includes(part)).map((part) => `a renderer rendered ${part}, which the stack cut does not list`),
+  ]
+  if (problems.length > 0) throw new StackContractError(problems)
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
+import {outsideStackCut} from '../lib/stacks/invariant.js'
 import type {StackDefinition} from '../lib/stacks/types.js'
 
 /** Images kept per repository; older ones expire (rollback reaches back this far). */
@@ -13,12 +14,11 @@ export function repositoryName(env: ResolvedEnvironment, service: string): strin
 
 /**
  * One ECR repository per service that platform builds (services with a prebuilt `image` have
- * none). Tags are immutable, so a release is never silently replaced; `undefined` when no
- * service has a `build`.
+ * none). Tags are immutable, so a release is never silently replaced.
  */
-export function renderRegistryStack(env: ResolvedEnvironment): StackDefinition | undefined {
+export function renderRegistryStack(env: ResolvedEnvironment): StackDefinition {
   const built = Object.keys(env.services).filter((name) => env.services[name].build).sort()
-  if (built.length === 0) return undefined
+  if (built.length === 0) throw outsideStackCut('registry', 'a service platform builds')
   const template = newTemplate(`${prefix(env)}: ECR repositories for ${built.join(', ')}`)
   const lifecyclePolicy = JSON.stringify({
     rules: [{rulePriority: 1, description: `Keep the newest ${KEEP_IMAGES} images`, selection: {tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: KEEP_IMAGES}, action: {type: 'expire'}}],

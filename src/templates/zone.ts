@@ -1,5 +1,6 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
+import {outsideStackCut} from '../lib/stacks/invariant.js'
 import type {StackDefinition} from '../lib/stacks/types.js'
 
 /**
@@ -7,8 +8,8 @@ import type {StackDefinition} from '../lib/stacks/types.js'
  * the other stacks take `dns.zoneId` as a value). Its own stack because it must exist before the
  * us-east-1 certificate validates against it, and it almost never changes.
  */
-export function renderZoneStack(env: ResolvedEnvironment): StackDefinition | undefined {
-  if (!env.domain || !env.dns.createZone) return undefined
+export function renderZoneStack(env: ResolvedEnvironment): StackDefinition {
+  if (!env.domain || !env.dns.createZone) throw outsideStackCut('zone', 'a domain whose hosted zone platform creates')
   const template = newTemplate(`${prefix(env)}: hosted zone ${env.domain}`)
   template.Resources.HostedZone = {
     Type: 'AWS::Route53::HostedZone',

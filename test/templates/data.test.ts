@@ -1,14 +1,15 @@
 import {describe, expect, it} from 'vitest'
+import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {dbIdentifier, parameterGroupFamily, renderDataStack} from '../../src/templates/data.js'
 import {minimalEnv, prodEnv, stagingEnv} from '../helpers/env.js'
 
 describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
-  const stack = renderDataStack(prodEnv())!
+  const stack = renderDataStack(prodEnv())
   const resources = stack.template.Resources
   const cluster = resources.DatabaseCluster
 
-  it('is rendered only when a database is configured', () => {
-    expect(renderDataStack(minimalEnv())).toBeUndefined()
+  it('is rendered only when a database is configured: the stack cut decides, and a call without one is a bug', () => {
+    expect(() => renderDataStack(minimalEnv())).toThrow(RenderInvariantError)
     expect(stack.name).toBe('bookmark-manager-prod-data')
   })
 
@@ -105,7 +106,7 @@ describe('data stack (design row 8: Aurora PostgreSQL Serverless v2)', () => {
   })
 
   it('follows staging settings: one instance, no deletion protection', () => {
-    const staging = renderDataStack(stagingEnv())!.template.Resources
+    const staging = renderDataStack(stagingEnv()).template.Resources
     expect(staging.DatabaseInstance2).toBeUndefined()
     expect(staging.DatabaseCluster.Properties).toMatchObject({DeletionProtection: false, ServerlessV2ScalingConfiguration: {MinCapacity: 0.5, MaxCapacity: 4}})
   })
@@ -116,7 +117,7 @@ describe('data stack fixed names', () => {
     // Description and Family are create-only on AWS::RDS::DBClusterParameterGroup: a change replaces the
     // group, and a replacement under the same name fails with "already exists". The major version is in
     // the name, so a new Family gets a new name; a reworded Description needs one too.
-    const group = renderDataStack(prodEnv())!.template.Resources.DatabaseClusterParameterGroup.Properties!
+    const group = renderDataStack(prodEnv()).template.Resources.DatabaseClusterParameterGroup.Properties!
     expect(group.DBClusterParameterGroupName).toBe('bookmark-manager-prod-aurora-pg17')
     expect(group.Description).toBe('bookmark-manager-prod Aurora PostgreSQL 17: TLS required')
     expect(group.Family).toBe('aurora-postgresql17')

@@ -11,7 +11,7 @@ describe('renderDnsStack', () => {
   let prod: StackDefinition
 
   beforeAll(async () => {
-    prod = renderDnsStack(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))!
+    prod = renderDnsStack(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))
   })
 
   it('aliases www and the apex to CloudFront with A and AAAA records, failover primaries switched by the health check', () => {
@@ -55,7 +55,7 @@ describe('renderDnsStack', () => {
 
   it('without failover (or without the health check) keeps each name a lone failover PRIMARY with no health check, never a simple record, and no maintenance page', () => {
     for (const dns of [{...prodEnv().dns, failover: false}, {...prodEnv().dns, healthCheck: false}]) {
-      const resources = renderDnsStack(prodEnv({dns}))!.template.Resources
+      const resources = renderDnsStack(prodEnv({dns})).template.Resources
       const records = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::Route53::RecordSet' && id !== 'OriginRecord')
       expect(records.map(([, r]) => `${r.Properties!.Name} ${r.Properties!.Type}`).sort()).toEqual(['bookmarks.example.com. A', 'bookmarks.example.com. AAAA', 'www.bookmarks.example.com. A', 'www.bookmarks.example.com. AAAA'])
       for (const [, record] of records) {
@@ -73,8 +73,8 @@ describe('renderDnsStack', () => {
   })
 
   it('turns failover off and on again in place: the primaries keep their logical ids and every create-only property, only the health check and the secondaries come and go', () => {
-    const on = renderDnsStack(prodEnv())!.template.Resources
-    const off = renderDnsStack(prodEnv({dns: {...prodEnv().dns, failover: false}}))!.template.Resources
+    const on = renderDnsStack(prodEnv()).template.Resources
+    const off = renderDnsStack(prodEnv({dns: {...prodEnv().dns, failover: false}})).template.Resources
     const recordIds = (resources: typeof on) => Object.keys(resources).filter((id) => resources[id].Type === 'AWS::Route53::RecordSet')
     const secondaries = recordIds(on).filter((id) => on[id].Properties!.Failover === 'SECONDARY')
     expect(secondaries).toHaveLength(4)
@@ -101,7 +101,7 @@ describe('renderDnsStack', () => {
   })
 
   it('gives wildcard records ids of their own', () => {
-    const resources = renderDnsStack(prodEnv({dns: {...prodEnv().dns, records: ['app', '*', '*.app']}}))!.template.Resources
+    const resources = renderDnsStack(prodEnv({dns: {...prodEnv().dns, records: ['app', '*', '*.app']}})).template.Resources
     const names = Object.values(resources).filter((r) => r.Type === 'AWS::Route53::RecordSet').map((r) => `${r.Properties!.Name} ${r.Properties!.Type}`)
     // 3 names × A/AAAA × primary/secondary, plus origin.<domain>
     expect(names).toHaveLength(13)
@@ -124,10 +124,10 @@ describe('renderDnsStack', () => {
       HealthCheckTags: expect.arrayContaining([{Key: 'managed-by', Value: 'platform'}]),
     })
     expect(prod.template.Outputs!.HealthCheckId).toEqual(expect.objectContaining({Value: {Ref: 'HealthCheck'}}))
-    const withoutCheck = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheck: false}}))!
+    const withoutCheck = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheck: false}}))
     expect(withoutCheck.template.Resources.HealthCheck).toBeUndefined()
     expect(withoutCheck.template.Outputs).toBeUndefined()
-    const custom = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheckPath: '/healthz'}}))!
+    const custom = renderDnsStack(prodEnv({dns: {...prodEnv().dns, healthCheckPath: '/healthz'}}))
     expect((custom.template.Resources.HealthCheck.Properties as any).HealthCheckConfig.ResourcePath).toBe('/healthz')
   })
 
@@ -142,20 +142,20 @@ describe('renderDnsStack', () => {
   })
 
   it('uses an existing zone by id, and refuses a domain with no zone at all', () => {
-    const existing = renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))!
+    const existing = renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))
     expect(existing.parameters.HostedZoneId).toEqual({from: 'value', value: 'Z0123456789ABC'})
     expect(existing.dependsOn).not.toContain('bookmark-manager-prod-zone')
     expect(() => renderDnsStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(RenderInvariantError)
   })
 
-  it('renders nothing without a domain', () => {
-    expect(renderDnsStack(minimalEnv())).toBeUndefined()
+  it('is a bug to call without a domain (the stack cut leaves the dns stack out)', () => {
+    expect(() => renderDnsStack(minimalEnv())).toThrow(RenderInvariantError)
   })
 
   it('passes cfn-lint with an existing zone and www only, with a wildcard, and without failover', async () => {
-    const existing = renderDnsStack(prodEnv({dns: {createZone: false, zoneId: 'Z0123456789ABC', records: ['www'], healthCheck: true, healthCheckPath: '/healthz', failover: true}}))!
-    const wildcard = renderDnsStack(prodEnv({name: 'wild', dns: {...prodEnv().dns, records: ['*', 'app']}}))!
-    const simple = renderDnsStack(prodEnv({name: 'simple', dns: {...prodEnv().dns, failover: false}}))!
+    const existing = renderDnsStack(prodEnv({dns: {createZone: false, zoneId: 'Z0123456789ABC', records: ['www'], healthCheck: true, healthCheckPath: '/healthz', failover: true}}))
+    const wildcard = renderDnsStack(prodEnv({name: 'wild', dns: {...prodEnv().dns, records: ['*', 'app']}}))
+    const simple = renderDnsStack(prodEnv({name: 'simple', dns: {...prodEnv().dns, failover: false}}))
     expect(await lint([existing, prod, wildcard, simple])).toBe('')
   }, 120_000)
 })

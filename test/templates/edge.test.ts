@@ -36,7 +36,7 @@ describe('renderEdgeStack', () => {
   let prod: StackDefinition
 
   beforeAll(async () => {
-    prod = renderEdgeStack(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))!
+    prod = renderEdgeStack(getEnvironment(await loadConfig(ROOT_CONFIG), 'prod'))
   })
 
   it('lives in us-east-1, where CloudFront takes certificates and CLOUDFRONT web ACLs from', () => {
@@ -63,7 +63,7 @@ describe('renderEdgeStack', () => {
   })
 
   it('lists a wildcard record whose base name is also covered without a validation option of its own: ACM gives both one CNAME', () => {
-    const deep = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, records: ['www', '', '*', 'a.b', '*.app']}}))!
+    const deep = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, records: ['www', '', '*', 'a.b', '*.app']}}))
     const properties = deep.template.Resources.Certificate.Properties!
     expect(properties.SubjectAlternativeNames).toEqual(['www.bookmarks.example.com', '*.bookmarks.example.com', 'a.b.bookmarks.example.com', '*.app.bookmarks.example.com'])
     const validated = (properties.DomainValidationOptions as Array<{DomainName: string}>).map((o) => o.DomainName)
@@ -74,7 +74,7 @@ describe('renderEdgeStack', () => {
   })
 
   it('takes an existing zone id as a value, and refuses a domain with neither zone nor id', () => {
-    const existing = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))!
+    const existing = renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false, zoneId: 'Z0123456789ABC'}}))
     expect(existing.parameters.HostedZoneId).toEqual({from: 'value', value: 'Z0123456789ABC'})
     expect(existing.dependsOn).toEqual([])
     expect(() => renderEdgeStack(prodEnv({dns: {...prodEnv().dns, createZone: false}}))).toThrow(RenderInvariantError)
@@ -99,7 +99,7 @@ describe('renderEdgeStack', () => {
   })
 
   it('puts the allow list first with Allow, then the block list, geo block, rate limit and managed groups', () => {
-    const stack = renderEdgeStack(fullWafEnv())!
+    const stack = renderEdgeStack(fullWafEnv())
     expect(rules(stack).map((r) => [r.Name, r.Priority])).toEqual([
       ['AllowListedIps', 0],
       ['BlockListedIps', 1],
@@ -133,7 +133,7 @@ describe('renderEdgeStack', () => {
   })
 
   it('splits IP lists by address family, in CIDR notation', () => {
-    const resources = renderEdgeStack(fullWafEnv())!.template.Resources
+    const resources = renderEdgeStack(fullWafEnv()).template.Resources
     expect(resources.AllowIpsV4.Properties).toMatchObject({Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24']})
     expect(resources.AllowIpsV6.Properties).toMatchObject({Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV6', Addresses: ['2001:db8::/32']})
     expect(resources.BlockIpsV4.Properties).toMatchObject({IPAddressVersion: 'IPV4', Addresses: ['198.51.100.7/32']})
@@ -141,9 +141,9 @@ describe('renderEdgeStack', () => {
   })
 
   it('keeps every other rule priority when one rule is turned off', () => {
-    const full = renderEdgeStack(fullWafEnv())!
+    const full = renderEdgeStack(fullWafEnv())
     const env = fullWafEnv()
-    const withoutGeo = renderEdgeStack({...env, waf: {...env.waf, blockCountries: [], rateLimit: 0}})!
+    const withoutGeo = renderEdgeStack({...env, waf: {...env.waf, blockCountries: [], rateLimit: 0}})
     const priorities = (stack: StackDefinition): Record<string, number> => Object.fromEntries(rules(stack).map((r) => [r.Name, r.Priority]))
     const before = priorities(full)
     delete before.GeoBlock
@@ -151,20 +151,20 @@ describe('renderEdgeStack', () => {
     expect(priorities(withoutGeo)).toEqual(before)
   })
 
-  it('renders only the WAF without a domain, and nothing without either', () => {
+  it('renders only the WAF without a domain, and is a bug to call without either', () => {
     const minimal = minimalEnv()
-    expect(renderEdgeStack(minimal)).toBeUndefined()
-    const wafOnly = renderEdgeStack({...minimal, waf: {...minimal.waf, enabled: true}})!
+    expect(() => renderEdgeStack(minimal)).toThrow(RenderInvariantError)
+    const wafOnly = renderEdgeStack({...minimal, waf: {...minimal.waf, enabled: true}})
     expect(wafOnly.region).toBe('us-east-1')
     expect(wafOnly.template.Resources.Certificate).toBeUndefined()
     expect(wafOnly.template.Parameters).toBeUndefined()
     expect(Object.keys(wafOnly.template.Outputs!)).toEqual(['WebAclArn'])
-    const certificateOnly = renderEdgeStack(prodEnv({waf: {...prodEnv().waf, enabled: false}}))!
+    const certificateOnly = renderEdgeStack(prodEnv({waf: {...prodEnv().waf, enabled: false}}))
     expect(Object.keys(certificateOnly.template.Outputs!)).toEqual(['CertificateArn'])
   })
 
   it('tags the certificate, web ACL and IP sets', () => {
-    const resources = renderEdgeStack(fullWafEnv())!.template.Resources
+    const resources = renderEdgeStack(fullWafEnv()).template.Resources
     for (const id of ['Certificate', 'WebAcl', 'AllowIpsV4', 'AllowIpsV6', 'BlockIpsV4']) {
       expect(resources[id].Properties!.Tags, id).toEqual(expect.arrayContaining(STANDARD_TAGS))
     }
@@ -172,7 +172,7 @@ describe('renderEdgeStack', () => {
 
   it('passes cfn-lint in us-east-1 with every WAF option on, and WAF-only', async () => {
     const minimal = minimalEnv()
-    const wafOnly = renderEdgeStack({...minimal, waf: {...fullWafEnv().waf}})!
-    expect(await lint([renderEdgeStack(fullWafEnv())!, wafOnly])).toBe('')
+    const wafOnly = renderEdgeStack({...minimal, waf: {...fullWafEnv().waf}})
+    expect(await lint([renderEdgeStack(fullWafEnv()), wafOnly])).toBe('')
   }, 120_000)
 })

@@ -1,9 +1,10 @@
 import {describe, expect, it} from 'vitest'
+import {RenderInvariantError} from '../../src/lib/stacks/invariant.js'
 import {renderRegistryStack, repositoryName} from '../../src/templates/registry.js'
 import {manyServicesEnv, minimalEnv, prodEnv} from '../helpers/env.js'
 
 describe('registry stack (ECR, design row 16)', () => {
-  const stack = renderRegistryStack(prodEnv())!
+  const stack = renderRegistryStack(prodEnv())
   const resources = stack.template.Resources
 
   it('has one repository per built service, named <project>/<env>/<service>', () => {
@@ -27,13 +28,13 @@ describe('registry stack (ECR, design row 16)', () => {
     expect(stack.template.Outputs!.WebRepositoryUri.Value).toEqual({'Fn::GetAtt': ['WebRepository', 'RepositoryUri']})
   })
 
-  it('is not rendered when every service uses a prebuilt image', () => {
-    expect(renderRegistryStack(minimalEnv())).toBeUndefined()
+  it('is not rendered when every service uses a prebuilt image: a call then is a bug', () => {
+    expect(() => renderRegistryStack(minimalEnv())).toThrow(RenderInvariantError)
   })
 
   it('lowercases names and stays within ECR limits with 60 services', () => {
     expect(repositoryName({...prodEnv(), project: 'Shop'}, 'Web')).toBe('shop/prod/web')
-    const many = renderRegistryStack(manyServicesEnv(60))!
+    const many = renderRegistryStack(manyServicesEnv(60))
     expect(Object.keys(many.template.Resources)).toHaveLength(60)
     expect(Object.keys(many.template.Outputs!)).toHaveLength(120)
   })

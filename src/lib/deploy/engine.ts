@@ -1,5 +1,6 @@
 import type {DeployedStack} from '../aws/cloudformation.js'
 import {AbortedError, DeployFailedError, NonInteractiveError, PlatformError} from '../errors.js'
+import {isServicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import type {ChangeSetContext} from './change-sets.js'
 import {describeOrphan, findOrphanedStacks, type OrphanedStack} from './orphans.js'
@@ -107,7 +108,7 @@ function startChangeChecks(options: DeployEngineOptions, plans: PlannedStack[]):
   const changing = mayChange(plans).map((p) => p.def)
   if (changing.length === 0) return Promise.resolve()
   const database = changing.some((def) => def.part === 'data')
-  const services = changing.some((def) => def.part.startsWith('svc-'))
+  const services = changing.some((def) => isServicePart(def.part))
   const checks = runPreflight(options.env, options.aws, {account: false, database, services, types: changing})
   checks.catch(() => undefined)
   return checks

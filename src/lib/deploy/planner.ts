@@ -2,6 +2,7 @@ import {isDeepStrictEqual} from 'node:util'
 import type {CloudFormationApi, DeployedStack} from '../aws/cloudformation.js'
 import {nearest} from '../config/issues.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
+import {servicePart} from '../stacks/parts.js'
 import type {CfnTemplate, StackDefinition} from '../stacks/types.js'
 import {type ChangeSetContext, createChangeSet, discardChangeSet, type ReviewedChangeSet, withPredicted} from './change-sets.js'
 import {type PrefixListIds, prefixListId} from './prefix-lists.js'
@@ -56,7 +57,7 @@ export function decideWork(def: StackDefinition, deployed: DeployedStack | undef
  */
 function unknownStack(wanted: string, stacks: StackDefinition[]): PlatformError {
   const parts = stacks.map((s) => s.part)
-  const guess = parts.includes(`svc-${wanted}`) ? `svc-${wanted}` : nearest(wanted, parts)
+  const guess = parts.includes(servicePart(wanted)) ? servicePart(wanted) : nearest(wanted, parts)
   return new PlatformError(`No stack "${wanted}" in this environment.`, {
     code: 'UNKNOWN_STACK',
     exit: 2,

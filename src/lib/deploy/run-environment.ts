@@ -2,6 +2,7 @@ import type {ResolvedEnvironment} from '../config/types.js'
 import {takeOverInterrupts} from '../cli/interrupts.js'
 import {AbortedError, DeployFailedError, PlatformError} from '../errors.js'
 import type {DeployedStack} from '../aws/cloudformation.js'
+import {isServicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createDeployAws, type DeploySdkClients} from './adapter.js'
 import {createNameServerResolver, type DelegationCheck, ensureDelegation, type NameServerResolver} from './delegation.js'
@@ -227,7 +228,7 @@ export async function deployEnvironment(input: DeployEnvironmentInput): Promise<
             await runPreflight(env, aws, {
               database: selected.some((s) => s.part === 'data'),
               // With --infra-only a service without an image is deferred, and needs no secrets yet.
-              services: !flags.infraOnly && selected.some((s) => s.part.startsWith('svc-')),
+              services: !flags.infraOnly && selected.some((s) => isServicePart(s.part)),
               types: selected,
             })
             preflightDone = true

@@ -1,5 +1,6 @@
 import type {DeployedStack} from '../aws/cloudformation.js'
 import type {ResolvedEnvironment} from '../config/types.js'
+import {serviceOfPart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {viewerHostnames} from '../../templates/dns.js'
 import type {DeployAws, StackResult} from './types.js'
@@ -46,7 +47,7 @@ export async function readWhatToOpen(input: {
   const hostnames = viewerHostnames(env)
   const site = cloudFront ? (hostnames.length > 0 ? hostnames : [cloudFront]).map((h) => `https://${h}`) : []
   const deferred = results.filter((r) => r.outcome === 'deferred').map((r) => r.part)
-  const services = deferred.filter((part) => part.startsWith('svc-'))
-  const nextSteps = services.length > 0 ? [{command: input.command, does: `builds and pushes the images of ${services.map((p) => p.slice('svc-'.length)).join(', ')}, then deploys ${deferred.join(', ')}`}] : []
+  const services = deferred.flatMap((part) => serviceOfPart(part) ?? [])
+  const nextSteps = services.length > 0 ? [{command: input.command, does: `builds and pushes the images of ${services.join(', ')}, then deploys ${deferred.join(', ')}`}] : []
   return {site, cloudFront, loadBalancer: cluster.LoadBalancerDnsName || undefined, deferred, nextSteps}
 }

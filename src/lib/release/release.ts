@@ -14,7 +14,7 @@ import {builtServices, type ImageEvent, type ServiceImage} from '../images/build
 import type {BuilderName} from '../images/builder.js'
 import {buildEnvironmentImages} from '../images/command.js'
 import {checkTag, headCommit} from '../images/tag.js'
-import {SERVICE_PART_PREFIX, servicePart} from '../stacks/parts.js'
+import {serviceOfPart, servicePart} from '../stacks/parts.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {createEcrApi} from '../images/ecr.js'
 import {createS3AssetsBucket, publishServiceAssets, type ServiceAssets} from './assets.js'
@@ -319,10 +319,12 @@ export async function runRelease(input: ReleaseInput): Promise<ReleaseResult> {
     }
 
     // 4. Watch every service whose stack changed.
-    const changed = deployResult.stacks.filter((s) => s.part.startsWith('svc-') && (s.outcome === 'created' || s.outcome === 'updated'))
+    const changed = deployResult.stacks.flatMap((stack) => {
+      const service = serviceOfPart(stack.part)
+      return service && (stack.outcome === 'created' || stack.outcome === 'updated') ? [{stack, service}] : []
+    })
     const rollouts = await Promise.all(
-      changed.map(async (stack) => {
-        const service = stack.part.slice('svc-'.length)
+      changed.map(async ({stack, service}) => {
         const deployed = await stackOutputs(input.aws, stack.region, stack.stack)
         const target: RolloutTarget = {
           service,
@@ -490,11 +492,6 @@ function imageFacts(uri: string, image: ServiceImage | undefined): Pick<ServiceR
 /** A service's outcome in the record, from its rollout's. */
 function serviceOutcome(rollout: RolloutResult): ServiceRelease['outcome'] {
   return rollout.outcome === 'succeeded' ? 'succeeded' : rollout.outcome === 'interrupted' ? 'interrupted' : 'failed'
-}
-
-/** The platform.yaml service of a service stack's part (`svc-web` → `web`). */
-function serviceOfPart(part: string): string | undefined {
-  return part.startsWith(SERVICE_PART_PREFIX) ? part.slice(SERVICE_PART_PREFIX.length) : undefined
 }
 
 /** What a record says of the release whatever its outcome: what, who, which commit, which templates and config. */

@@ -1,11 +1,11 @@
 import {PlatformError} from '../errors.js'
 import type {StackDefinition} from './types.js'
 import {findLimitViolations} from './limits.js'
-import {PART_ORDER, SERVICE_PART_PREFIX} from './parts.js'
+import {isServicePart, PART_ORDER, SERVICE_PART_PREFIX} from './parts.js'
 
 /** Deploy order of parts when the dependency graph leaves a choice (services sort by name among themselves). */
 function rankOf(part: string): number {
-  const kind = part.startsWith(SERVICE_PART_PREFIX) ? SERVICE_PART_PREFIX : part
+  const kind = isServicePart(part) ? SERVICE_PART_PREFIX : part
   const rank = (PART_ORDER as readonly string[]).indexOf(kind)
   return rank >= 0 ? rank : PART_ORDER.length
 }

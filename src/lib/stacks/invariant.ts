@@ -17,3 +17,11 @@ export class RenderInvariantError extends PlatformError {
 export function assertRenderable(problems: string[]): void {
   if (problems.length > 0) throw new RenderInvariantError(problems)
 }
+
+/**
+ * A renderer called for an environment that lacks what its stack is for (`needs`): the stack cut
+ * (lib/stacks/parts.ts) alone decides which stacks are rendered, so this is a bug, never a skip.
+ */
+export function outsideStackCut(part: string, needs: string): RenderInvariantError {
+  return new RenderInvariantError([`the ${part} stack is rendered only for an environment with ${needs}, which the stack cut decides`])
+}

@@ -1,17 +1,19 @@
 """Parameter-only change sets list what they change: like AWS, a resource whose properties
 reference (Ref or Fn::Sub) a changed parameter is a Modify even when its template text is the
-same; moto listed no changes at all."""
+same; moto listed no changes at all.
+
+Only what a parameter causes is added here: a resource listed because a resource it reads (Ref,
+Fn::GetAtt) is replaced is not emulated in the diff (dependent_updates applies it on execution)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .common import effective_parameters, stringify, sub_references
+from .common import effective_parameters, resource_references, stringify
 
 
 def install() -> None:
     from moto.cloudformation import models as cfn_models
-    from moto.cloudformation import parsing
 
     def change_set_diff(self: Any) -> list[Any]:
         # Like AWS, a resource whose properties reference a changed parameter is a Modify even
@@ -26,8 +28,9 @@ def install() -> None:
                 for name, body in new_resources.items():
                     if name in by_action["Add"] or name in by_action["Modify"]:
                         continue
-                    refs = set(parsing.get_references_from_template(body)) | sub_references(body)
-                    if refs & changed:
+                    # What the body references names parameters and resources alike; only the
+                    # parameters can meet `changed` (a template's logical ids are unique across both).
+                    if resource_references(body) & changed:
                         by_action["Modify"][name] = {"LogicalResourceId": name, "ResourceType": body["Type"]}
         changes = []
         for action, resources in by_action.items():

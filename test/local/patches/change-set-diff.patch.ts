@@ -30,4 +30,20 @@ describe('parameter-only change sets', () => {
     })
     expect(update.described.Changes?.map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId])).toEqual([['Modify', 'ByRef']])
   })
+
+  it('list a resource that reads the changed parameter beside a Fn::GetAtt, not one that reads only another resource\'s attribute', async () => {
+    const template = JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: {Owner: {Type: 'String'}},
+      Resources: {
+        Source: {Type: 'AWS::SNS::Topic', Properties: {DisplayName: 'source'}},
+        AttributeAndParameter: {Type: 'AWS::SNS::Topic', Properties: {DisplayName: {'Fn::Join': ['-', [{'Fn::GetAtt': ['Source', 'TopicName']}, {Ref: 'Owner'}]]}}},
+        AttributeOnly: {Type: 'AWS::SNS::Topic', Properties: {DisplayName: {'Fn::GetAtt': ['Source', 'TopicName']}}},
+      },
+    })
+    await moto.deploy('app', 'CREATE', template, {Owner: 'a'})
+    const update = await moto.changeSet({StackName: 'app', ChangeSetType: 'UPDATE', TemplateBody: template, Parameters: [{ParameterKey: 'Owner', ParameterValue: 'b'}]})
+    // A new DisplayName does not replace Source, so AttributeOnly resolves to the same value: nothing to modify.
+    expect(update.described.Changes?.map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId])).toEqual([['Modify', 'AttributeAndParameter']])
+  })
 })

@@ -3,14 +3,13 @@
 // TERM=dumb, non-TTY); then start oclif from the bundle (dist/index.js, see scripts/bundle.mjs).
 import {readFileSync, readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {exitOnEarlyInterrupt} from '../dist/lib/cli/early-interrupt.js'
 import {applyColorPolicy} from '../dist/lib/ui/color.js'
 
 // Ctrl-C from the first moment: until a command takes it over (src/lib/cli/interrupts.ts), one
-// line and exit 6 ("aborted by the user"), not a death by signal while the CLI is still loading.
-const beforeCommand = () => {
-  process.stderr.write('\nInterrupted.\n')
-  process.exit(6)
-}
+// line and exit 6 ("aborted by the user"), not a death by signal while the CLI is still loading;
+// under --json also the final error object on stdout (src/lib/cli/early-interrupt.ts).
+const beforeCommand = () => exitOnEarlyInterrupt(new URL('../oclif.manifest.json', import.meta.url))
 process.on('SIGINT', beforeCommand)
 globalThis[Symbol.for('platform.interrupts.beforeCommand')] = beforeCommand
 

@@ -42,7 +42,7 @@ const lazyOclifDependencies = {
 await build({
   plugins: [lazyOclifDependencies],
   absWorkingDir: root,
-  entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts', 'src/lib/ui/color.ts'],
+  entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts', 'src/lib/cli/early-interrupt.ts', 'src/lib/ui/color.ts'],
   outbase: 'src',
   outdir,
   bundle: true,

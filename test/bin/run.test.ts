@@ -45,39 +45,63 @@ describe('bin/run.js start-up', () => {
   })
 
   it('Ctrl-C before a command handles it exits 6 with one line, not a death by signal', async () => {
-    // GIVEN a deploy held before its own Ctrl-C handler exists: its platform.yaml is a named pipe
-    // that nobody writes, so the run waits reading the config (as a slow start-up would)
-    const dir = mkdtempSync(join(tmpdir(), 'platform-sigint-'))
-    const fifo = join(dir, 'platform.yaml')
-    execFileSync('mkfifo', [fifo])
-    const child = spawn(process.execPath, [builtCliBin(), 'deploy', 'prod', '--yes', '--config', fifo], {env: {...process.env, NO_COLOR: '1', CI: '1'}})
-    let stderr = ''
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    const exited = new Promise<{code: number | null; signal: string | null}>((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
-    // A writer can open the pipe without blocking only once the CLI has it open for reading.
-    let writer: number | undefined
-    for (let tries = 0; writer === undefined && tries < 600; tries++) {
-      try {
-        writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    }
-    try {
-      expect(writer, 'the CLI never opened its config').toBeDefined()
-      // WHEN the user presses Ctrl-C
-      child.kill('SIGINT')
-      // THEN it says so and exits 6 (aborted by the user) instead of dying by the signal. (Node's
-      // exit waits for the read blocked on the pipe, so the pipe is closed once the handler ran.)
-      for (let tries = 0; !stderr.includes('Interrupted.') && tries < 600; tries++) await new Promise((resolve) => setTimeout(resolve, 50))
-      closeSync(writer!)
-      writer = undefined
-      expect(await exited).toEqual({code: 6, signal: null})
-      expect(stderr).toBe('\nInterrupted.\n')
-    } finally {
-      if (writer !== undefined) closeSync(writer)
-      child.kill('SIGKILL')
-      rmSync(dir, {recursive: true, force: true})
-    }
+    const run = await interruptWhileReadingConfig(['deploy', 'prod', '--yes'])
+    expect(run.exit).toEqual({code: 6, signal: null})
+    expect(run.stderr).toBe('\nInterrupted.\n')
+    expect(run.stdout).toBe('')
   }, 60_000)
+
+  it('under --json, that Ctrl-C also prints the final error object a command prints for ABORTED, in its shape', async () => {
+    const aborted = {code: 'ABORTED', message: 'Interrupted.', suggestions: [], exitCode: 6}
+    // deploy streams JSON lines: its error is the last line, typed
+    const deploy = await interruptWhileReadingConfig(['deploy', 'prod', '--yes', '--json'])
+    expect(deploy.exit).toEqual({code: 6, signal: null})
+    expect(deploy.stderr).toBe('\nInterrupted.\n')
+    expect(deploy.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([{type: 'error', ...aborted}])
+    // validate returns one object: the error is that object
+    const validate = await interruptWhileReadingConfig(['validate', '--json'])
+    expect(validate.exit).toEqual({code: 6, signal: null})
+    expect(JSON.parse(validate.stdout)).toEqual(aborted)
+  }, 120_000)
 })
+
+/**
+ * Run the built CLI with `args` and `--config` a named pipe nobody writes, so that it waits reading
+ * its config before any handler of its own exists (as a slow start-up would), then press Ctrl-C.
+ */
+async function interruptWhileReadingConfig(args: string[]): Promise<{exit: {code: number | null; signal: string | null}; stdout: string; stderr: string}> {
+  const dir = mkdtempSync(join(tmpdir(), 'platform-sigint-'))
+  const fifo = join(dir, 'platform.yaml')
+  execFileSync('mkfifo', [fifo])
+  const child = spawn(process.execPath, [builtCliBin(), ...args, '--config', fifo], {env: {...process.env, NO_COLOR: '1', CI: '1'}})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<{code: number | null; signal: string | null}>((resolve) => child.on('exit', (code, signal) => resolve({code, signal})))
+  const closed = new Promise((resolve) => child.on('close', resolve))
+  // A writer can open the pipe without blocking only once the CLI has it open for reading.
+  let writer: number | undefined
+  for (let tries = 0; writer === undefined && tries < 600; tries++) {
+    try {
+      writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  try {
+    expect(writer, 'the CLI never opened its config').toBeDefined()
+    child.kill('SIGINT')
+    // Node's exit waits for the read blocked on the pipe, so the pipe is closed once the handler ran.
+    for (let tries = 0; !stderr.includes('Interrupted.') && tries < 600; tries++) await new Promise((resolve) => setTimeout(resolve, 50))
+    closeSync(writer!)
+    writer = undefined
+    const exit = await exited
+    await closed
+    return {exit, stdout, stderr}
+  } finally {
+    if (writer !== undefined) closeSync(writer)
+    child.kill('SIGKILL')
+    rmSync(dir, {recursive: true, force: true})
+  }
+}

@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import {nearest} from '../config/issues.js'
 import {describeError, type ErrorReport} from '../errors.js'
 import {createDebugLog, isDebugEnabled} from './debug.js'
+import {jsonError, jsonErrorText, jsonRequested} from './json-error.js'
 import {createOutput, type Output} from './output.js'
 
 /**
@@ -40,10 +41,7 @@ export abstract class PlatformCommand extends Command {
   /** True when stdout must carry only JSON: --json (before any `--`), on a command that has it. */
   protected wantsJson(): boolean {
     if (this.jsonEnabled()) return true
-    if (!(this.constructor as typeof PlatformCommand).jsonLines) return false
-    const end = this.argv.indexOf('--')
-    const json = this.argv.indexOf('--json')
-    return json !== -1 && (end === -1 || json < end)
+    return (this.constructor as typeof PlatformCommand).jsonLines && jsonRequested(this.argv)
   }
 
   override async init(): Promise<void> {
@@ -59,10 +57,7 @@ export abstract class PlatformCommand extends Command {
   override async catch(error: Error & {exitCode?: number}): Promise<never> {
     const report = this.withFlagSuggestion(describeError(error))
     if (isDebugEnabled('platform:error')) process.stderr.write(`platform:error ${formatCauses(error)}\n`)
-    if (this.wantsJson()) {
-      const body = {code: report.code, message: report.message, suggestions: report.suggestions, exitCode: report.exitCode, ...report.details}
-      process.stdout.write((this.constructor as typeof PlatformCommand).jsonLines ? `${JSON.stringify({type: 'error', ...body})}\n` : `${JSON.stringify(body, null, 2)}\n`)
-    }
+    if (this.wantsJson()) process.stdout.write(jsonErrorText(jsonError(report), (this.constructor as typeof PlatformCommand).jsonLines))
     // Also under --json: stdout goes to a program, stderr is what a person reads in the CI log.
     process.stderr.write(formatErrorForHumans(report))
     process.exitCode = report.exitCode

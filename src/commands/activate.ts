@@ -1,18 +1,24 @@
 import {Args, Flags} from '@oclif/core'
 import {activateEnvironment, type ActivationResult} from '../lib/activate/activate.js'
 import {createAwsClients} from '../lib/aws/clients.js'
+import {secretExists} from '../lib/aws/secret-presence.js'
 import {createTypeRegistry} from '../lib/aws/type-registry.js'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../lib/config/load.js'
+import {atlasExtensionRoleName, stackName} from '../lib/naming.js'
+import {stackOutputs} from '../lib/release/release.js'
 import {listSecrets} from '../lib/secrets/secrets.js'
 import {createSecretStore} from '../lib/secrets/store.js'
 import {canPrompt, confirm} from '../lib/ui/prompt.js'
+import {ATLAS_EXTENSION_ROLE_OUTPUT} from '../templates/bootstrap.js'
 import {renderEnvironment} from '../templates/index.js'
 
 export default class Activate extends PlatformCommand {
   static override summary = "Activate the third-party resource types an environment's templates use (Datadog, MongoDB Atlas) and configure them from its secrets."
-  static override description = `CloudFormation refuses a template with a third-party registry type (Datadog::Monitors::Monitor) until the type is activated in that account and region, and Datadog's types need their API and application keys configured. For each such type the environment's stacks use, in each region, this calls ActivateType (minor versions update automatically) and SetTypeConfiguration. The configuration holds dynamic references to the environment's secrets ({{resolve:ssm-secure:/<project>/<env>/DATADOG_API_KEY}} and DATADOG_APP_KEY), never the keys: set both first with \`platform secrets set ENV NAME\`. CloudFormation resolves them each time the type runs, so a new key needs no new activation.
+  static override description = `CloudFormation refuses a template with a third-party registry type (Datadog::Monitors::Monitor, MongoDB::Atlas::Cluster) until the type is activated in that account and region. For each such type the environment's stacks use, in each region, this calls ActivateType (minor versions update automatically) and, for Datadog's, SetTypeConfiguration. Datadog's configuration holds dynamic references to the environment's secrets ({{resolve:ssm-secure:/<project>/<env>/DATADOG_API_KEY}} and DATADOG_APP_KEY), never the keys: set both first with \`platform secrets set ENV NAME\`.
+
+The MongoDB Atlas types read the Atlas API keys themselves from the Secrets Manager secret cfn/atlas/profile/default, with the execution role they are activated with: the bootstrap stack's (\`platform deploy ENV --stack bootstrap\` creates it, allowed to read that secret only), or --execution-role-arn. Activate checks that the secret exists (never reading it) and, when it does not, prints the command that creates it from a file.
 
 Types already activated and configured are left as they are: running it again changes nothing. A type configured otherwise (by hand, or by another environment in the same account and region) keeps its configuration. Once per account and region; deploy checks it and stops with this command's name until it is done.
 
@@ -23,6 +29,7 @@ On a terminal it shows what it will do and asks; in CI pass --yes. --dry-run rea
     '<%= config.bin %> <%= command.id %> prod --dry-run',
     '<%= config.bin %> <%= command.id %> prod --yes --json',
     '<%= config.bin %> <%= command.id %> staging --local --yes',
+    '<%= config.bin %> <%= command.id %> prod --execution-role-arn arn:aws:iam::123456789012:role/atlas-cfn-execution',
   ]
 
   static override enableJsonFlag = true
@@ -34,6 +41,7 @@ On a terminal it shows what it will do and asks; in CI pass --yes. --dry-run rea
     ...awsFlags,
     yes: Flags.boolean({char: 'y', summary: 'Activate without asking (CI).', default: false}),
     'dry-run': Flags.boolean({summary: 'Read the account and print what would be activated and configured; change nothing.', default: false}),
+    'execution-role-arn': Flags.string({summary: "Role the MongoDB Atlas types run with (default: the bootstrap stack's, which may read the Atlas profile secret only)."}),
   }
 
   override async run(): Promise<ActivationResult> {
@@ -47,6 +55,9 @@ On a terminal it shows what it will do and asks; in CI pass --yes. --dry-run rea
         stacks: renderEnvironment(env),
         registry: createTypeRegistry((region) => clients.cloudFormation(region)),
         storedSecrets: async () => (await listSecrets(env, createSecretStore(clients, env.region))).secrets.filter((s) => s.set).map((s) => s.name),
+        executionRoleArn: async () => flags['execution-role-arn'] ?? (await stackOutputs(clients, env.region, stackName(env.project, env.name, 'bootstrap')))?.outputs[ATLAS_EXTENSION_ROLE_OUTPUT],
+        executionRoleName: atlasExtensionRoleName(env),
+        secretExists: (region, name) => secretExists(clients, region, name),
         flags: {yes: flags.yes, dryRun: flags['dry-run']},
         prompt: {canPrompt: () => canPrompt(), confirm: (message) => confirm(message)},
         progress: (text) => this.out.progress(text),

@@ -61,3 +61,20 @@ export function secretPath(env: {project: string; name: string}): string {
 export function secretParameter(env: {project: string; name: string}, name: string): string {
   return `${secretPath(env)}/${name}`
 }
+
+/**
+ * The MongoDB Atlas profile every `MongoDB::Atlas::*` resource names (its `Profile` property). The
+ * Atlas types read the organisation's API keys from the Secrets Manager secret of that profile
+ * (atlasProfileSecret) themselves; `default` is the name MongoDB's own examples and handlers use.
+ */
+export const ATLAS_PROFILE = 'default'
+
+/** `cfn/atlas/profile/<profile>`: the secret the Atlas types read, `{"PublicKey": ..., "PrivateKey": ...}`. */
+export function atlasProfileSecret(profile: string = ATLAS_PROFILE): string {
+  return `cfn/atlas/profile/${profile}`
+}
+
+/** The role CloudFormation runs the Atlas types' handlers with (it may read the profile secret only). */
+export function atlasExtensionRoleName(env: {project: string; name: string}): string {
+  return fitName(`${envPrefix(env.project, env.name)}-atlas-extension`, NameLimits.iamRoleName)
+}

@@ -1,8 +1,9 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {stackName} from '../lib/naming.js'
+import {atlasExtensionRoleName, atlasProfileSecret, stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {failoverEnabled} from './dns.js'
-import {permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
+import {hasPermissionsBoundary, permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
+import {rendersAtlasCluster} from './monitoring.js'
 import {accessLogging, logLifecycle, NONCURRENT_DAYS, privateBucket, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
@@ -110,8 +111,64 @@ export function renderBootstrapStack(env: ResolvedEnvironment): StackDefinition 
     template.Outputs.DeployRoleArn = {Description: 'Role GitHub Actions assumes to deploy', Value: {'Fn::GetAtt': ['DeployRole', 'Arn']}}
     template.Outputs.PermissionsBoundaryArn = {Description: 'Permissions boundary on every role of the environment', Value: {Ref: 'PermissionsBoundary'}}
   }
+  if (rendersAtlasCluster(env)) {
+    resources.AtlasExtensionRole = renderAtlasExtensionRole(env)
+    template.Outputs[ATLAS_EXTENSION_ROLE_OUTPUT] = {Description: 'Execution role of the MongoDB Atlas resource types (platform activate passes it to ActivateType)', Value: {'Fn::GetAtt': ['AtlasExtensionRole', 'Arn']}}
+  }
   template.Resources = resources
   return defineStack(env, 'bootstrap', template)
+}
+
+/** The bootstrap stack's output naming the Atlas types' execution role. */
+export const ATLAS_EXTENSION_ROLE_OUTPUT = 'AtlasExtensionRoleArn'
+
+/**
+ * The role CloudFormation runs the `MongoDB::Atlas::*` handlers with (ActivateType's
+ * ExecutionRoleArn): they read the Atlas API keys from the profile secret themselves, and nothing
+ * else AWS holds. Here, in the stack deployed before every other and using no third-party type, so
+ * it exists before `platform activate` and the first deploy of the monitoring stack that needs it.
+ */
+function renderAtlasExtensionRole(env: ResolvedEnvironment): CfnResource {
+  const sub = (text: string): unknown => ({'Fn::Sub': text})
+  return {
+    Type: 'AWS::IAM::Role',
+    Metadata: {'platform:description': `Execution role of the MongoDB Atlas resource types: reads ${atlasProfileSecret()} only`},
+    Properties: {
+      RoleName: atlasExtensionRoleName(env),
+      Description: `MongoDB Atlas resource types of ${prefix(env)}: read the Atlas profile secret`,
+      // MongoDB's handlers run up to the hours a cluster takes to create (its examples use 8400 s).
+      MaxSessionDuration: 8400,
+      // The CI deploy role may create roles only under the environment's boundary; Ref orders the two.
+      ...(hasPermissionsBoundary(env) ? {PermissionsBoundary: {Ref: 'PermissionsBoundary'}} : {}),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          // AWS's trust for an extension's execution role, limited to this account (confused deputy).
+          {Effect: 'Allow', Principal: {Service: 'resources.cloudformation.amazonaws.com'}, Action: 'sts:AssumeRole', Condition: {StringEquals: {'aws:SourceAccount': {Ref: 'AWS::AccountId'}}}},
+          // MongoDB's troubleshooting: without these two principals the Atlas handlers hang until the stack times out.
+          {Effect: 'Allow', Principal: {Service: ['cloudformation.amazonaws.com', 'lambda.amazonaws.com']}, Action: 'sts:AssumeRole'},
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'atlas-profile',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'AtlasProfileSecret',
+                Effect: 'Allow',
+                Action: 'secretsmanager:GetSecretValue',
+                // Secrets Manager appends six random characters to a secret's name in its ARN.
+                Resource: sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${atlasProfileSecret()}-??????`),
+              },
+            ],
+          },
+        },
+      ],
+      Tags: tagList(env),
+    },
+  }
 }
 
 /**
@@ -272,6 +329,9 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
                 ],
               },
               {Sid: 'StackReads', Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStacks', 'cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'], Resource: '*'},
+              // Deploy's preflight: are the third-party types its templates use activated and configured?
+              // (Activating them, `platform activate`, is an administrator's once-per-account step.)
+              {Sid: 'RegistryReads', Effect: 'Allow', Action: ['cloudformation:DescribeType', 'cloudformation:BatchDescribeTypeConfigurations'], Resource: '*'},
               {Sid: 'Artifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation'], Resource: [{'Fn::GetAtt': ['ArtifactBucket', 'Arn']}, sub('${ArtifactBucket.Arn}/*')]},
               {Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*'},
               {Sid: 'Images', Effect: 'Allow', Action: ECR_REPOSITORY_ACTIONS.map((action) => `ecr:${action}`), Resource: sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${env.project}/${env.name}/*`)},

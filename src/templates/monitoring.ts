@@ -1,5 +1,5 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {fitName, logicalId, NameLimits} from '../lib/naming.js'
+import {ATLAS_PROFILE, fitName, logicalId, NameLimits} from '../lib/naming.js'
 import {clusterName} from './cluster.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {serviceName} from './service.js'
@@ -26,6 +26,14 @@ export function apiServiceName(env: ResolvedEnvironment): string | undefined {
  * memory alarms per ECS service, the ALB 5xx rate, Aurora connections; and, when enabled, the
  * Datadog API error-rate monitor and the MongoDB Atlas cluster as their registry resource types.
  */
+/**
+ * Whether the monitoring stack renders the `MongoDB::Atlas::Cluster` (mongodbAtlas enabled, with its
+ * project): then the bootstrap stack also renders the role the Atlas types run with.
+ */
+export function rendersAtlasCluster(env: ResolvedEnvironment): boolean {
+  return env.mongodbAtlas.enabled && Boolean(env.mongodbAtlas.projectId)
+}
+
 export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: alarms and monitors`)
   const monitoring = env.monitoring
@@ -154,7 +162,7 @@ export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition
   }
 
   const atlas = env.mongodbAtlas
-  if (atlas.enabled && atlas.projectId) {
+  if (rendersAtlasCluster(env)) {
     resources.MongoAtlasCluster = {
       Type: 'MongoDB::Atlas::Cluster',
       // The logs database outlives its stack unless the environment is unprotected.
@@ -162,7 +170,7 @@ export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition
       UpdateReplacePolicy: env.protect ? 'Retain' : 'Delete',
       Metadata: {'platform:description': `MongoDB Atlas ${atlas.tier} ${atlas.version} (${atlas.nodes} nodes)`, ...REGISTRY_TYPE_LINT},
       Properties: {
-        Profile: 'default',
+        Profile: ATLAS_PROFILE,
         ProjectId: atlas.projectId,
         Name: fitName(prefix(env), 64),
         ClusterType: 'REPLICASET',

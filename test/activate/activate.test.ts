@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {activateEnvironment, type ActivateInput, checkConfigurationSecrets, planActivation} from '../../src/lib/activate/activate.js'
-import type {TypeRegistry} from '../../src/lib/aws/type-registry.js'
+import type {TypeActivationState, TypeRegistry} from '../../src/lib/aws/type-registry.js'
 import type {ResolvedEnvironment} from '../../src/lib/config/types.js'
 import {renderEnvironment} from '../../src/templates/index.js'
 import {rootEnvironments} from '../helpers/env.js'
@@ -9,12 +9,19 @@ import {stack} from '../deploy/stacks.js'
 /** The registry of one account: activations and configurations per `region/TypeName`, and every call made. */
 class MemoryRegistry implements TypeRegistry {
   readonly activated = new Map<string, string>()
+  /** Execution roles by `region/TypeName`, as ActivateType was given them. */
+  readonly roles = new Map<string, string>()
   readonly configurations = new Map<string, string>()
   readonly calls: string[] = []
 
   async isActivated(region: string, typeName: string): Promise<boolean> {
+    return (await this.activation(region, typeName)).activated
+  }
+
+  async activation(region: string, typeName: string): Promise<TypeActivationState> {
     this.calls.push(`DescribeType ${region} ${typeName}`)
-    return this.activated.has(`${region}/${typeName}`)
+    const key = `${region}/${typeName}`
+    return {activated: this.activated.has(key), ...(this.roles.has(key) ? {executionRoleArn: this.roles.get(key)} : {})}
   }
 
   async configuration(region: string, typeName: string): Promise<string | undefined> {
@@ -22,9 +29,10 @@ class MemoryRegistry implements TypeRegistry {
     return this.configurations.get(`${region}/${typeName}`)
   }
 
-  async activate(region: string, typeName: string, publisherId: string): Promise<void> {
+  async activate(region: string, typeName: string, publisherId: string, executionRoleArn?: string): Promise<void> {
     this.calls.push(`ActivateType ${region} ${typeName}`)
     this.activated.set(`${region}/${typeName}`, publisherId)
+    if (executionRoleArn) this.roles.set(`${region}/${typeName}`, executionRoleArn)
   }
 
   async configure(region: string, typeName: string, configuration: string): Promise<void> {
@@ -39,6 +47,9 @@ class MemoryRegistry implements TypeRegistry {
 
 const DATADOG = 'Datadog::Monitors::Monitor'
 const env = {project: 'app', name: 'prod', region: 'ap-northeast-1', secrets: ['DATADOG_API_KEY', 'DATADOG_APP_KEY'], monitoring: {datadog: {enabled: true, site: 'datadoghq.com'}}} as unknown as ResolvedEnvironment
+const ATLAS = 'MongoDB::Atlas::Cluster'
+const ROLE = 'arn:aws:iam::123456789012:role/app-prod-atlas-extension'
+const PROFILE = 'cfn/atlas/profile/default'
 const CONFIGURATION = '{"DatadogCredentials":{"ApiKey":"{{resolve:ssm-secure:/app/prod/DATADOG_API_KEY}}","ApplicationKey":"{{resolve:ssm-secure:/app/prod/DATADOG_APP_KEY}}"}}'
 
 function stacks(types: Record<string, string> = {Monitor: DATADOG, Atlas: 'MongoDB::Atlas::Cluster'}) {
@@ -54,6 +65,9 @@ function run(registry: MemoryRegistry, overrides: Partial<Omit<ActivateInput, 'f
     stacks: stacks(),
     registry,
     storedSecrets: async () => ['DATADOG_API_KEY', 'DATADOG_APP_KEY', 'JWT_SECRET'],
+    executionRoleArn: async () => ROLE,
+    executionRoleName: 'app-prod-atlas-extension',
+    secretExists: async (region, name) => region === 'ap-northeast-1' && name === PROFILE,
     prompt: {canPrompt: () => false, confirm: async (message) => (asked.push(message), true)},
     progress: (text) => progress.push(text),
     warn: (text) => warnings.push(text),
@@ -184,5 +198,60 @@ describe('platform activate (service)', () => {
     expect(plan.types.map((t) => `${t.region} ${t.typeName} ${t.configuration}`)).toEqual([
       'ap-northeast-1 Datadog::Monitors::Monitor {"DatadogCredentials":{"ApiKey":"{{resolve:ssm-secure:/bookmark-manager/prod/DATADOG_API_KEY}}","ApplicationKey":"{{resolve:ssm-secure:/bookmark-manager/prod/DATADOG_APP_KEY}}"}}',
     ])
+  })
+
+  describe('MongoDB Atlas types: an execution role and the profile secret', () => {
+    it('are activated with the execution role (the bootstrap stack\'s or --execution-role-arn), which the plan shows', async () => {
+      const applied = new MemoryRegistry()
+      const {result, progress} = run(applied, {stacks: stacks({Atlas: ATLAS}), flags: {yes: false}, prompt: {canPrompt: () => true, confirm: async () => true}})
+      expect((await result).types).toMatchObject([{typeName: ATLAS, activation: 'activated'}])
+      expect(applied.roles.get(`ap-northeast-1/${ATLAS}`)).toBe(ROLE)
+      expect(progress.join('\n')).toContain(`${ATLAS} in ap-northeast-1: ActivateType (publisher bb989456c78c398a858fef18f2ca1bfc1fbba082, AutoUpdate, execution role ${ROLE})`)
+    })
+
+    it('without a role (no bootstrap output, no flag) activation is refused before any change, naming both ways to give one (exit 5)', async () => {
+      const registry = new MemoryRegistry()
+      const error = await run(registry, {executionRoleArn: async () => undefined}).result.catch((e) => e)
+      expect(error).toMatchObject({code: 'EXECUTION_ROLE_MISSING', exitCode: 5})
+      expect(error.message).toContain(`${ATLAS} (ap-northeast-1) must be activated with an execution role that may read ${PROFILE}`)
+      expect(error.suggestions[0]).toContain('`platform deploy prod --stack bootstrap`')
+      expect(error.suggestions[0]).toContain('app-prod-atlas-extension')
+      expect(error.suggestions[1]).toContain('--execution-role-arn')
+      // Not even the Datadog type, which needs no role: all or nothing.
+      expect(registry.changes()).toEqual([])
+    })
+
+    it('the role is looked up only when an Atlas type is used', async () => {
+      let asked = 0
+      await run(new MemoryRegistry(), {stacks: stacks({Monitor: DATADOG}), executionRoleArn: async () => (asked++, undefined)}).result
+      expect(asked).toBe(0)
+    })
+
+    it('a missing profile secret is refused on every run, before any change, with the command that creates it from a file (exit 5)', async () => {
+      const registry = new MemoryRegistry()
+      const asked: string[] = []
+      const error = await run(registry, {secretExists: async (region, name) => (asked.push(`${region} ${name}`), false)}).result.catch((e) => e)
+      expect(asked).toEqual([`ap-northeast-1 ${PROFILE}`])
+      expect(error).toMatchObject({code: 'CREDENTIALS_SECRET_MISSING', exitCode: 5})
+      expect(error.message).toContain(`${ATLAS} read their API keys from the Secrets Manager secret ${PROFILE} in ap-northeast-1, which does not exist`)
+      expect(error.suggestions[0]).toContain(`aws secretsmanager create-secret --region ap-northeast-1 --name ${PROFILE} --secret-string file://atlas-profile.json`)
+      expect(error.suggestions[0]).toContain('{"PublicKey": "<public key>", "PrivateKey": "<private key>"}')
+      expect(registry.changes()).toEqual([])
+
+      // Once everything is activated, a deleted secret is still reported: deploys need it as much.
+      const done = new MemoryRegistry()
+      await run(done).result
+      await expect(run(done, {secretExists: async () => false}).result).rejects.toMatchObject({code: 'CREDENTIALS_SECRET_MISSING'})
+    })
+
+    it('an Atlas type activated without a role is left as it is, with a warning saying how to fix it', async () => {
+      const registry = new MemoryRegistry()
+      registry.activated.set(`ap-northeast-1/${ATLAS}`, 'x')
+      const {result, warnings} = run(registry, {stacks: stacks({Atlas: ATLAS})})
+      expect((await result).types[0]).toMatchObject({activation: 'already-active', configuration: 'not-needed'})
+      expect(registry.changes()).toEqual([])
+      expect(warnings.join('\n')).toContain(`${ATLAS} in ap-northeast-1 was activated without an execution role: its handlers cannot read ${PROFILE}`)
+      expect(warnings.join('\n')).toContain(`aws cloudformation deactivate-type --region ap-northeast-1 --type RESOURCE --type-name ${ATLAS}`)
+    })
   })
 })

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {renderBootstrapStack} from '../../src/templates/bootstrap.js'
 import {renderEnvironment} from '../../src/templates/index.js'
 import {minimalEnv, prodEnv, stagingEnv} from '../helpers/env.js'
+import {lintStacks} from '../helpers/cfn-lint.js'
 
 type Statement = {Sid?: string; Effect?: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown}
 
@@ -149,5 +150,48 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
     expect(boundary.ManagedPolicyName).toBe('bookmark-manager-prod-permissions-boundary')
     expect(boundary.Description).toBe('Caps every role of bookmark-manager-prod: no privilege escalation, no destroying backups or the database')
   })
-})
 
+  describe('the MongoDB Atlas types\' execution role', () => {
+    const atlasEnv = prodEnv({mongodbAtlas: {...prodEnv().mongodbAtlas, enabled: true, projectId: '0123456789abcdef01234567'}})
+    const atlas = renderBootstrapStack(atlasEnv)
+    const role = atlas.template.Resources.AtlasExtensionRole
+
+    it('is rendered only where the monitoring stack renders an Atlas cluster, and named in an output activate reads', () => {
+      expect(resources.AtlasExtensionRole).toBeUndefined()
+      expect(renderBootstrapStack(prodEnv({mongodbAtlas: {...prodEnv().mongodbAtlas, enabled: true}})).template.Resources.AtlasExtensionRole).toBeUndefined()
+      expect(role.Properties!.RoleName).toBe('bookmark-manager-prod-atlas-extension')
+      expect(atlas.template.Outputs!.AtlasExtensionRoleArn.Value).toEqual({'Fn::GetAtt': ['AtlasExtensionRole', 'Arn']})
+    })
+
+    it('is trusted by CloudFormation\'s extension service (this account only) and may read the Atlas profile secret, nothing else', () => {
+      const trust = (role.Properties!.AssumeRolePolicyDocument as {Statement: Statement[]}).Statement
+      expect(trust[0]).toEqual({Effect: 'Allow', Principal: {Service: 'resources.cloudformation.amazonaws.com'}, Action: 'sts:AssumeRole', Condition: {StringEquals: {'aws:SourceAccount': {Ref: 'AWS::AccountId'}}}})
+      const statements = (role.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>).flatMap((p) => p.PolicyDocument.Statement)
+      expect(statements).toEqual([
+        {Sid: 'AtlasProfileSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: {'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:cfn/atlas/profile/default-??????'}},
+      ])
+    })
+
+    it('carries the permissions boundary (Ref: created after it), so the CI deploy role may create and pass it', () => {
+      expect(role.Properties!.PermissionsBoundary).toEqual({Ref: 'PermissionsBoundary'})
+      const withoutCi = renderBootstrapStack({...atlasEnv, ci: {...atlasEnv.ci, githubRepository: undefined}})
+      expect(withoutCi.template.Resources.AtlasExtensionRole.Properties!.PermissionsBoundary).toBeUndefined()
+      const deploy = ((atlas.template.Resources.DeployRole.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>)[0]).PolicyDocument.Statement
+      const roles = deploy.find((s) => s.Sid === 'Roles')!
+      expect(actionsOf(roles)).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:PassRole']))
+      expect(JSON.stringify(roles.Resource)).toContain('role/bookmark-manager-prod-*')
+    })
+
+    it('the CI deploy role may read the registry, as deploy\'s preflight does (DescribeType, BatchDescribeTypeConfigurations), and activate nothing', () => {
+      const deploy = ((resources.DeployRole.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>)[0]).PolicyDocument.Statement
+      const actions = deploy.flatMap(actionsOf)
+      expect(actions).toEqual(expect.arrayContaining(['cloudformation:DescribeType', 'cloudformation:BatchDescribeTypeConfigurations']))
+      expect(actions).not.toContain('cloudformation:ActivateType')
+      expect(actions).not.toContain('cloudformation:SetTypeConfiguration')
+    })
+
+    it('is cfn-lint clean', async () => {
+      expect(await lintStacks([atlas])).toBe('')
+    }, 120_000)
+  })
+})

@@ -1,6 +1,7 @@
 import type {TypeRegistry} from '../aws/type-registry.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {publisherOf, thirdPartyTypes, type TypeConfigurationEnvironment} from '../deploy/third-party-types.js'
+import {ATLAS_EXTENSION_ROLE_OUTPUT} from '../../templates/bootstrap.js'
 import {AbortedError, ExitCode, NonInteractiveError, PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
 
@@ -24,6 +25,13 @@ export interface TypeActivation {
    */
   configurationState: 'set' | 'current' | 'other' | 'none'
   configuration?: string
+  /**
+   * The Secrets Manager secret the type's handlers read themselves (MongoDB Atlas's profile), which
+   * needs an execution role; undefined for a type without one.
+   */
+  credentialsSecret?: string
+  /** The execution role: the one it will be activated with (`activate`), or the one it has (`active`). */
+  executionRoleArn?: string
 }
 
 export interface ActivationPlan {
@@ -43,7 +51,12 @@ export function hasChanges(plan: ActivationPlan): boolean {
  * for a type with a configuration, BatchDescribeTypeConfigurations, per type and region.
  * Changes nothing.
  */
-export async function planActivation(env: ActivateEnvironment, stacks: StackDefinition[], registry: Pick<TypeRegistry, 'isActivated' | 'configuration'>): Promise<ActivationPlan> {
+export async function planActivation(
+  env: ActivateEnvironment,
+  stacks: StackDefinition[],
+  registry: Pick<TypeRegistry, 'activation' | 'configuration'>,
+  options: {executionRoleArn?: string} = {},
+): Promise<ActivationPlan> {
   const unknown: ActivationPlan['unknown'] = []
   const reads: Array<Promise<TypeActivation>> = []
   for (const [region, typeNames] of thirdPartyTypes(stacks)) {
@@ -55,11 +68,17 @@ export async function planActivation(env: ActivateEnvironment, stacks: StackDefi
       }
       reads.push(
         (async () => {
-          const activated = await registry.isActivated(region, typeName)
+          const {activated, executionRoleArn: currentRole} = await registry.activation(region, typeName)
           const wanted = publisher.configuration?.(env).json
           const current = wanted && activated ? await registry.configuration(region, typeName) : undefined
           const configurationState = !wanted ? 'none' : current === undefined ? 'set' : sameConfiguration(current, wanted) ? 'current' : 'other'
-          return {region, typeName, publisherId: publisher.publisherId, activation: activated ? 'active' : 'activate', configurationState, configuration: wanted}
+          const type: TypeActivation = {region, typeName, publisherId: publisher.publisherId, activation: activated ? 'active' : 'activate', configurationState, configuration: wanted}
+          if (publisher.credentialsSecret) {
+            type.credentialsSecret = publisher.credentialsSecret
+            const role = activated ? currentRole : options.executionRoleArn
+            if (role) type.executionRoleArn = role
+          }
+          return type
         })(),
       )
     }
@@ -112,6 +131,64 @@ export function checkConfigurationSecrets(env: ActivateEnvironment, plan: Activa
   }
 }
 
+/** What `platform activate` is told about the execution role types with a credentials secret need. */
+export interface ExecutionRoleSource {
+  env: Pick<ActivateEnvironment, 'name' | 'project'>
+  /** The role's name as the bootstrap stack renders it, for the message. */
+  roleName: string
+}
+
+/**
+ * Refuses a plan that would activate a type whose handlers read their own credentials (MongoDB
+ * Atlas) without an execution role: such a type activates, but every resource using it then fails
+ * (or hangs) reading its secret. Exit 5, nothing changed, with the two ways to give one.
+ */
+export function checkExecutionRoles(plan: ActivationPlan, source: ExecutionRoleSource): void {
+  const roleless = plan.types.filter((t) => t.credentialsSecret && t.activation === 'activate' && !t.executionRoleArn)
+  if (roleless.length === 0) return
+  const {env, roleName} = source
+  throw new PlatformError(`${roleless.map((t) => `${t.typeName} (${t.region})`).join(', ')} must be activated with an execution role that may read ${roleless[0].credentialsSecret}, and none was found: the bootstrap stack of ${env.name} has no ${ATLAS_EXTENSION_ROLE_OUTPUT} output yet; nothing was changed.`, {
+    code: 'EXECUTION_ROLE_MISSING',
+    exit: ExitCode.deployFailed,
+    suggestions: [
+      `Deploy the bootstrap stack first, which creates the role ${roleName}: \`platform deploy ${env.name} --stack bootstrap\` (with the same --local, --profile or --region flags), then run \`platform activate ${env.name}\` again.`,
+      'Or pass a role of your own with --execution-role-arn ARN: trusted by resources.cloudformation.amazonaws.com, allowed secretsmanager:GetSecretValue on that secret.',
+    ],
+  })
+}
+
+/**
+ * Refuses when a credentials secret the environment's types read (MongoDB Atlas's profile) does not
+ * exist in the type's region: the handlers would fail on every resource. Only its existence is
+ * asked (DescribeSecret); its value is never read. The suggestion creates it from a file, so the
+ * keys never appear on a command line, in shell history or in this output.
+ */
+export async function checkCredentialsSecrets(env: Pick<ActivateEnvironment, 'name'>, plan: ActivationPlan, secretExists: (region: string, name: string) => Promise<boolean>): Promise<void> {
+  const wanted = new Map<string, {region: string; name: string; types: string[]}>()
+  for (const type of plan.types) {
+    if (!type.credentialsSecret) continue
+    const key = `${type.region}/${type.credentialsSecret}`
+    const entry = wanted.get(key) ?? {region: type.region, name: type.credentialsSecret, types: []}
+    entry.types.push(type.typeName)
+    wanted.set(key, entry)
+  }
+  const entries = [...wanted.values()]
+  const found = await Promise.all(entries.map((e) => secretExists(e.region, e.name)))
+  const missing = entries.filter((_, i) => !found[i])
+  if (missing.length === 0) return
+  throw new PlatformError(`${missing.map((m) => `${m.types.join(', ')} read their API keys from the Secrets Manager secret ${m.name} in ${m.region}, which does not exist`).join('; ')}; nothing was changed.`, {
+    code: 'CREDENTIALS_SECRET_MISSING',
+    exit: ExitCode.deployFailed,
+    suggestions: [
+      ...missing.map(
+        (m) =>
+          `Create it from a file holding an Atlas organisation API key, {"PublicKey": "<public key>", "PrivateKey": "<private key>"} (a key with the Organization Project Creator role, whose access list lets AWS in), then delete the file:\n    aws secretsmanager create-secret --region ${m.region} --name ${m.name} --secret-string file://atlas-profile.json`,
+      ),
+      `Then run \`platform activate ${env.name}\` again.`,
+    ],
+  })
+}
+
 /** What happened to one type. */
 export interface TypeActivationResult {
   region: string
@@ -139,7 +216,7 @@ export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeR
   for (const type of plan.types) {
     const willActivate = type.activation === 'activate'
     const willConfigure = type.configurationState === 'set'
-    if (!options.dryRun && willActivate) await registry.activate(type.region, type.typeName, type.publisherId)
+    if (!options.dryRun && willActivate) await registry.activate(type.region, type.typeName, type.publisherId, type.executionRoleArn)
     if (!options.dryRun && willConfigure) await registry.configure(type.region, type.typeName, type.configuration!)
     const done: TypeActivationResult = {
       region: type.region,
@@ -178,7 +255,7 @@ export function describePlan(plan: ActivationPlan): string[] {
   const lines: string[] = []
   for (const type of plan.types) {
     const steps = [
-      ...(type.activation === 'activate' ? [`ActivateType (publisher ${type.publisherId}, AutoUpdate)`] : []),
+      ...(type.activation === 'activate' ? [`ActivateType (publisher ${type.publisherId}, AutoUpdate${type.executionRoleArn ? `, execution role ${type.executionRoleArn}` : ''})`] : []),
       ...(type.configurationState === 'set' ? [`SetTypeConfiguration ${type.configuration}`] : []),
     ]
     if (steps.length > 0) lines.push(`${type.typeName} in ${type.region}: ${steps.join(', then ')}`)
@@ -192,6 +269,15 @@ export interface ActivateInput {
   registry: TypeRegistry
   /** Names of the secrets set under the environment's SSM path (DescribeParameters: metadata, no value). */
   storedSecrets: () => Promise<string[]>
+  /**
+   * The execution role for types that read their own credentials (MongoDB Atlas): --execution-role-arn,
+   * else the bootstrap stack's output; undefined when neither exists. Asked only when such a type is used.
+   */
+  executionRoleArn: () => Promise<string | undefined>
+  /** The name the bootstrap stack gives that role (for the message when it is missing). */
+  executionRoleName: string
+  /** Whether a Secrets Manager secret exists in a region (DescribeSecret: metadata, never the value). */
+  secretExists: (region: string, name: string) => Promise<boolean>
   flags: {yes: boolean; dryRun: boolean}
   prompt: {canPrompt: () => boolean; confirm: (message: string) => Promise<boolean>}
   /** Progress lines (stderr). */
@@ -206,11 +292,15 @@ export interface ActivateInput {
  */
 export async function activateEnvironment(input: ActivateInput): Promise<ActivationResult> {
   const {env, flags} = input
-  const plan = await planActivation(env, input.stacks, input.registry)
+  const usesCredentialsSecret = [...thirdPartyTypes(input.stacks).values()].flat().some((typeName) => publisherOf(typeName)?.credentialsSecret)
+  const plan = await planActivation(env, input.stacks, input.registry, {executionRoleArn: usesCredentialsSecret ? await input.executionRoleArn() : undefined})
   for (const {region, typeName} of plan.unknown) input.warn(`${typeName} in ${region}: its publisher is unknown to platform; activate it yourself (aws cloudformation activate-type).`)
   if (plan.types.length === 0 && plan.unknown.length === 0) input.progress(`Environment ${env.name} uses no third-party resource types: nothing to activate.`)
+  // Before any change, and on every run: deploy needs the secret as much as the activation.
+  await checkCredentialsSecrets(env, plan, input.secretExists)
   if (hasChanges(plan)) {
     checkConfigurationSecrets(env, plan, await input.storedSecrets())
+    checkExecutionRoles(plan, {env, roleName: input.executionRoleName})
     if (!flags.dryRun && !flags.yes) {
       if (!input.prompt.canPrompt()) throw new NonInteractiveError('--yes', `Activating third-party resource types for ${env.name}`)
       input.progress(describePlan(plan).join('\n'))
@@ -219,6 +309,11 @@ export async function activateEnvironment(input: ActivateInput): Promise<Activat
   }
   const result = await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})
   for (const type of result.types) if (type.configuration === 'left-alone') input.warn(`${type.typeName} in ${type.region} keeps a configuration platform did not write; deploys use it as it is.`)
+  for (const type of plan.types) {
+    if (type.credentialsSecret && type.activation === 'active' && !type.executionRoleArn) {
+      input.warn(`${type.typeName} in ${type.region} was activated without an execution role: its handlers cannot read ${type.credentialsSecret}. Deactivate it (aws cloudformation deactivate-type --region ${type.region} --type RESOURCE --type-name ${type.typeName}) and run activate again.`)
+    }
+  }
   if (flags.dryRun && hasChanges(plan)) input.progress(`Dry run: nothing was changed. The configuration sent:\n${describePlan(plan).join('\n')}`)
   return result
 }

@@ -14,6 +14,7 @@ import type {ECSClient} from '@aws-sdk/client-ecs'
 import type {PricingClient} from '@aws-sdk/client-pricing'
 import type {RDSClient} from '@aws-sdk/client-rds'
 import type {S3Client} from '@aws-sdk/client-s3'
+import type {SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
 import type {SSMClient} from '@aws-sdk/client-ssm'
 import type {STSClient} from '@aws-sdk/client-sts'
 import {AwsAuthError, PlatformError} from '../errors.js'
@@ -52,6 +53,7 @@ export interface AwsClientTypes {
   rds: RDSClient
   s3: S3Client
   ssm: SSMClient
+  secretsManager: SecretsManagerClient
   sts: STSClient
   pricing: PricingClient
   logs: CloudWatchLogsClient
@@ -91,6 +93,8 @@ export interface AwsClients {
   rds(region?: string): Promise<RDSClient>
   s3(region?: string): Promise<S3Client>
   ssm(region?: string): Promise<SSMClient>
+  /** Secrets Manager (activate checks that the MongoDB Atlas profile secret exists; it never reads a value). */
+  secretsManager(region?: string): Promise<SecretsManagerClient>
   sts(region?: string): Promise<STSClient>
   /** Always us-east-1, whatever the region. */
   pricing(): Promise<PricingClient>
@@ -243,6 +247,7 @@ const PACKAGES: Record<AwsServiceName, () => Promise<ClientConstructor>> = {
   rds: async () => (await import('@aws-sdk/client-rds')).RDSClient as unknown as ClientConstructor,
   s3: async () => (await import('@aws-sdk/client-s3')).S3Client as unknown as ClientConstructor,
   ssm: async () => (await import('@aws-sdk/client-ssm')).SSMClient as unknown as ClientConstructor,
+  secretsManager: async () => (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient as unknown as ClientConstructor,
   sts: async () => (await import('@aws-sdk/client-sts')).STSClient as unknown as ClientConstructor,
   pricing: async () => (await import('@aws-sdk/client-pricing')).PricingClient as unknown as ClientConstructor,
   logs: async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient as unknown as ClientConstructor,
@@ -349,6 +354,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     rds: (region) => get('rds', region),
     s3: (region) => get('s3', region),
     ssm: (region) => get('ssm', region),
+    secretsManager: (region) => get('secretsManager', region),
     sts: (region) => get('sts', region),
     pricing: () => get('pricing'),
     logs: (region) => get('logs', region),

@@ -1,7 +1,8 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {DeployFailedError} from '../errors.js'
-import {secretParameter} from '../naming.js'
+import {atlasProfileSecret, secretParameter} from '../naming.js'
 import type {StackDefinition} from '../stacks/types.js'
+import {ATLAS_EXTENSION_ROLE_OUTPUT} from '../../templates/bootstrap.js'
 import {DATADOG_API_KEY_SECRET} from '../../templates/service.js'
 import type {DeployAws} from './types.js'
 
@@ -28,6 +29,12 @@ export interface ThirdPartyPublisher {
   publisherId: string
   /** What SetTypeConfiguration needs; undefined when the type has no required account-level configuration. */
   configuration?: (env: TypeConfigurationEnvironment) => TypeConfiguration
+  /**
+   * The Secrets Manager secret the type's handlers read their credentials from themselves, in the
+   * type's region: such a type is activated with an execution role that may read it (ActivateType's
+   * ExecutionRoleArn), and the secret must exist before a stack uses the type.
+   */
+  credentialsSecret?: string
 }
 
 /** `{{resolve:ssm-secure:/<project>/<env>/<NAME>}}`: an environment's secret as a dynamic reference. */
@@ -52,9 +59,10 @@ export const THIRD_PARTY_PUBLISHERS: Record<string, ThirdPartyPublisher> = {
       return {json: JSON.stringify({DatadogCredentials: credentials}), secrets: [DATADOG_API_KEY_SECRET, DATADOG_APP_KEY_SECRET]}
     },
   },
-  // The Atlas types read their API keys themselves, from the Secrets Manager secret
-  // cfn/atlas/profile/<Profile> named by each resource's Profile property: no configuration.
-  'MongoDB::Atlas::': {publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082'},
+  // The Atlas types have no configuration: their handlers read the organisation's API keys from the
+  // Secrets Manager secret cfn/atlas/profile/<Profile> (each resource's Profile property) with the
+  // execution role they were activated with (MongoDB's CloudFormation resources README).
+  'MongoDB::Atlas::': {publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082', credentialsSecret: atlasProfileSecret()},
 }
 
 /** Types CloudFormation itself provides: never activated. */
@@ -87,7 +95,8 @@ export function publisherOf(typeName: string): ThirdPartyPublisher | undefined {
  */
 export function activationSteps(env: TypeConfigurationEnvironment, region: string, typeName: string): string {
   const publisher = publisherOf(typeName)
-  const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --auto-update`
+  const role = publisher?.credentialsSecret ? ` --execution-role-arn <the ${ATLAS_EXTENSION_ROLE_OUTPUT} output of the bootstrap stack>` : ''
+  const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --auto-update${role}`
   const configuration = publisher?.configuration?.(env)
   const configure = configuration ? `\n      aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration-alias default --configuration '${configuration.json}'` : ''
   return `${typeName} in ${region}:\n      ${activate}${configure}`

@@ -4,9 +4,13 @@
  * none is (like a fresh account, `local start --no-activate-types`): the deploy refuses and names
  * `platform activate prod`; activate refuses until prod's Datadog keys are set, activates the type
  * and sets its configuration as references to those secrets (never their values), changes nothing
- * when run again; then the deploy passes the preflight.
+ * when run again; then the deploy passes the preflight. With prod's MongoDB Atlas cluster in the
+ * stacks: activate refuses until the Atlas profile secret exists, then until an execution role does
+ * (the bootstrap stack's, deployed alone, or --execution-role-arn), and activates the Atlas type with it.
  */
+import {readFileSync, writeFileSync} from 'node:fs'
 import {ActivateTypeCommand, BatchDescribeTypeConfigurationsCommand, CloudFormationClient, DescribeStacksCommand, DescribeTypeCommand} from '@aws-sdk/client-cloudformation'
+import {CreateSecretCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
 import {describe, expect, it} from 'vitest'
 import {rootConfigWithoutAssets, runCli, spawnCli} from '../helpers/built-cli.js'
 import {useLocalAws} from '../helpers/e2e-setup.js'
@@ -16,8 +20,22 @@ const DATADOG = 'Datadog::Monitors::Monitor'
 const API_KEY = 'dd-api-0123456789abcdef'
 const APP_KEY = 'dd-app-fedcba9876543210'
 
+const ATLAS = 'MongoDB::Atlas::Cluster'
+const ATLAS_PUBLIC_KEY = 'atlaspub0123'
+const ATLAS_PRIVATE_KEY = '9f3c2b1a-atlas-private-key'
+
 const local = useLocalAws({thirdPartyTypes: false})
 const config = rootConfigWithoutAssets()
+
+/** The root platform.yaml with prod's MongoDB Atlas cluster managed by the stacks (MongoDB::Atlas::Cluster). */
+function atlasConfig(): string {
+  const file = rootConfigWithoutAssets()
+  const text = readFileSync(file, 'utf8')
+  const changed = text.replace('mongodbAtlas: {tier: M10,', 'mongodbAtlas: {enabled: true, projectId: "0123456789abcdef01234567", tier: M10,')
+  if (changed === text) throw new Error('the root platform.yaml no longer declares prod\'s mongodbAtlas on one line')
+  writeFileSync(file, changed)
+  return file
+}
 
 describe('third-party resource types (built CLI, patched moto)', () => {
   it('deploy refuses and names platform activate; activate needs the keys set, activates and configures once; then the deploy passes', async () => {
@@ -102,4 +120,74 @@ describe('third-party resource types (built CLI, patched moto)', () => {
     expect(configured.code, configured.stderr).toBe(0)
     expect(JSON.parse(configured.stdout).types).toMatchObject([{typeName: DATADOG, activation: 'already-active', configuration: 'set'}])
   }, 120_000)
+
+  it('MongoDB Atlas: activate needs the profile secret, then an execution role (the bootstrap stack\'s or --execution-role-arn), activates with it, and the deploy passes', async () => {
+    await local.reset()
+    const atlas = atlasConfig()
+    const cfn = new CloudFormationClient(local.sdkConfig)
+    const cli = (args: string[]) => spawnCli([...args, '--config', atlas], {env: local.cliEnv})
+    for (const name of ['DATADOG_API_KEY', 'DATADOG_APP_KEY']) expect(runCli(['secrets', 'set', 'prod', name, '--config', atlas], {env: local.cliEnv, input: 'k'}).status).toBe(0)
+
+    // GIVEN no Atlas profile secret: refused before any change, with the command that creates it from a file
+    const noProfile = await cli(['activate', 'prod', '--yes', '--json'])
+    expect(noProfile.code, noProfile.stderr).toBe(5)
+    expect(JSON.parse(noProfile.stdout)).toMatchObject({code: 'CREDENTIALS_SECRET_MISSING'})
+    expect(noProfile.stderr).toContain('aws secretsmanager create-secret --region ap-northeast-1 --name cfn/atlas/profile/default --secret-string file://atlas-profile.json')
+    await expect(cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: ATLAS}))).rejects.toMatchObject({name: 'TypeNotFoundException'})
+
+    // WHEN the profile exists but the bootstrap stack (its execution role) is not deployed: refused, naming both ways
+    const secrets = new SecretsManagerClient(local.sdkConfig)
+    await secrets.send(new CreateSecretCommand({Name: 'cfn/atlas/profile/default', SecretString: JSON.stringify({PublicKey: ATLAS_PUBLIC_KEY, PrivateKey: ATLAS_PRIVATE_KEY})}))
+    secrets.destroy()
+    const noRole = await cli(['activate', 'prod', '--yes', '--json'])
+    expect(noRole.code, noRole.stderr).toBe(5)
+    expect(JSON.parse(noRole.stdout)).toMatchObject({code: 'EXECUTION_ROLE_MISSING'})
+    expect(noRole.stderr).toContain('platform deploy prod --stack bootstrap')
+    expect(noRole.stderr).toContain('--execution-role-arn')
+    await expect(cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: DATADOG}))).rejects.toMatchObject({name: 'TypeNotFoundException'})
+
+    // THEN the bootstrap stack alone deploys (it uses no third-party type) and creates the role
+    const bootstrap = await cli(['deploy', 'prod', '--stack', 'bootstrap', '--yes', '--json'])
+    expect(bootstrap.code, bootstrap.stderr).toBe(0)
+    const outputs = (await cfn.send(new DescribeStacksCommand({StackName: 'bookmark-manager-prod-bootstrap'}))).Stacks![0].Outputs ?? []
+    const role = outputs.find((o) => o.OutputKey === 'AtlasExtensionRoleArn')?.OutputValue
+    expect(role).toMatch(/^arn:aws:iam::\d{12}:role\/bookmark-manager-prod-atlas-extension$/)
+
+    // AND activate passes that role to ActivateType for the Atlas type
+    const activated = await cli(['activate', 'prod', '--yes', '--json'])
+    expect(activated.code, activated.stderr).toBe(0)
+    expect(JSON.parse(activated.stdout).types).toEqual([
+      {region: 'ap-northeast-1', typeName: DATADOG, publisherId: EXAMPLE_THIRD_PARTY_TYPES[DATADOG], activation: 'activated', configuration: 'set'},
+      {region: 'ap-northeast-1', typeName: ATLAS, publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082', activation: 'activated', configuration: 'not-needed'},
+    ])
+    expect(await cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: ATLAS}))).toMatchObject({IsActivated: true, AutoUpdate: true, ExecutionRoleArn: role})
+    expect((await cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: DATADOG}))).ExecutionRoleArn).toBeUndefined()
+    // The Atlas keys are in no output
+    for (const text of [noProfile.stdout, noProfile.stderr, noRole.stdout, noRole.stderr, activated.stdout, activated.stderr]) {
+      expect(text).not.toContain(ATLAS_PUBLIC_KEY)
+      expect(text).not.toContain(ATLAS_PRIVATE_KEY)
+    }
+
+    // AND a second run changes nothing
+    const again = await cli(['activate', 'prod'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain('Nothing to do for prod')
+
+    // AND the deploy passes the preflight and creates the monitoring stack with the Atlas cluster
+    const deployed = await cli(['deploy', 'prod', '--yes', '--infra-only', '--json'])
+    expect(deployed.code, deployed.stderr).toBe(0)
+    const resources = await cfn.send(new DescribeStacksCommand({StackName: 'bookmark-manager-prod-monitoring'}))
+    expect(resources.Stacks![0].StackStatus).toBe('CREATE_COMPLETE')
+
+    // AND in an account where Atlas is not yet activated, --execution-role-arn gives a role of one's own
+    await local.reset()
+    for (const name of ['DATADOG_API_KEY', 'DATADOG_APP_KEY']) expect(runCli(['secrets', 'set', 'prod', name, '--config', atlas], {env: local.cliEnv, input: 'k'}).status).toBe(0)
+    const again2 = new SecretsManagerClient(local.sdkConfig)
+    await again2.send(new CreateSecretCommand({Name: 'cfn/atlas/profile/default', SecretString: '{}'}))
+    again2.destroy()
+    const mine = 'arn:aws:iam::123456789012:role/atlas-cfn-execution'
+    const flagged = await cli(['activate', 'prod', '--yes', '--json', '--execution-role-arn', mine])
+    expect(flagged.code, flagged.stderr).toBe(0)
+    expect(await cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: ATLAS}))).toMatchObject({ExecutionRoleArn: mine})
+  }, 400_000)
 })

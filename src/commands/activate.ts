@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {activateEnvironment, type ActivationResult} from '../lib/activate/activate.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {secretExists} from '../lib/aws/secret-presence.js'

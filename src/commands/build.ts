@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'

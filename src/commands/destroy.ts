@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {type CloudFormationApi, createCloudFormationApi} from '../lib/aws/cloudformation.js'

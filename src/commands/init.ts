@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {parseServices} from '../lib/init/answers.js'
 import {initPlatformYaml, type InitResult} from '../lib/init/init.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {createAwsClients} from '../lib/aws/clients.js'
 import {awsFlags, configFlag} from '../lib/cli/flags.js'

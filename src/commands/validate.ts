@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {PlatformCommand} from '../lib/cli/base-command.js'
 import {configFlag} from '../lib/cli/flags.js'
 import {formatSummary, type ValidateResult} from '../lib/config/summary.js'

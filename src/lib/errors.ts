@@ -1,4 +1,4 @@
-import {Errors} from '@oclif/core'
+import {CLIError} from '@oclif/core/errors'
 
 /**
  * Exit codes, listed in every command's help (the base command's help adds them) and in the README.
@@ -37,7 +37,7 @@ export interface PlatformErrorOptions {
  * (`suggestions`). The base command prints it (see {@link describeError}). Without `exit` it is a
  * usage error (2): exit 1 is kept for bugs, which are never PlatformErrors.
  */
-export class PlatformError extends Errors.CLIError {
+export class PlatformError extends CLIError {
   readonly exitCode: number
 
   constructor(message: string, options: PlatformErrorOptions = {}) {
@@ -162,8 +162,8 @@ export interface ErrorReport {
 }
 
 /** oclif's parser errors (unknown flag, missing argument, bad value): usage errors, exit 2. */
-function isParseError(error: unknown): error is Errors.CLIError {
-  return error instanceof Errors.CLIError && 'parse' in error
+function isParseError(error: unknown): error is CLIError {
+  return error instanceof CLIError && 'parse' in error
 }
 
 /** Reduce any thrown value to an {@link ErrorReport}. */

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {getEnvironment, loadConfig} from '../../lib/config/load.js'

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {createAwsClients} from '../../lib/aws/clients.js'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {PlatformCommand} from '../../lib/cli/base-command.js'
 import {configFlag} from '../../lib/cli/flags.js'
 import {listLocalStacks} from '../../lib/aws/list-stacks.js'

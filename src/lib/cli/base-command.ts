@@ -1,4 +1,5 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import {nearest} from '../config/issues.js'
 import {describeError, type ErrorReport} from '../errors.js'
 import {createDebugLog, isDebugEnabled} from './debug.js'

@@ -1,5 +1,5 @@
-import type {Hook} from '@oclif/core'
-import {Errors} from '@oclif/core'
+import type {Hook} from '@oclif/core/hooks'
+import {ExitError} from '@oclif/core/errors'
 import {nearest} from '../config/issues.js'
 import {ExitCode} from '../errors.js'
 import {formatErrorForHumans} from './base-command.js'
@@ -26,7 +26,7 @@ const commandNotFound: Hook<'command_not_found'> = async function (options) {
   }
   if ((options.argv ?? []).includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else process.stderr.write(formatErrorForHumans({...report, details: {}, expected: true}))
-  throw new Errors.ExitError(ExitCode.usage)
+  throw new ExitError(ExitCode.usage)
 }
 
 export default commandNotFound

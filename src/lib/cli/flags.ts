@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {CONFIG_FILE_NAME, findConfigFile} from '../config/discover.js'
 
 /**

@@ -1,4 +1,4 @@
-import {CommandHelp, Help} from '@oclif/core'
+import {CommandHelp, Help} from '@oclif/core/help'
 import {EXIT_CODES_HELP} from '../errors.js'
 
 /** Every command's help ends with the exit codes (as Salesforce's ERROR CODES), kept in one place. */

@@ -5,7 +5,7 @@
 // Code loaded on demand (the AWS SDK, prompts) stays in chunks imported only when used.
 // Usage: node scripts/bundle.mjs [outdir]   (npm run build runs it)
 import {build} from 'esbuild'
-import {readdirSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -16,15 +16,33 @@ const commands = readdirSync(join(root, 'src/commands'), {recursive: true, encod
   .map((file) => join('src/commands', file))
 
 // Modules @oclif/core requires at load but uses only on paths a bundled CLI with a manifest rarely
-// takes: globbing for commands (no manifest), plugin name patterns (only when the bundled plugins
-// load, see bin/run.js), the spinner's frames. Each becomes a stub that requires the real module,
-// from @oclif/core's own folder as an unbundled oclif would, on first use: about 100 KB less to
-// parse and evaluate before every command. Only modules used through property access qualify.
-const LAZY_OCLIF_DEPENDENCIES = ['tinyglobby', 'minimatch', 'cli-spinners']
+// takes: globbing for commands (no manifest), plugin name patterns and package.json lookups (only
+// when the bundled plugins load, see bin/run.js), the spinner's frames, help's templates and text
+// layout, an error's word wrapping, performance marks (only with OCLIF_PERFORMANCE). Each becomes a
+// stub that requires the real module, from @oclif/core's own folder as an unbundled oclif would, on
+// first use: less to parse and evaluate before every command (start-up, README). The value says how
+// @oclif/core imports it, which decides what the stub answers before loading anything:
+// - 'property': its properties are read (`x.name`), or it is called through `__importDefault`;
+// - 'namespace': through `__importStar`, which copies every key of a module that is not marked
+//   `__esModule`: the stub says it is one, so that nothing is copied (or loaded) at import.
+// A module whose export is a value used at load (is-wsl's boolean) does not qualify.
+const LAZY_OCLIF_DEPENDENCIES = {
+  tinyglobby: 'property',
+  minimatch: 'property',
+  'cli-spinners': 'property',
+  lilconfig: 'property',
+  'node:perf_hooks': 'property',
+  'wrap-ansi': 'property',
+  'string-width': 'property',
+  'widest-line': 'property',
+  'indent-string': 'property',
+  ejs: 'namespace',
+}
 const lazyOclifDependencies = {
   name: 'lazy-oclif-dependencies',
   setup(b) {
-    b.onResolve({filter: new RegExp(`^(${LAZY_OCLIF_DEPENDENCIES.join('|')})$`)}, (args) =>
+    const names = Object.keys(LAZY_OCLIF_DEPENDENCIES).map((name) => name.replace(/[.:]/g, '\\$&'))
+    b.onResolve({filter: new RegExp(`^(${names.join('|')})$`)}, (args) =>
       args.importer.includes('/node_modules/@oclif/core/') ? {path: args.path, namespace: 'lazy'} : undefined,
     )
     b.onLoad({filter: /.*/, namespace: 'lazy'}, (args) => ({
@@ -32,14 +50,20 @@ const lazyOclifDependencies = {
       contents: [
         'let real',
         `const load = () => (real ??= __createRequire(__pathJoin(__oclifCoreLib, 'index.js'))(${JSON.stringify(args.path)}))`,
-        // __esModule is asked at import time (__importDefault): answer for a CommonJS module without loading it.
-        "module.exports = new Proxy({}, {get: (_, key) => (key === '__esModule' ? undefined : load()[key]), has: (_, key) => key in load()})",
+        // __esModule is asked at import time (__importDefault, __importStar): answered without loading.
+        `const esModule = ${LAZY_OCLIF_DEPENDENCIES[args.path] === 'namespace' ? 'true' : 'undefined'}`,
+        // An arrow function as the target, so that a module whose export is a function can be called.
+        'module.exports = new Proxy(() => {}, {',
+        "  get: (_, key) => (key === '__esModule' ? esModule : load()[key]),",
+        '  has: (_, key) => key in load(),',
+        '  apply: (_, self, args) => Reflect.apply(load(), self, args),',
+        '})',
       ].join('\n'),
     }))
   },
 }
 
-await build({
+const result = await build({
   plugins: [lazyOclifDependencies],
   absWorkingDir: root,
   entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts', 'src/lib/cli/early-interrupt.ts', 'src/lib/ui/color.ts'],
@@ -69,4 +93,7 @@ await build({
   },
   define: {__dirname: '__oclifCoreLib'},
   logLevel: 'warning',
+  metafile: Boolean(process.env.BUNDLE_METAFILE),
 })
+// BUNDLE_METAFILE=path: what each output file holds, to see what a command loads before it runs.
+if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile))

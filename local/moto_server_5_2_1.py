@@ -56,6 +56,8 @@ PATCHES: list[str] = [
     "registry_types",
     "apigateway_mock_methods",
     "create_order",
+    "route53_record_sets",
+    "update_cleanup_last",
 ]
 
 

@@ -114,6 +114,13 @@ def resource_references(body: Any) -> set[str]:
     return set(parsing.get_references_from_template(body)) | getatt_references(body) | sub_references(body)
 
 
+def resource_dependencies(body: Any) -> set[str]:
+    """What a resource waits for: the logical ids its DependsOn names and those it references."""
+    depends_on = (body or {}).get("DependsOn") or []
+    named = {depends_on} if isinstance(depends_on, str) else set(depends_on)
+    return named | resource_references(body or {})
+
+
 def dependency_order(names: list[str], dependencies: Any) -> list[str]:
     """`names`, each after those of `dependencies(name)` among them (depth-first), in their own
     order otherwise (stable); a cycle is broken where it is met."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import dependency_order, resource_references
+from .common import dependency_order, resource_dependencies
 
 
 def install() -> None:
@@ -23,14 +23,8 @@ def install() -> None:
         add = list(actions["Add"])
         resources = other_template.get("Resources") or {}
 
-        def dependencies(name: str) -> set[str]:
-            body = resources.get(name) or {}
-            depends_on = body.get("DependsOn") or []
-            named = {depends_on} if isinstance(depends_on, str) else set(depends_on)
-            return named | resource_references(body)
-
         # Each resource after those it depends on; template order otherwise.
-        actions["Add"] = dependency_order(add, dependencies)
+        actions["Add"] = dependency_order(add, lambda name: resource_dependencies(resources.get(name)))
         return actions
 
     parsing.ResourceMap.build_resource_diff = build_resource_diff

@@ -2,6 +2,7 @@
 import {DescribeStackEventsCommand, ExecuteChangeSetCommand} from '@aws-sdk/client-cloudformation'
 import {DescribeServicesCommand} from '@aws-sdk/client-ecs'
 import {describe, expect, it} from 'vitest'
+import {hostedZoneId, listRecordSets} from '../../helpers/route53.js'
 import {outputs, region, toParameters, usePatchedMoto} from './harness.js'
 
 const moto = usePatchedMoto()
@@ -62,5 +63,28 @@ describe('update order', () => {
     // stock moto updated Service (template order) before Task
     expect(order.slice(0, 4)).toEqual(['Task UPDATE_IN_PROGRESS', 'Task UPDATE_COMPLETE', 'Service UPDATE_IN_PROGRESS', 'Service UPDATE_FAILED'])
     expect(order.filter((e) => e.startsWith('Service UPDATE_IN_PROGRESS'))).toHaveLength(1)
+  })
+
+  it('creates a new resource that depends on a modified one after that modification', async () => {
+    await moto.deploy('zone', 'CREATE', JSON.stringify({Resources: {Zone: {Type: 'AWS::Route53::HostedZone', Properties: {Name: 'example.com'}}}}), {})
+    const zoneId = await hostedZoneId(moto.aws().endpoint, 'example.com')
+    const alias = {DNSName: 'd111111abcdef8.cloudfront.net', HostedZoneId: 'Z2FDTNDATAQYW2', EvaluateTargetHealth: false}
+    const www = {HostedZoneId: zoneId, Name: 'www.example.com.', Type: 'A', AliasTarget: alias}
+    // A simple record; then the same record turned failover PRIMARY, with a new SECONDARY that DependsOn it.
+    const simple = JSON.stringify({Resources: {Primary: {Type: 'AWS::Route53::RecordSet', Properties: www}}})
+    const pair = JSON.stringify({
+      Resources: {
+        // Template order puts the new record first: only the dependency orders them.
+        Secondary: {Type: 'AWS::Route53::RecordSet', DependsOn: 'Primary', Properties: {...www, SetIdentifier: 'maintenance', Failover: 'SECONDARY'}},
+        Primary: {Type: 'AWS::Route53::RecordSet', Properties: {...www, SetIdentifier: 'cloudfront', Failover: 'PRIMARY'}},
+      },
+    })
+    await moto.deploy('dns', 'CREATE', simple, {})
+    // stock moto created Secondary first, beside the simple record, which Route 53 refuses
+    expect((await moto.deploy('dns', 'UPDATE', pair, {})).StackStatus).toBe('UPDATE_COMPLETE')
+    const events = (await moto.cfn().send(new DescribeStackEventsCommand({StackName: 'dns'}))).StackEvents!.reverse()
+    const done = events.filter((e) => e.LogicalResourceId !== 'dns' && (e.ResourceStatus === 'UPDATE_COMPLETE' || e.ResourceStatus === 'CREATE_COMPLETE'))
+    expect(done.map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`)).toEqual(['Primary CREATE_COMPLETE', 'Primary UPDATE_COMPLETE', 'Secondary CREATE_COMPLETE'])
+    expect((await listRecordSets(moto.aws().endpoint, zoneId)).filter((r) => r.name === 'www.example.com.').map((r) => r.setIdentifier).sort()).toEqual(['cloudfront', 'maintenance'])
   })
 })

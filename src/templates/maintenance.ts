@@ -52,43 +52,81 @@ export function maintenancePage(env: ResolvedEnvironment): string {
   ].join('\n')
 }
 
+/** The headers of every answer, the mock's and API Gateway's own (gateway responses), as static values. */
+const PAGE_HEADERS = {
+  'Content-Type': "'text/html; charset=utf-8'",
+  // Never cached by a browser or resolver-side proxy: the site must be seen again once it is back.
+  'Cache-Control': "'no-store'",
+  'Retry-After': `'${MAINTENANCE_RETRY_AFTER_SECONDS}'`,
+} as const
+
+/** PAGE_HEADERS as response parameters: `method.response.header` or `gatewayresponse.header` names. */
+function pageHeaders(prefix: 'method.response.header' | 'gatewayresponse.header'): Record<string, string> {
+  return Object.fromEntries(Object.entries(PAGE_HEADERS).map(([name, value]) => [`${prefix}.${name}`, value]))
+}
+
 /**
- * The MOCK integration of every method: the request template makes the mock answer 503, and the
- * one (default) integration response maps whatever it answered to the 503 method response with the
- * page (API Gateway Developer Guide, "Mock integrations for REST APIs in API Gateway"). The page is
- * given for both JSON and HTML so that it is the body whatever template API Gateway selects from
- * the viewer's Accept header; Content-Type is set to HTML as a static header value.
+ * The page under every media type a template can be selected for. API Gateway picks a response
+ * template by the request's Accept header, and "uses the first existing template when the specified
+ * Accept header value does not match any existing template key" (API Gateway Developer Guide,
+ * mapping template selection), so whatever the viewer accepts, the body is the page.
+ */
+function pageTemplates(env: ResolvedEnvironment): Record<string, string> {
+  const page = maintenancePage(env)
+  return {'application/json': page, 'text/html': page}
+}
+
+/**
+ * The MOCK integration of every method. The request template makes the mock answer 503; the one
+ * integration response has no SelectionPattern, so it is the default, selected whatever the mock
+ * answered, and maps it to the 503 method response with the page (API Gateway Developer Guide,
+ * "Mock integrations for REST APIs in API Gateway": "The default integration response is the one
+ * with an undefined HTTP status regex"). Content-Type is a static header value.
  */
 function mockIntegration(env: ResolvedEnvironment): Record<string, unknown> {
-  const page = maintenancePage(env)
   const status = '{"statusCode": 503}'
   return {
     Type: 'MOCK',
-    // A form post or any other body type still gets the page: without a template for its
-    // Content-Type, WHEN_NO_MATCH passes the body through and the mock answers its default.
-    PassthroughBehavior: 'WHEN_NO_MATCH',
+    // A request without Content-Type counts as application/json. Any other body type has no
+    // template: NEVER rejects it with 415 before the mock (passed through, the viewer's body would
+    // be the mock's input, and its statusCode, if any, not ours), and the DEFAULT_4XX gateway
+    // response turns that 415 into the page as well.
+    PassthroughBehavior: 'NEVER',
     RequestTemplates: {'application/json': status, 'application/x-www-form-urlencoded': status, 'text/plain': status},
     IntegrationResponses: [
       {
         StatusCode: '503',
-        ResponseTemplates: {'application/json': page, 'text/html': page},
-        ResponseParameters: {
-          'method.response.header.Content-Type': "'text/html; charset=utf-8'",
-          // Never cached by a browser or resolver-side proxy: the site must be seen again once it is back.
-          'method.response.header.Cache-Control': "'no-store'",
-          'method.response.header.Retry-After': `'${MAINTENANCE_RETRY_AFTER_SECONDS}'`,
-        },
+        ResponseTemplates: pageTemplates(env),
+        ResponseParameters: pageHeaders('method.response.header'),
       },
     ],
   }
 }
 
-const METHOD_RESPONSES = [
-  {
-    StatusCode: '503',
-    ResponseParameters: {'method.response.header.Content-Type': true, 'method.response.header.Cache-Control': true, 'method.response.header.Retry-After': true},
-  },
-]
+/**
+ * What API Gateway answers itself instead of the mock (an unsupported media type, a request too
+ * large, throttling, any error of its own) is the page too, with 503 and the same headers: the
+ * two fallback gateway responses cover every 4XX and 5XX type not customized on its own, and
+ * "changing the status code of this fallback gateway response changes the status codes of all
+ * other 4XX responses to the new value" (API Gateway Developer Guide, "Gateway response types").
+ * A gateway response template is not run through Velocity; the page has no `$` anyway.
+ */
+function gatewayResponse(env: ResolvedEnvironment, type: 'DEFAULT_4XX' | 'DEFAULT_5XX'): CfnResource {
+  return {
+    Type: 'AWS::ApiGateway::GatewayResponse',
+    Metadata: {'platform:description': `Maintenance page: API Gateway's own ${type.slice(-3)} answers are the page, 503`},
+    Properties: {
+      RestApiId: {Ref: 'MaintenanceApi'},
+      ResponseType: type,
+      StatusCode: '503',
+      ResponseParameters: pageHeaders('gatewayresponse.header'),
+      ResponseTemplates: pageTemplates(env),
+    },
+  }
+}
+
+/** The 503 method response declares every header the integration response sets. */
+const METHOD_RESPONSES = [{StatusCode: '503', ResponseParameters: Object.fromEntries(Object.keys(pageHeaders('method.response.header')).map((name) => [name, true]))}]
 
 /** `ANY` on one resource of the API, answered by the mock. */
 function anyMethod(env: ResolvedEnvironment, resourceId: unknown, what: string): CfnResource {
@@ -143,17 +181,20 @@ export function renderMaintenanceResources(env: ResolvedEnvironment, hostnames: 
   }
   resources.MaintenanceRootMethod = anyMethod(env, {'Fn::GetAtt': ['MaintenanceApi', 'RootResourceId']}, '/')
   resources.MaintenanceProxyMethod = anyMethod(env, {Ref: 'MaintenanceProxyResource'}, 'every path')
+  resources.MaintenanceGatewayResponse4xx = gatewayResponse(env, 'DEFAULT_4XX')
+  resources.MaintenanceGatewayResponse5xx = gatewayResponse(env, 'DEFAULT_5XX')
 
-  // A deployment is a snapshot of the methods taken when it is created, and CloudFormation never
-  // recreates one whose own properties did not change: the methods' hash in its logical id makes a
-  // changed page a new deployment, which the stage then points to.
-  const methods = JSON.stringify([resources.MaintenanceRootMethod, resources.MaintenanceProxyMethod, resources.MaintenanceProxyResource])
-  const deploymentId = `MaintenanceDeployment${shortHash(methods, 8)}`
+  // A deployment is a snapshot of the methods and gateway responses taken when it is created, and
+  // CloudFormation never recreates one whose own properties did not change: their hash in its
+  // logical id makes a changed page a new deployment, which the stage then points to.
+  const snapshotOf = ['MaintenanceGatewayResponse4xx', 'MaintenanceGatewayResponse5xx', 'MaintenanceProxyMethod', 'MaintenanceRootMethod']
+  const snapshot = JSON.stringify([...snapshotOf.map((id) => resources[id]), resources.MaintenanceProxyResource])
+  const deploymentId = `MaintenanceDeployment${shortHash(snapshot, 8)}`
   resources[deploymentId] = {
     Type: 'AWS::ApiGateway::Deployment',
-    DependsOn: ['MaintenanceProxyMethod', 'MaintenanceRootMethod'],
+    DependsOn: snapshotOf,
     Metadata: {'platform:description': 'Maintenance page API deployment'},
-    Properties: {RestApiId: {Ref: 'MaintenanceApi'}, Description: `maintenance page ${shortHash(methods, 8)}`},
+    Properties: {RestApiId: {Ref: 'MaintenanceApi'}, Description: `maintenance page ${shortHash(snapshot, 8)}`},
   }
   resources.MaintenanceStage = {
     Type: 'AWS::ApiGateway::Stage',
@@ -177,10 +218,15 @@ export function renderMaintenanceResources(env: ResolvedEnvironment, hostnames: 
       DomainName: hostnames[0],
       SubjectAlternativeNames: hostnames.slice(1),
       ValidationMethod: 'DNS',
-      // No HostedZoneId: ACM asks for the same validation CNAME for a name in every region of an
-      // account, and the edge stack (us-east-1, deployed before this one) already wrote it for
-      // every one of these names. Asking CloudFormation to write it again would collide with that
-      // record; the certificate validates against the existing one instead.
+      // No DomainValidationOptions: this certificate reuses the validation records the edge
+      // stack's certificate wrote (us-east-1, deployed before this stack; cdn reads it, dns reads
+      // cdn) instead of writing them a second time. ACM's record is the same for a name in every
+      // certificate and region of the account: "Each record, created specifically for your domain
+      // and your account" and "Since the CNAME validation token works for any AWS Region, you can
+      // re-create the same certificate in multiple Regions" (ACM User Guide, "DNS validation").
+      // CloudFormation keeps the stack waiting until ACM sees them, and leaves them in the zone when
+      // it deletes a certificate (cloudformation-coverage-roadmap #1603), so a replaced edge
+      // certificate does not take them away.
       Tags: tagList(env, {Name: `${prefix(env)}-maintenance`}),
     },
   }

@@ -46,6 +46,9 @@ describe('renderMaintenanceResources', () => {
       expect(properties).toMatchObject({HttpMethod: 'ANY', AuthorizationType: 'NONE', RestApiId: {Ref: 'MaintenanceApi'}})
       expect(properties.Integration.Type).toBe('MOCK')
       for (const template of Object.values(properties.Integration.RequestTemplates)) expect(JSON.parse(template as string)).toEqual({statusCode: 503})
+      // A body type without a template is refused (415, which the DEFAULT_4XX gateway response
+      // makes the page), never passed through as the mock's input.
+      expect(properties.Integration.PassthroughBehavior).toBe('NEVER')
       // One integration response without a SelectionPattern: the default, whatever the mock answered.
       expect(properties.Integration.IntegrationResponses).toHaveLength(1)
       const [response] = properties.Integration.IntegrationResponses
@@ -62,9 +65,28 @@ describe('renderMaintenanceResources', () => {
     }
   })
 
-  it('deploys the methods to the stage under an id that changes with them, and only with them', () => {
+  it("answers API Gateway's own errors (any 4XX or 5XX it makes itself, such as a 415 for a body type without template) with the page and 503 too", () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse')
+    expect(responses.map(([, r]) => r.Properties!.ResponseType)).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX'])
+    for (const [, response] of responses) {
+      expect(response.Properties).toEqual({
+        RestApiId: {Ref: 'MaintenanceApi'},
+        ResponseType: expect.any(String),
+        StatusCode: '503',
+        ResponseParameters: {
+          'gatewayresponse.header.Content-Type': "'text/html; charset=utf-8'",
+          'gatewayresponse.header.Cache-Control': "'no-store'",
+          'gatewayresponse.header.Retry-After': `'${MAINTENANCE_RETRY_AFTER_SECONDS}'`,
+        },
+        ResponseTemplates: {'application/json': maintenancePage(env), 'text/html': maintenancePage(env)},
+      })
+    }
+  })
+
+  it('deploys the methods and gateway responses to the stage under an id that changes with them, and only with them', () => {
     const [[deploymentId, deployment]] = ofType('AWS::ApiGateway::Deployment')
-    expect(deployment.DependsOn).toEqual(['MaintenanceProxyMethod', 'MaintenanceRootMethod'])
+    // Gateway responses, like methods, reach viewers only through a deployment made after them.
+    expect(deployment.DependsOn).toEqual(['MaintenanceGatewayResponse4xx', 'MaintenanceGatewayResponse5xx', 'MaintenanceProxyMethod', 'MaintenanceRootMethod'])
     expect(resources.MaintenanceStage.Properties).toMatchObject({StageName: MAINTENANCE_STAGE, DeploymentId: {Ref: deploymentId}})
     const again = ofType('AWS::ApiGateway::Deployment', renderMaintenanceResources(prodEnv(), hostnames))
     expect(again[0][0]).toBe(deploymentId)

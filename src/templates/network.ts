@@ -308,8 +308,14 @@ function renderSecurityGroups(env: ResolvedEnvironment): Record<string, CfnResou
         VpcId: {Ref: 'Vpc'},
         // The ALB is internal and only CloudFront's VPC origin may reach it: not the whole VPC (a
         // compromised task could skip the WAF), only CloudFront's origin-facing addresses, on the one
-        // port the VPC origin uses. That managed list weighs 55 of the group's 60 inbound rules, so
-        // it admits one port, never both.
+        // port the VPC origin uses. AWS documents this list for VPC origins: "Option 1: Allow traffic
+        // from the CloudFront managed prefix list. [...] This can be done before VPC origin created
+        // as well" (CloudFront Developer Guide, "Restrict access with VPC origins"). Its option 2,
+        // the service-managed group CloudFront-VPCOrigins-Service-SG, "can be done only after the
+        // VPC origin is created", which is in the cdn stack, after the cluster stack's ALB. And no
+        // CloudFront reaches an internal ALB but through a VPC origin this account created for it.
+        // That managed list weighs 55 of the group's 60 inbound rules, so it admits one port, never
+        // both.
         SecurityGroupIngress: [
           {
             IpProtocol: 'tcp',

@@ -28,6 +28,7 @@ const CROSS_CUTTING = new Map<string, string>([
   ['local/moto-launcher.test.ts', 'the launcher itself, and that every patch is documented and tested'],
   ['local/moto-patches.test.ts', 'runs the specs of test/local/patches/, one per patch'],
   ['templates/access-logs.test.ts', 'log delivery across the stacks of an environment'],
+  ['templates/certificates.test.ts', 'ACM validation records across the stacks of an environment'],
   ['templates/cfn-guard.test.ts', "AWS's proactive controls over every rendered template"],
   ['templates/cfn-lint.test.ts', 'cfn-lint over every rendered template'],
   ['templates/design.test.ts', 'the design rows over what the root platform.yaml renders'],

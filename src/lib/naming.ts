@@ -52,6 +52,12 @@ export function logicalId(...parts: string[]): string {
     .join('')
 }
 
+/**
+ * The record under an environment's domain that names its ALB: CloudFront's VPC origin connects to
+ * `origin.<domain>`, which the ALB's certificate covers. No site record (`dns.records`) may take it.
+ */
+export const ORIGIN_RECORD = 'origin'
+
 /** `/<project>/<env>`: the SSM path every secret of an environment lives under. */
 export function secretPath(env: {project: string; name: string}): string {
   return `/${env.project}/${env.name}`

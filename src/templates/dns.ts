@@ -1,5 +1,5 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {logicalId} from '../lib/naming.js'
+import {logicalId, ORIGIN_RECORD} from '../lib/naming.js'
 import {assertRenderable, outsideStackCut} from '../lib/stacks/invariant.js'
 import {defineStack, fromOutput, newTemplate, prefix, tagList} from './common.js'
 import {maintenanceDomainId, renderMaintenanceResources} from './maintenance.js'
@@ -10,7 +10,7 @@ export const CLOUDFRONT_HOSTED_ZONE_ID = 'Z2FDTNDATAQYW2'
 
 /** The ALB's own name under the domain; CloudFront reaches the ALB through it (and its certificate). */
 export function originHostname(domain: string): string {
-  return `origin.${domain}`
+  return `${ORIGIN_RECORD}.${domain}`
 }
 
 /** `www` + `example.com` → `www.example.com`; `''` is the apex. */

@@ -150,3 +150,19 @@ describe('dns.failover', () => {
     expect(parseConfig(text('{healthCheck: false}'), 'p.yaml').issues).toEqual([])
   })
 })
+
+describe('dns.records', () => {
+  const text = (records: string): string =>
+    ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', '    domain: shop.test', `    dns: {records: ${records}}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
+
+  it('cannot take the ALB\'s own name: a second A record, and a second writer of its certificate\'s validation record', () => {
+    const {issues} = parseConfig(text('[www, origin]'), 'p.yaml')
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({message: 'dns.records cannot list "origin": origin.shop.test is the load balancer\'s own name, which CloudFront connects to', hint: 'serve the site under another name'})
+    expect(issues[0].path).toBe('environments.prod.dns.records[1]')
+  })
+
+  it('may hold names below it, or a wildcard covering it', () => {
+    expect(parseConfig(text('[www, "", "*", app.origin]'), 'p.yaml').issues).toEqual([])
+  })
+})

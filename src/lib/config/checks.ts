@@ -4,6 +4,7 @@
  * written (the environment, or `defaults` when inherited).
  */
 import {canCarveSubnets, cidrContains, cidrsOverlap, formatCidr, parseCidr, readCidr} from '../cidr.js'
+import {ORIGIN_RECORD} from '../naming.js'
 import {REGION_AZ_COUNT, checkAuroraPostgresVersion, supportsAutoPause} from './aws-facts.js'
 import {describeFargateMemory, fargateCpusFor, fargateMemoryFor, isFargatePair} from './fargate.js'
 import type {IssueCollector} from './issues.js'
@@ -333,6 +334,15 @@ function checkMisc(env: ResolvedEnvironment, report: Report, written: (p: Array<
   }
   if (env.domain && env.dns.failover && !env.dns.healthCheck && written(['dns', 'failover'])) {
     report(['dns', 'failover'], {message: 'dns.failover needs the health check that switches the records, but dns.healthCheck is false', hint: 'set dns.healthCheck: true, or dns.failover: false'})
+  }
+  if (env.domain) {
+    // A site record of that name would be a second A record beside the ALB's, and a second writer
+    // of the validation record the ALB's certificate writes: both fail the deploy with "already exists".
+    env.dns.records.forEach((record, index) => {
+      if (record === ORIGIN_RECORD) {
+        report(['dns', 'records', index], {message: `dns.records cannot list "${ORIGIN_RECORD}": ${ORIGIN_RECORD}.${env.domain} is the load balancer's own name, which CloudFront connects to`, hint: 'serve the site under another name'})
+      }
+    })
   }
   if (env.domain && !env.dns.createZone && !env.dns.zoneId) {
     report(['dns', 'createZone'], {message: 'createZone is false but no zoneId is given', hint: 'set dns.zoneId to the existing hosted zone id, or createZone: true'})

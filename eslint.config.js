@@ -1,5 +1,12 @@
 import tseslint from 'typescript-eslint'
 
+// @oclif/core's index loads every part of oclif (and semver) before a command runs; its subpath
+// exports load only what the code uses (start-up, README).
+const oclifIndex = {
+  name: '@oclif/core',
+  message: "Its index loads all of oclif at start-up: import its subpath exports ('@oclif/core/command', '/flags', '/args', '/errors', '/help', ...).",
+}
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', '.platform/**', 'test/**/__snapshots__/**']},
   ...tseslint.configs.recommended,
@@ -10,10 +17,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {paths: [oclifIndex]}],
+    },
+  },
+  {
     // Commands stay thin: AWS SDK, listr2 and inquirer are reached through src/lib only.
     files: ['src/commands/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {patterns: ['@aws-sdk/*', 'listr2', '@inquirer/*']}],
+      'no-restricted-imports': ['error', {paths: [oclifIndex], patterns: ['@aws-sdk/*', 'listr2', '@inquirer/*']}],
     },
   },
 )

@@ -5,8 +5,9 @@
 // Code loaded on demand (the AWS SDK, prompts) stays in chunks imported only when used.
 // Usage: node scripts/bundle.mjs [outdir]   (npm run build runs it)
 import {build} from 'esbuild'
-import {readdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
 const outdir = process.argv[2] ?? join(root, 'dist')
@@ -37,6 +38,17 @@ const LAZY_OCLIF_DEPENDENCIES = {
   'widest-line': 'property',
   'indent-string': 'property',
   ejs: 'namespace',
+}
+// A stub answers `__esModule` for the import it was declared for: refuse to build when @oclif/core
+// (after an upgrade) imports one of them differently, instead of failing on a cold path at run time.
+const oclifLib = join(dirname(createRequire(import.meta.url).resolve('@oclif/core/package.json')), 'lib')
+for (const file of readdirSync(oclifLib, {recursive: true, encoding: 'utf8'}).filter((name) => name.endsWith('.js'))) {
+  const source = readFileSync(join(oclifLib, file), 'utf8')
+  for (const [name, kind] of Object.entries(LAZY_OCLIF_DEPENDENCIES)) {
+    for (const match of source.matchAll(new RegExp(`(__importStar\\()?require\\("${name}"\\)`, 'g'))) {
+      if (Boolean(match[1]) !== (kind === 'namespace')) throw new Error(`@oclif/core/lib/${file} imports ${name} in a way its '${kind}' stub does not answer (scripts/bundle.mjs)`)
+    }
+  }
 }
 const lazyOclifDependencies = {
   name: 'lazy-oclif-dependencies',

@@ -1,4 +1,5 @@
 /** src/lib/deploy/lease.ts and the lock key of lock.ts: the environment's lease, over an S3-like store. */
+import {userInfo} from 'node:os'
 import {describe, expect, it, vi} from 'vitest'
 import {acquireLease, currentHolder, LEASE_TTL_MS, leaseHolder, type LockHolder} from '../../src/lib/deploy/lease.js'
 import {lockTarget} from '../../src/lib/deploy/lock.js'
@@ -132,6 +133,20 @@ describe('the deploy lease', () => {
     await again.release()
   })
 
+  it('never writes on a remembered ETag unless the remembered content says released: a held lease refuses, an unreadable record is ignored', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z')
+    const {objects, store} = bucket(() => now)
+    const held = await acquireLease(store(), machine('laptop'), {now: () => now})
+    const {etag, body} = objects.get('bucket/locks/deploy.json')!
+    // A record of the lease while it was held (not released), ETag still current.
+    const refused = await acquireLease(store(), machine('ci'), {now: () => now, lastReleased: {etag, body}}).catch((e) => e)
+    expect(refused).toMatchObject({code: 'DEPLOY_LOCKED', message: expect.stringContaining('pid 4242 on laptop')})
+    await held.release()
+    const again = await acquireLease(store(), machine('ci'), {now: () => now, lastReleased: {etag: '"gone"', body: 'garbage'}})
+    expect(again.previous).toMatchObject({released: true, holder: {host: 'laptop'}})
+    await again.release()
+  })
+
   it('leaseHolder reads who holds it without writing: nobody once released or expired', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z')
     const {objects, store} = bucket(() => now)
@@ -144,6 +159,9 @@ describe('the deploy lease', () => {
     now += 1000
     await held.release()
     expect(await leaseHolder(store(), () => now)).toBeUndefined()
+    // An object it cannot read is held by someone unknown until it expires.
+    objects.set('bucket/locks/deploy.json', {body: 'garbage', etag: '"x"', lastModified: new Date(now)})
+    expect(await leaseHolder(store(), () => now)).toEqual({holder: undefined, expires: now + LEASE_TTL_MS})
   })
 })
 
@@ -167,6 +185,8 @@ describe('the deploy lease, edge cases', () => {
     const laptop = machine('laptop')
     await acquireLease(store(), laptop, {now: () => T0, ttlMs: 90_400})
     expect(JSON.parse(objects.get('bucket/locks/deploy.json')!.body)).toEqual({holder: laptop, ttlSeconds: 90, renewed: '2026-12-01T10:00:00.000Z'})
+    // Who is refused sees which user runs the deploy.
+    expect(laptop.user).toBe(userInfo().username)
   })
 
   it("counts expiry from the lease's own TTL, and from its renewed time when the store gives no LastModified", async () => {

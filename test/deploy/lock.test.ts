@@ -1,5 +1,5 @@
 /** src/lib/deploy/lock.ts: the local lock file and the environment lock (local file, then the lease in AWS). */
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -192,6 +192,26 @@ describe('the environment lock', () => {
     aws.otherCalls.length = 0
     await lock(aws, dir).then((again) => again.release())
     expect(aws.otherCalls).toEqual(['s3:PUT', 's3:GET', 's3:PUT', 's3:PUT'])
+  })
+
+  it('never writes on a remembered lease of another bucket, or one whose ETag is missing: it reads the lease first', async () => {
+    const aws = deployedBootstrap()
+    const dir = lockDir()
+    await lock(aws, dir).then((held) => held.release())
+    const record = join(dir, readdirSync(dir).find((f) => f.endsWith('.lease.json'))!)
+    const saved = JSON.parse(readFileSync(record, 'utf8')) as {location: string; etag: string; body: string}
+    // A hand-edited (or half-written) record without its ETag.
+    writeFileSync(record, JSON.stringify({location: saved.location, body: saved.body}))
+    aws.otherCalls.length = 0
+    await lock(aws, dir).then((held) => held.release())
+    expect(aws.otherCalls).toEqual(['s3:GET', 's3:PUT', 's3:PUT'])
+    // The bootstrap stack was made again with another bucket: the record names the old one.
+    const moved = deployedBootstrap({ArtifactBucketName: 'app-prod-bootstrap-artifacts-2'})
+    const old = aws.objects.get(LEASE)!
+    moved.objects.set(LEASE, old)
+    await lock(moved, dir).then((held) => held.release())
+    expect(moved.otherCalls).toEqual(['s3:GET', 's3:PUT', 's3:PUT'])
+    expect(moved.objects.get(LEASE)).toBe(old)
   })
 
   it('keeps its read of the bootstrap stack (made before it held the lease) only when the last release recorded that same state', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import type {ChangeSetContext} from '../../src/lib/deploy/change-sets.js'
 import {runDeploy} from '../../src/lib/deploy/engine.js'
-import {decidePlans, neededStacks, parseTemplate, readStacks, reviewChangeSets, selectStacks, topologicalOrder} from '../../src/lib/deploy/planner.js'
+import {decidePlans, decideWork, neededStacks, parseTemplate, readStacks, reviewChangeSets, selectStacks, topologicalOrder} from '../../src/lib/deploy/planner.js'
 import type {DeployEvent} from '../../src/lib/deploy/types.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
@@ -185,23 +185,38 @@ describe('decidePlans refusals', () => {
   })
 
   it('names every service stack created without an image, and the flags that fix it', async () => {
-    const stacks = [stack('svc-web', {parameters: {Image: {from: 'image', service: 'web'}}}), stack('svc-api', {parameters: {Image: {from: 'image', service: 'api'}}})]
+    const stacks = [stack('svc-web', {parameters: {Image: {from: 'image', service: 'web'}, WorkerImage: {from: 'image', service: 'worker'}}}), stack('svc-api', {parameters: {Image: {from: 'image', service: 'api'}}})]
     const error = await plan(new FakeAws(), stacks).catch((e) => e)
     expect(error).toMatchObject({code: 'IMAGE_REQUIRED', exitCode: 2})
-    expect(error.message).toBe('app-prod-svc-web is created for the first time and needs an image for web.\napp-prod-svc-api is created for the first time and needs an image for api.')
-    expect(error.suggestions).toEqual(['Pass --image web=URI --image api=URI.', 'Or pass --infra-only to deploy everything else first.'])
+    expect(error.message).toBe('app-prod-svc-web is created for the first time and needs an image for web, worker.\napp-prod-svc-api is created for the first time and needs an image for api.')
+    expect(error.suggestions).toEqual(['Pass --image web=URI --image worker=URI --image api=URI.', 'Or pass --infra-only to deploy everything else first.'])
     // With the images, or deferred with --infra-only, nothing is refused.
-    expect((await plan(new FakeAws(), stacks, {images: {web: 'w:1', api: 'a:1'}})).map((p) => p.plan.action)).toEqual(['create', 'create'])
+    expect((await plan(new FakeAws(), stacks, {images: {web: 'w:1', worker: 'k:1', api: 'a:1'}})).map((p) => p.plan.action)).toEqual(['create', 'create'])
+  })
+
+  it('asks no image for a service stack --stack only reads outputs from', async () => {
+    const aws = new FakeAws()
+    // svc-web is deployed; its template has gained a second image since, which a deploy of svc-web would need.
+    const web = stack('svc-web', {parameters: {Image: {from: 'image', service: 'web'}, WorkerImage: {from: 'image', service: 'worker'}}, outputs: {Url: 'https://web'}})
+    aws.cloudFormation('ap-northeast-1').seedStack({name: web.name, status: 'CREATE_COMPLETE', template: web.template, parameters: {Image: 'w:1'}, outputs: {Url: 'https://web'}})
+    const monitoring = stack('monitoring', {parameters: {Url: {from: 'output', stack: web.name, output: 'Url'}}})
+    const plans = await plan(aws, [web, monitoring], {select: ['monitoring']})
+    expect(plans.map((p) => [p.plan.part, p.plan.action])).toEqual([
+      ['svc-web', 'read-only'],
+      ['monitoring', 'create'],
+    ])
+    expect(plans[1].parameters).toEqual({Url: {value: 'https://web'}})
   })
 
   it('refuses stacks in a state only a person can resolve, saying what to do for each', async () => {
     const aws = new FakeAws()
     const tokyo = aws.cloudFormation('ap-northeast-1')
-    tokyo.seedStack({name: 'app-prod-network', status: 'DELETE_FAILED', template: {Resources: {}}})
+    tokyo.seedStack({name: 'app-prod-network', status: 'DELETE_FAILED', statusReason: 'The following resource(s) failed to delete: [Topic].', template: {Resources: {}}})
     tokyo.seedStack({name: 'app-prod-data', status: 'UPDATE_FAILED', template: {Resources: {}}})
     const error = await plan(aws, sampleStacks().filter((s) => s.region !== 'us-east-1' && s.part !== 'cdn')).catch((e) => e)
     expect(error).toMatchObject({code: 'STACK_BLOCKED', exitCode: 5})
-    expect(error.message).toMatch(/^app-prod-network is in DELETE_FAILED( \(.*\))? and cannot be deployed\.\napp-prod-data is in UPDATE_FAILED( \(.*\))? and cannot be deployed\.$/)
+    // CloudFormation's reason, when it gives one.
+    expect(error.message).toBe('app-prod-network is in DELETE_FAILED (The following resource(s) failed to delete: [Topic].) and cannot be deployed.\napp-prod-data is in UPDATE_FAILED and cannot be deployed.')
     expect(error.suggestions).toEqual([
       'app-prod-network: finish the deletion (retain the failing resources) in the console or with `aws cloudformation delete-stack --retain-resources`.',
       'app-prod-data: look at its events: `aws cloudformation describe-stack-events --stack-name app-prod-data`.',
@@ -276,6 +291,39 @@ describe('decidePlans per stack', () => {
       ['network', 'read-only'],
       ['data', 'skip'],
     ])
+  })
+})
+
+describe('an input deployed during the run', () => {
+  it('is left unresolved at plan time: no review change set is made from a value that does not exist yet, and the run passes the new output', async () => {
+    const aws = new FakeAws()
+    await deployStacks(aws)
+    const stacks = sampleStacks()
+    const [network, , data] = stacks
+    network.template.Outputs!.Endpoint = {Value: 'endpoint-1'}
+    data.parameters.Endpoint = {from: 'output', stack: network.name, output: 'Endpoint'}
+    data.template.Parameters!.Endpoint = {Type: 'String'}
+    const decided = await plan(aws, stacks)
+    const planned = decided.find((p) => p.plan.part === 'data')!
+    expect(planned.unresolved).toEqual(['app-prod-network.Endpoint'])
+    expect(planned.parameters).toEqual({PrivateSubnetIds: {value: 'subnet-1,subnet-2'}})
+    const reviewed = await reviewChangeSets(decided, context(aws))
+    expect(reviewed.filter((p) => p.changeSet).map((p) => p.plan.part)).toEqual(['network'])
+    await runDeploy({env, stacks, aws, emit: () => undefined, mode: 'deploy', yes: true, pollIntervalMs: 0})
+    expect(aws.cloudFormation('ap-northeast-1').stack(data.name)?.parameters).toMatchObject({Endpoint: 'endpoint-1'})
+  })
+})
+
+describe('decideWork', () => {
+  it('is a skip, one termination-protection call, or a change set', async () => {
+    const aws = new FakeAws()
+    await deployStacks(aws)
+    const [network] = sampleStacks()
+    const state = (await readStacks([network], new Set([network.name]), aws)).get(network.name)!
+    const work = (def: StackDefinition) => decideWork(def, state.deployed, state.deployedTemplate, {}).work
+    expect(work(network)).toBe('skip')
+    expect(work({...network, terminationProtection: true})).toBe('protection-only')
+    expect(work({...network, template: {...network.template, Description: 'changed'}})).toBe('change-set')
   })
 })
 

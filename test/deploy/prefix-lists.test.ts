@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {runDeploy} from '../../src/lib/deploy/engine.js'
+import {resolveParameters} from '../../src/lib/deploy/planner.js'
+import {prefixListKey} from '../../src/lib/deploy/prefix-lists.js'
 import {DeployFailedError} from '../../src/lib/errors.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
@@ -50,5 +52,13 @@ describe('a prefix-list parameter', () => {
     expect((error as Error).message).toBe(`The AWS-managed prefix list ${CLOUDFRONT} does not exist in us-east-1; app-prod-edge reads its id.`)
     const calls = [...aws.regions.values()].flatMap((f) => f.calls.map((c) => c.op))
     expect(calls.filter((op) => op.startsWith('CreateChangeSet'))).toEqual([])
+  })
+
+  it('is never submitted empty: without an id looked up in this run or deployed, it is unresolved, naming the list', () => {
+    const [network] = stacks()
+    const none = () => undefined
+    expect(resolveParameters(network, undefined, {}, none)).toEqual({parameters: {}, unresolved: [`prefix list ${CLOUDFRONT}`], imageMissing: []})
+    const looked = new Map([[prefixListKey('ap-northeast-1', CLOUDFRONT), 'pl-tokyo']])
+    expect(resolveParameters(network, undefined, {}, none, looked).parameters).toEqual({CloudFrontOriginFacingPrefixListId: {value: 'pl-tokyo'}})
   })
 })

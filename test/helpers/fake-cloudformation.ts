@@ -106,8 +106,9 @@ export class FakeCloudFormation implements CloudFormationApi {
   // ---- test set-up -------------------------------------------------------------------------
 
   /** A stack that already exists (deployed by an earlier run, or left in some state). */
-  seedStack(seed: {name: string; status: string; template: unknown; parameters?: Record<string, string>; tags?: Record<string, string>; outputs?: Record<string, string>; terminationProtection?: boolean; oldEvents?: number}): string {
+  seedStack(seed: {name: string; status: string; statusReason?: string; template: unknown; parameters?: Record<string, string>; tags?: Record<string, string>; outputs?: Record<string, string>; terminationProtection?: boolean; oldEvents?: number}): string {
     const stack = this.newStack(seed.name, seed.status)
+    stack.statusReason = seed.statusReason
     stack.templateBody = typeof seed.template === 'string' ? seed.template : JSON.stringify(seed.template)
     stack.parameters = seed.parameters ?? {}
     stack.tags = seed.tags ?? {}

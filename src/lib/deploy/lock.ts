@@ -59,33 +59,41 @@ export function acquireDeployLock(options: {dir: string; project: string; env: s
   const path = `${lockPathStem(options)}.lock`
   const me = currentHolder(options.command ?? process.argv.slice(2).join(' '), randomBytes(12).toString('hex'))
   let superseded: LockHolder | undefined
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify(me), {flag: 'wx'})
-      return {
-        path,
-        holder: me,
-        superseded,
-        release() {
-          const holder = readHolder(path)
-          if (holder?.pid === me.pid && holder.host === me.host) rmSync(path, {force: true})
-        },
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = readHolder(path)
-      if (holder && holder.host === me.host && !isAlive(holder.pid)) {
-        superseded = holder
-        rmSync(path, {force: true})
-        continue
-      }
-      throw new DeployFailedError(`Another deploy of ${options.project}/${options.env} is running: ${describeHolder(holder)}.`, [], {
-        code: 'DEPLOY_LOCKED',
-        suggestions: [`Wait for it to finish. If it is gone, delete ${path}.`],
-      })
-    }
+  if (!createLockFile(path, me)) {
+    const holder = readHolder(path)
+    if (!holder || holder.host !== me.host || isAlive(holder.pid)) throw lockedBy(holder, options, path)
+    // Its process is gone (crash, kill -9): take it over, unless another run did so first.
+    superseded = holder
+    rmSync(path, {force: true})
+    if (!createLockFile(path, me)) throw lockedBy(readHolder(path), options, path)
   }
-  throw new DeployFailedError(`Could not take the deploy lock ${path}.`)
+  return {
+    path,
+    holder: me,
+    superseded,
+    release() {
+      const holder = readHolder(path)
+      if (holder?.pid === me.pid && holder.host === me.host) rmSync(path, {force: true})
+    },
+  }
+}
+
+/** Write the lock file only if there is none: false when one exists. */
+function createLockFile(path: string, holder: LockHolder): boolean {
+  try {
+    writeFileSync(path, JSON.stringify(holder), {flag: 'wx'})
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+}
+
+function lockedBy(holder: LockHolder | undefined, options: {project: string; env: string}, path: string): DeployFailedError {
+  return new DeployFailedError(`Another deploy of ${options.project}/${options.env} is running: ${describeHolder(holder)}.`, [], {
+    code: 'DEPLOY_LOCKED',
+    suggestions: [`Wait for it to finish. If it is gone, delete ${path}.`],
+  })
 }
 
 export interface EnvironmentLock {
@@ -170,19 +178,17 @@ class LastReleasedLease {
   ) {}
 
   read(): WrittenLease | undefined {
-    try {
-      const saved = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<WrittenLease> & {location?: string}
-      return saved.location === this.location && typeof saved.etag === 'string' && typeof saved.body === 'string' ? {etag: saved.etag, body: saved.body} : undefined
-    } catch {
-      return undefined
-    }
+    const saved = readJsonFile(this.path) as (Partial<WrittenLease> & {location?: string}) | undefined
+    // Another bucket's record, or one without its ETag, must never be written on: the lease is read first.
+    if (saved?.location !== this.location || typeof saved.etag !== 'string') return undefined
+    // Stryker disable next-line ConditionalExpression: a record without its content holds no released lease for acquireLease either, which then reads first
+    return typeof saved.body === 'string' ? {etag: saved.etag, body: saved.body} : undefined
   }
 
-  /** Keeps the lease as released; without one (not written), forgets the old one. */
+  /** Keeps the lease as released; without one (not written), a record with no ETag, which read() ignores. */
   write(lease: WrittenLease | undefined): void {
     try {
-      if (lease) writeFileSync(this.path, JSON.stringify({location: this.location, ...lease}))
-      else rmSync(this.path, {force: true})
+      writeFileSync(this.path, JSON.stringify({location: this.location, ...lease}))
     } catch {
       // Only a shortcut: the next run reads the lease first instead.
     }
@@ -190,19 +196,24 @@ class LastReleasedLease {
 }
 
 function readHolder(path: string): LockHolder | undefined {
+  return readJsonFile(path) as LockHolder | undefined
+}
+
+/** A JSON file's content; undefined when it is missing or not JSON. */
+function readJsonFile(path: string): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined too
+    return JSON.parse(readFileSync(path, 'utf8'))
   } catch {
-    return undefined
+    // Missing or unreadable: nothing (undefined).
   }
 }
 
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: EPERM is a live process of another user, which a test run as root (as here) cannot have
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
+  return true
 }

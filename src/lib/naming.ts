@@ -84,3 +84,12 @@ export function atlasProfileSecret(profile: string = ATLAS_PROFILE): string {
 export function atlasExtensionRoleName(env: {project: string; name: string}): string {
   return fitName(`${envPrefix(env.project, env.name)}-atlas-extension`, NameLimits.iamRoleName)
 }
+
+/**
+ * `<project>/<env>/datadog-type-configuration`: the Secrets Manager secret, in each region where
+ * Datadog's types are configured, holding `{"ApiKey": ..., "ApplicationKey": ...}` copied from the
+ * environment's SSM secrets, which the type configuration references (`{{resolve:secretsmanager:...}}`).
+ */
+export function datadogTypeConfigurationSecret(env: {project: string; name: string}): string {
+  return `${env.project}/${env.name}/datadog-type-configuration`
+}

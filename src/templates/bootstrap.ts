@@ -1,9 +1,9 @@
 import type {ResolvedEnvironment} from '../lib/config/types.js'
-import {atlasExtensionRoleName, atlasProfileSecret, stackName} from '../lib/naming.js'
+import {atlasExtensionRoleName, atlasProfileSecret, datadogTypeConfigurationSecret, stackName} from '../lib/naming.js'
 import {defineStack, newTemplate, prefix, tagList} from './common.js'
 import {failoverEnabled} from './dns.js'
 import {hasPermissionsBoundary, permissionsBoundaryArn, permissionsBoundaryName} from './iam.js'
-import {rendersAtlasCluster} from './monitoring.js'
+import {rendersAtlasCluster, rendersDatadogMonitor} from './monitoring.js'
 import {accessLogging, logLifecycle, NONCURRENT_DAYS, privateBucket, tlsOnlyPolicy} from './storage.js'
 import type {CfnResource, StackDefinition} from '../lib/stacks/types.js'
 
@@ -337,6 +337,12 @@ function renderDeployRole(env: ResolvedEnvironment, repository: string, provider
               {Sid: 'Images', Effect: 'Allow', Action: ECR_REPOSITORY_ACTIONS.map((action) => `ecr:${action}`), Resource: sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${env.project}/${env.name}/*`)},
               {Sid: 'Buckets', Effect: 'Allow', Action: BUCKET_ACTIONS.map((action) => `s3:${action}`), Resource: [sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*`), sub(`arn:\${AWS::Partition}:s3:::${namePrefix}-*/*`)]},
               {Sid: 'Secrets', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:DescribeParameters', 'ssm:AddTagsToResource'], Resource: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${env.project}/${env.name}/*`)},
+              // CloudFormation resolves the {{resolve:secretsmanager:...}} references in Datadog's type
+              // configuration with the credentials of whoever provisions the monitor (AWS's page on
+              // extension configuration data): GetSecretValue on that one secret.
+              ...(rendersDatadogMonitor(env)
+                ? [{Sid: 'DatadogTypeConfiguration', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${datadogTypeConfigurationSecret(env)}-??????`)}]
+                : []),
               // ManageMasterUserPassword: RDS creates the `rds!cluster-…` secret with the caller's permissions.
               {
                 Sid: 'DatabaseSecret',

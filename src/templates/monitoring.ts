@@ -34,6 +34,14 @@ export function rendersAtlasCluster(env: ResolvedEnvironment): boolean {
   return env.mongodbAtlas.enabled && Boolean(env.mongodbAtlas.projectId)
 }
 
+/**
+ * Whether the monitoring stack renders Datadog's API error-rate monitor (Datadog enabled, with an API
+ * service): then whoever deploys it reads the secret Datadog's type configuration references.
+ */
+export function rendersDatadogMonitor(env: ResolvedEnvironment): boolean {
+  return env.monitoring.datadog.enabled && apiServiceName(env) !== undefined
+}
+
 export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: alarms and monitors`)
   const monitoring = env.monitoring
@@ -141,7 +149,7 @@ export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition
   }
 
   const api = apiServiceName(env)
-  if (monitoring.datadog.enabled && api) {
+  if (rendersDatadogMonitor(env) && api) {
     const {critical, warning} = monitoring.datadog.apiErrorRate
     // APM trace metrics of the API's HTTP server spans (NestJS on Express), tagged by the unified
     // service tags the service stack sets (DD_ENV, DD_SERVICE).

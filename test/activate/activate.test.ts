@@ -50,7 +50,7 @@ const env = {project: 'app', name: 'prod', region: 'ap-northeast-1', secrets: ['
 const ATLAS = 'MongoDB::Atlas::Cluster'
 const ROLE = 'arn:aws:iam::123456789012:role/app-prod-atlas-extension'
 const PROFILE = 'cfn/atlas/profile/default'
-const CONFIGURATION = '{"DatadogCredentials":{"ApiKey":"{{resolve:ssm-secure:/app/prod/DATADOG_API_KEY}}","ApplicationKey":"{{resolve:ssm-secure:/app/prod/DATADOG_APP_KEY}}"}}'
+const CONFIGURATION = '{"DatadogCredentials":{"ApiKey":"{{resolve:secretsmanager:app/prod/datadog-type-configuration:SecretString:ApiKey}}","ApplicationKey":"{{resolve:secretsmanager:app/prod/datadog-type-configuration:SecretString:ApplicationKey}}"}}'
 
 function stacks(types: Record<string, string> = {Monitor: DATADOG, Atlas: 'MongoDB::Atlas::Cluster'}) {
   return [stack('network'), stack('monitoring', {resources: Object.fromEntries(Object.entries(types).map(([id, Type]) => [id, {Type}]))})]
@@ -60,6 +60,7 @@ function run(registry: MemoryRegistry, overrides: Partial<Omit<ActivateInput, 'f
   const progress: string[] = []
   const warnings: string[] = []
   const asked: string[] = []
+  const kept: string[] = []
   const result = activateEnvironment({
     env,
     stacks: stacks(),
@@ -68,19 +69,20 @@ function run(registry: MemoryRegistry, overrides: Partial<Omit<ActivateInput, 'f
     executionRoleArn: async () => ROLE,
     executionRoleName: 'app-prod-atlas-extension',
     secretExists: async (region, name) => region === 'ap-northeast-1' && name === PROFILE,
+    keepConfigurationSecret: async (region, secret) => (kept.push(`${region} ${secret.name} ${JSON.stringify(secret.keys)}`), 'created'),
     prompt: {canPrompt: () => false, confirm: async (message) => (asked.push(message), true)},
     progress: (text) => progress.push(text),
     warn: (text) => warnings.push(text),
     ...overrides,
     flags: {yes: true, dryRun: false, ...overrides.flags},
   })
-  return {result, progress, warnings, asked}
+  return {result, progress, warnings, asked, kept}
 }
 
 describe('platform activate (service)', () => {
   it('activates each type with its publisher and sets Datadog\'s configuration as references to the environment\'s secrets, never a value', async () => {
     const registry = new MemoryRegistry()
-    const {result, progress} = run(registry)
+    const {result, progress, kept} = run(registry)
     expect(await result).toEqual({
       environment: 'prod',
       dryRun: false,
@@ -89,8 +91,12 @@ describe('platform activate (service)', () => {
         {region: 'ap-northeast-1', typeName: DATADOG, publisherId: '7171b96e5d207b947eb72ca9ce05247c246de623', activation: 'activated', configuration: 'set'},
         {region: 'ap-northeast-1', typeName: 'MongoDB::Atlas::Cluster', publisherId: 'bb989456c78c398a858fef18f2ca1bfc1fbba082', activation: 'activated', configuration: 'not-needed'},
       ],
+      secrets: [{region: 'ap-northeast-1', name: 'app/prod/datadog-type-configuration', write: 'created'}],
     })
     expect(registry.changes()).toEqual([`ActivateType ap-northeast-1 ${DATADOG}`, `SetTypeConfiguration ap-northeast-1 ${DATADOG}`, 'ActivateType ap-northeast-1 MongoDB::Atlas::Cluster'])
+    // The secret the configuration references is kept as a copy of the two SSM secrets, once
+    expect(kept).toEqual(['ap-northeast-1 app/prod/datadog-type-configuration {"ApiKey":"DATADOG_API_KEY","ApplicationKey":"DATADOG_APP_KEY"}'])
+    expect(progress.join('\n')).toContain('Secrets Manager secret app/prod/datadog-type-configuration in ap-northeast-1: created from the environment\'s secrets')
     expect(registry.configurations.get(`ap-northeast-1/${DATADOG}`)).toBe(CONFIGURATION)
     expect(progress.join('\n')).toContain(`${DATADOG} in ap-northeast-1: activated (minor versions update automatically); configuration set from the environment's secrets`)
   })
@@ -99,8 +105,10 @@ describe('platform activate (service)', () => {
     const registry = new MemoryRegistry()
     await run(registry).result
     const before = registry.changes().length
-    const again = run(registry, {flags: {yes: false}})
+    const again = run(registry, {flags: {yes: false}, keepConfigurationSecret: async () => 'unchanged'})
     const result = await again.result
+    // The secret is checked on every run (the environment's keys may have changed), here written nothing
+    expect(result.secrets).toEqual([{region: 'ap-northeast-1', name: 'app/prod/datadog-type-configuration', write: 'unchanged'}])
     expect(registry.changes()).toHaveLength(before)
     expect(result.types.map((t) => [t.activation, t.configuration])).toEqual([
       ['already-active', 'already-set'],
@@ -120,8 +128,10 @@ describe('platform activate (service)', () => {
     const handMade = new MemoryRegistry()
     handMade.activated.set(`ap-northeast-1/${DATADOG}`, 'x')
     handMade.configurations.set(`ap-northeast-1/${DATADOG}`, '{"DatadogCredentials":{"ApiKey":"{{resolve:secretsmanager:dd:SecretString:ApiKey}}"}}')
-    const {result, warnings} = run(handMade, {stacks: stacks({Monitor: DATADOG})})
+    const {result, warnings, kept} = run(handMade, {stacks: stacks({Monitor: DATADOG})})
     expect((await result).types[0].configuration).toBe('left-alone')
+    // A configuration someone else wrote does not reference this environment's secret: none is written
+    expect(kept).toEqual([])
     expect(handMade.changes()).toEqual([])
     expect(warnings.join('\n')).toContain('keeps a configuration platform did not write')
   })
@@ -136,12 +146,15 @@ describe('platform activate (service)', () => {
 
   it('--dry-run reads the account, prints the configuration it would send, and changes nothing', async () => {
     const registry = new MemoryRegistry()
-    const {result, progress} = run(registry, {flags: {dryRun: true, yes: false}})
-    expect((await result).types.map((t) => [t.activation, t.configuration])).toEqual([
+    const {result, progress, kept} = run(registry, {flags: {dryRun: true, yes: false}})
+    const done = await result
+    expect(done.types.map((t) => [t.activation, t.configuration])).toEqual([
       ['would-activate', 'would-set'],
       ['would-activate', 'not-needed'],
     ])
     expect(registry.changes()).toEqual([])
+    expect(kept).toEqual([])
+    expect(done.secrets).toEqual([{region: 'ap-northeast-1', name: 'app/prod/datadog-type-configuration', write: 'would-keep'}])
     expect(progress.join('\n')).toContain(`SetTypeConfiguration ${CONFIGURATION}`)
   })
 
@@ -150,7 +163,8 @@ describe('platform activate (service)', () => {
     const no = run(declined, {flags: {yes: false}, prompt: {canPrompt: () => true, confirm: async () => false}})
     await expect(no.result).rejects.toMatchObject({code: 'ABORTED', exitCode: 6})
     expect(declined.changes()).toEqual([])
-    expect(no.progress.join('\n')).toContain(`${DATADOG} in ap-northeast-1: ActivateType (publisher 7171b96e5d207b947eb72ca9ce05247c246de623, AutoUpdate), then SetTypeConfiguration`)
+    expect(no.progress.join('\n')).toContain(`${DATADOG} in ap-northeast-1: keep the Secrets Manager secret app/prod/datadog-type-configuration as a copy of DATADOG_API_KEY and DATADOG_APP_KEY, then ActivateType (publisher 7171b96e5d207b947eb72ca9ce05247c246de623, AutoUpdate), then SetTypeConfiguration`)
+    expect(no.kept).toEqual([])
 
     const ci = new MemoryRegistry()
     await expect(run(ci, {flags: {yes: false}}).result).rejects.toMatchObject({code: 'NEEDS_FLAG', exitCode: 2})
@@ -196,7 +210,7 @@ describe('platform activate (service)', () => {
     const prod = (await rootEnvironments()).find((e) => e.label === 'root-prod')!.env
     const plan = await planActivation(prod, renderEnvironment(prod), new MemoryRegistry())
     expect(plan.types.map((t) => `${t.region} ${t.typeName} ${t.configuration}`)).toEqual([
-      'ap-northeast-1 Datadog::Monitors::Monitor {"DatadogCredentials":{"ApiKey":"{{resolve:ssm-secure:/bookmark-manager/prod/DATADOG_API_KEY}}","ApplicationKey":"{{resolve:ssm-secure:/bookmark-manager/prod/DATADOG_APP_KEY}}"}}',
+      'ap-northeast-1 Datadog::Monitors::Monitor {"DatadogCredentials":{"ApiKey":"{{resolve:secretsmanager:bookmark-manager/prod/datadog-type-configuration:SecretString:ApiKey}}","ApplicationKey":"{{resolve:secretsmanager:bookmark-manager/prod/datadog-type-configuration:SecretString:ApplicationKey}}"}}',
     ])
   })
 

@@ -41,8 +41,10 @@ describe('third-party resource types', () => {
     const steps = error.suggestions[1]
     expect(steps).toContain('aws cloudformation activate-type --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --publisher-id 7171b96e5d207b947eb72ca9ce05247c246de623 --auto-update')
     expect(steps).toContain('aws cloudformation set-type-configuration --region ap-northeast-1 --type RESOURCE --type-name Datadog::Monitors::Monitor --configuration-alias default')
-    expect(steps).toContain(`{{resolve:ssm-secure:/${env.project}/${env.name}/DATADOG_API_KEY}}`)
-    expect(steps).toContain(`{{resolve:ssm-secure:/${env.project}/${env.name}/DATADOG_APP_KEY}}`)
+    const secret = `${env.project}/${env.name}/datadog-type-configuration`
+    expect(steps).toContain(`aws secretsmanager create-secret --region ap-northeast-1 --name ${secret} --secret-string file://keys.json   # keys.json: {"ApiKey": "<DATADOG_API_KEY>", "ApplicationKey": "<DATADOG_APP_KEY>"}, then delete it`)
+    expect(steps).toContain(`{{resolve:secretsmanager:${secret}:SecretString:ApiKey}}`)
+    expect(steps).toContain(`{{resolve:secretsmanager:${secret}:SecretString:ApplicationKey}}`)
     expect(steps).not.toContain('MongoDB::Atlas::Cluster in')
     expect(aws.otherCalls.filter((c) => c === 'DescribeType')).toHaveLength(2)
     // Atlas has no required configuration: only Datadog's would be read, and it is not activated.

@@ -10,7 +10,7 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import {ActivateTypeCommand, BatchDescribeTypeConfigurationsCommand, CloudFormationClient, DescribeStacksCommand, DescribeTypeCommand} from '@aws-sdk/client-cloudformation'
-import {CreateSecretCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
+import {CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
 import {describe, expect, it} from 'vitest'
 import {rootConfigWithoutAssets, runCli, spawnCli} from '../helpers/built-cli.js'
 import {useLocalAws} from '../helpers/e2e-setup.js'
@@ -19,6 +19,8 @@ import {EXAMPLE_DATADOG_CONFIGURATION, EXAMPLE_THIRD_PARTY_TYPES} from '../helpe
 const DATADOG = 'Datadog::Monitors::Monitor'
 const API_KEY = 'dd-api-0123456789abcdef'
 const APP_KEY = 'dd-app-fedcba9876543210'
+/** The Secrets Manager secret Datadog's type configuration references. */
+const SECRET = 'bookmark-manager/prod/datadog-type-configuration'
 
 const ATLAS = 'MongoDB::Atlas::Cluster'
 const ATLAS_PUBLIC_KEY = 'atlaspub0123'
@@ -40,6 +42,7 @@ function atlasConfig(): string {
 describe('third-party resource types (built CLI, patched moto)', () => {
   it('deploy refuses and names platform activate; activate needs the keys set, activates and configures once; then the deploy passes', async () => {
     const cfn = new CloudFormationClient(local.sdkConfig)
+    const sm = new SecretsManagerClient(local.sdkConfig)
     const cli = (args: string[]) => spawnCli([...args, '--config', config], {env: local.cliEnv})
     const deploy = () => cli(['deploy', 'prod', '--yes', '--infra-only', '--json'])
 
@@ -73,6 +76,8 @@ describe('third-party resource types (built CLI, patched moto)', () => {
     expect(dry.code, dry.stderr).toBe(0)
     expect(JSON.parse(dry.stdout)).toMatchObject({dryRun: true, types: [{typeName: DATADOG, region: 'ap-northeast-1', activation: 'would-activate', configuration: 'would-set'}]})
     await expect(cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: DATADOG}))).rejects.toMatchObject({name: 'TypeNotFoundException'})
+    expect(JSON.parse(dry.stdout).secrets).toEqual([{region: 'ap-northeast-1', name: SECRET, write: 'would-keep'}])
+    await expect(sm.send(new DescribeSecretCommand({SecretId: SECRET}))).rejects.toMatchObject({name: 'ResourceNotFoundException'})
 
     // THEN activate --yes activates it (auto-updating) and configures it with references to prod's secrets
     const activated = await cli(['activate', 'prod', '--yes', '--json'])
@@ -82,11 +87,16 @@ describe('third-party resource types (built CLI, patched moto)', () => {
       dryRun: false,
       unknown: [],
       types: [{region: 'ap-northeast-1', typeName: DATADOG, publisherId: EXAMPLE_THIRD_PARTY_TYPES[DATADOG], activation: 'activated', configuration: 'set'}],
+      secrets: [{region: 'ap-northeast-1', name: SECRET, write: 'created'}],
     })
     expect(await cfn.send(new DescribeTypeCommand({Type: 'RESOURCE', TypeName: DATADOG}))).toMatchObject({IsActivated: true, AutoUpdate: true, PublisherId: EXAMPLE_THIRD_PARTY_TYPES[DATADOG]})
     const stored = await cfn.send(new BatchDescribeTypeConfigurationsCommand({TypeConfigurationIdentifiers: [{Type: 'RESOURCE', TypeName: DATADOG, TypeConfigurationAlias: 'default'}]}))
     expect(stored.TypeConfigurations![0].Configuration).toBe(EXAMPLE_DATADOG_CONFIGURATION)
-    expect(EXAMPLE_DATADOG_CONFIGURATION).toContain('{{resolve:ssm-secure:/bookmark-manager/prod/DATADOG_APP_KEY}}')
+    expect(EXAMPLE_DATADOG_CONFIGURATION).toContain(`{{resolve:secretsmanager:${SECRET}:SecretString:ApplicationKey}}`)
+    // The secret it references holds both keys, copied from prod's SSM secrets, tagged like the stacks
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({SecretId: SECRET}))).SecretString!)).toEqual({ApiKey: API_KEY, ApplicationKey: APP_KEY})
+    expect((await sm.send(new DescribeSecretCommand({SecretId: SECRET}))).Tags).toEqual(expect.arrayContaining([{Key: 'project', Value: 'bookmark-manager'}, {Key: 'environment', Value: 'prod'}, {Key: 'managed-by', Value: 'platform'}]))
+    const versions = async () => Object.keys((await sm.send(new DescribeSecretCommand({SecretId: SECRET}))).VersionIdsToStages ?? {}).length
     // The keys are in no output and not in the registry
     for (const text of [activated.stdout, activated.stderr, dry.stdout, dry.stderr, stored.TypeConfigurations![0].Configuration!]) {
       expect(text).not.toContain(API_KEY)
@@ -98,6 +108,19 @@ describe('third-party resource types (built CLI, patched moto)', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toContain('Nothing to do for prod')
     expect(again.stderr).toContain(`${DATADOG} in ap-northeast-1: already activated; already configured`)
+    expect(again.stderr).toContain(`Secrets Manager secret ${SECRET} in ap-northeast-1: already holds the environment's secrets`)
+    expect(await versions()).toBe(1)
+
+    // AND a changed key is copied on the next run, and appears in no output either
+    const rotated = 'dd-app-rotated-0011223344'
+    expect(runCli(['secrets', 'set', 'prod', 'DATADOG_APP_KEY', '--config', config], {env: local.cliEnv, input: rotated}).status).toBe(0)
+    const updated = await cli(['activate', 'prod', '--yes', '--json'])
+    expect(updated.code, updated.stderr).toBe(0)
+    expect(JSON.parse(updated.stdout).secrets).toEqual([{region: 'ap-northeast-1', name: SECRET, write: 'updated'}])
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({SecretId: SECRET}))).SecretString!)).toEqual({ApiKey: API_KEY, ApplicationKey: rotated})
+    for (const text of [again.stdout, again.stderr, updated.stdout, updated.stderr]) {
+      for (const key of [API_KEY, APP_KEY, rotated]) expect(text).not.toContain(key)
+    }
 
     // AND the deploy passes the preflight and creates the stacks
     const deployed = await deploy()

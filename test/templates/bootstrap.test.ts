@@ -190,6 +190,21 @@ describe('bootstrap stack (CLI artifact bucket, design row 16 CI via OIDC)', () 
       expect(actions).not.toContain('cloudformation:SetTypeConfiguration')
     })
 
+    it('the CI deploy role may read the secret Datadog\'s type configuration references (CloudFormation resolves it with its credentials), only where the monitor is rendered', () => {
+      const deployStatements = (env: ReturnType<typeof prodEnv>) => ((renderBootstrapStack(env).template.Resources.DeployRole.Properties!.Policies as Array<{PolicyDocument: {Statement: Statement[]}}>)[0]).PolicyDocument.Statement
+      const withDatadog = prodEnv()
+      withDatadog.monitoring.datadog.enabled = true
+      expect(deployStatements(withDatadog).find((s) => s.Sid === 'DatadogTypeConfiguration')).toEqual({
+        Sid: 'DatadogTypeConfiguration',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: {'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:bookmark-manager/prod/datadog-type-configuration-??????'},
+      })
+      const without = prodEnv()
+      without.monitoring.datadog.enabled = false
+      expect(deployStatements(without).map((s) => s.Sid)).not.toContain('DatadogTypeConfiguration')
+    })
+
     it('is cfn-lint clean', async () => {
       expect(await lintStacks([atlas])).toBe('')
     }, 120_000)

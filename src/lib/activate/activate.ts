@@ -1,6 +1,6 @@
 import type {TypeRegistry} from '../aws/type-registry.js'
 import type {ResolvedEnvironment} from '../config/types.js'
-import {publisherOf, thirdPartyTypes, type TypeConfigurationEnvironment} from '../deploy/third-party-types.js'
+import {type ConfigurationSecret, publisherOf, thirdPartyTypes, type TypeConfigurationEnvironment} from '../deploy/third-party-types.js'
 import {ATLAS_EXTENSION_ROLE_OUTPUT} from '../../templates/bootstrap.js'
 import {AbortedError, ExitCode, NonInteractiveError, PlatformError} from '../errors.js'
 import type {StackDefinition} from '../stacks/types.js'
@@ -25,6 +25,8 @@ export interface TypeActivation {
    */
   configurationState: 'set' | 'current' | 'other' | 'none'
   configuration?: string
+  /** The Secrets Manager secret that configuration references, which activate keeps (`set` and `current` only). */
+  configurationSecret?: ConfigurationSecret
   /**
    * The Secrets Manager secret the type's handlers read themselves (MongoDB Atlas's profile), which
    * needs an execution role; undefined for a type without one.
@@ -69,10 +71,12 @@ export async function planActivation(
       reads.push(
         (async () => {
           const {activated, executionRoleArn: currentRole} = await registry.activation(region, typeName)
-          const wanted = publisher.configuration?.(env).json
+          const configuration = publisher.configuration?.(env)
+          const wanted = configuration?.json
           const current = wanted && activated ? await registry.configuration(region, typeName) : undefined
           const configurationState = !wanted ? 'none' : current === undefined ? 'set' : sameConfiguration(current, wanted) ? 'current' : 'other'
           const type: TypeActivation = {region, typeName, publisherId: publisher.publisherId, activation: activated ? 'active' : 'activate', configurationState, configuration: wanted}
+          if (configuration && (configurationState === 'set' || configurationState === 'current')) type.configurationSecret = configuration.secret
           if (publisher.credentialsSecret) {
             type.credentialsSecret = publisher.credentialsSecret
             const role = activated ? currentRole : options.executionRoleArn
@@ -200,10 +204,19 @@ export interface TypeActivationResult {
   configuration: 'set' | 'already-set' | 'left-alone' | 'not-needed' | 'would-set'
 }
 
+/** What happened to one Secrets Manager secret a configuration references (values never shown). */
+export interface ConfigurationSecretResult {
+  region: string
+  name: string
+  /** `created`, `updated` (the environment's keys changed), `unchanged`, or (dry run) `would-keep`. */
+  write: 'created' | 'updated' | 'unchanged' | 'would-keep'
+}
+
 export interface ActivationResult {
   environment: string
   dryRun: boolean
   types: TypeActivationResult[]
+  secrets: ConfigurationSecretResult[]
   unknown: ActivationPlan['unknown']
 }
 
@@ -228,7 +241,7 @@ export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeR
     types.push(done)
     options.onDone?.(done)
   }
-  return {environment: plan.environment, dryRun: options.dryRun, types, unknown: plan.unknown}
+  return {environment: plan.environment, dryRun: options.dryRun, types, secrets: [], unknown: plan.unknown}
 }
 
 const ACTIVATION_TEXT: Record<TypeActivationResult['activation'], string> = {
@@ -255,6 +268,7 @@ export function describePlan(plan: ActivationPlan): string[] {
   const lines: string[] = []
   for (const type of plan.types) {
     const steps = [
+      ...(type.configurationState === 'set' && type.configurationSecret ? [`keep the Secrets Manager secret ${type.configurationSecret.name} as a copy of ${Object.values(type.configurationSecret.keys).join(' and ')}`] : []),
       ...(type.activation === 'activate' ? [`ActivateType (publisher ${type.publisherId}, AutoUpdate${type.executionRoleArn ? `, execution role ${type.executionRoleArn}` : ''})`] : []),
       ...(type.configurationState === 'set' ? [`SetTypeConfiguration ${type.configuration}`] : []),
     ]
@@ -276,6 +290,11 @@ export interface ActivateInput {
   executionRoleArn: () => Promise<string | undefined>
   /** The name the bootstrap stack gives that role (for the message when it is missing). */
   executionRoleName: string
+  /**
+   * Keeps the Secrets Manager secret a configuration references in `region` as a copy of the
+   * environment's secrets (created when missing, written only when the values differ).
+   */
+  keepConfigurationSecret: (region: string, secret: ConfigurationSecret) => Promise<'created' | 'updated' | 'unchanged'>
   /** Whether a Secrets Manager secret exists in a region (DescribeSecret: metadata, never the value). */
   secretExists: (region: string, name: string) => Promise<boolean>
   flags: {yes: boolean; dryRun: boolean}
@@ -307,7 +326,10 @@ export async function activateEnvironment(input: ActivateInput): Promise<Activat
       if (!(await input.prompt.confirm(`Activate and configure these types for ${env.name}?`))) throw new AbortedError('Nothing was activated.')
     }
   }
-  const result = await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})
+  // Before SetTypeConfiguration, and on every run (not only when the configuration is set): the
+  // secret follows the environment's keys, and a secret deleted by hand is made again.
+  const secrets = await keepConfigurationSecrets(plan, input, flags.dryRun)
+  const result = {...(await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})), secrets}
   for (const type of result.types) if (type.configuration === 'left-alone') input.warn(`${type.typeName} in ${type.region} keeps a configuration platform did not write; deploys use it as it is.`)
   for (const type of plan.types) {
     if (type.credentialsSecret && type.activation === 'active' && !type.executionRoleArn) {
@@ -316,4 +338,24 @@ export async function activateEnvironment(input: ActivateInput): Promise<Activat
   }
   if (flags.dryRun && hasChanges(plan)) input.progress(`Dry run: nothing was changed. The configuration sent:\n${describePlan(plan).join('\n')}`)
   return result
+}
+
+const SECRET_WRITE_TEXT: Record<ConfigurationSecretResult['write'], string> = {
+  created: 'created from the environment\'s secrets',
+  updated: 'updated: the environment\'s secrets changed',
+  unchanged: 'already holds the environment\'s secrets',
+  'would-keep': 'would be kept as a copy of the environment\'s secrets',
+}
+
+/** Each distinct secret the plan's own configurations reference, once per region; with `dryRun`, nothing is read or written. */
+async function keepConfigurationSecrets(plan: ActivationPlan, input: Pick<ActivateInput, 'keepConfigurationSecret' | 'progress'>, dryRun: boolean): Promise<ConfigurationSecretResult[]> {
+  const wanted = new Map<string, {region: string; secret: ConfigurationSecret}>()
+  for (const type of plan.types) if (type.configurationSecret) wanted.set(`${type.region}/${type.configurationSecret.name}`, {region: type.region, secret: type.configurationSecret})
+  const results: ConfigurationSecretResult[] = []
+  for (const {region, secret} of wanted.values()) {
+    const write = dryRun ? 'would-keep' : await input.keepConfigurationSecret(region, secret)
+    results.push({region, name: secret.name, write})
+    input.progress(`Secrets Manager secret ${secret.name} in ${region}: ${SECRET_WRITE_TEXT[write]}`)
+  }
+  return results
 }

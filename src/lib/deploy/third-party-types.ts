@@ -1,6 +1,6 @@
 import type {ResolvedEnvironment} from '../config/types.js'
 import {DeployFailedError} from '../errors.js'
-import {atlasProfileSecret, secretParameter} from '../naming.js'
+import {atlasProfileSecret, datadogTypeConfigurationSecret} from '../naming.js'
 import type {StackDefinition} from '../stacks/types.js'
 import {ATLAS_EXTENSION_ROLE_OUTPUT} from '../../templates/bootstrap.js'
 import {DATADOG_API_KEY_SECRET} from '../../templates/service.js'
@@ -19,10 +19,19 @@ export type TypeConfigurationEnvironment = Pick<ResolvedEnvironment, 'project' |
  * configuration).
  */
 export interface TypeConfiguration {
-  /** The configuration as sent, with `{{resolve:ssm-secure:...}}` references. */
+  /** The configuration as sent, with `{{resolve:secretsmanager:...}}` references. */
   json: string
-  /** The environment's secrets it references (SSM SecureStrings `/<project>/<env>/<NAME>`). */
+  /** The environment's secrets it is made from (SSM SecureStrings `/<project>/<env>/<NAME>`). */
   secrets: string[]
+  /** The Secrets Manager secret it references, in the type's region, and the environment secret each of its JSON keys holds. */
+  secret: ConfigurationSecret
+}
+
+/** A Secrets Manager secret `platform activate` keeps as a copy of some of the environment's secrets. */
+export interface ConfigurationSecret {
+  name: string
+  /** JSON key in the secret → the environment's secret (SSM) it is copied from. */
+  keys: Record<string, string>
 }
 
 export interface ThirdPartyPublisher {
@@ -37,9 +46,13 @@ export interface ThirdPartyPublisher {
   credentialsSecret?: string
 }
 
-/** `{{resolve:ssm-secure:/<project>/<env>/<NAME>}}`: an environment's secret as a dynamic reference. */
-function secretReference(env: TypeConfigurationEnvironment, secret: string): string {
-  return `{{resolve:ssm-secure:${secretParameter(env, secret)}}}`
+/**
+ * `{{resolve:secretsmanager:<name>:SecretString:<key>}}`: the form AWS's extension-configuration
+ * documentation and Datadog's CloudFormation guide show for a type configuration (`ssm-secure` is
+ * documented for listed template properties only).
+ */
+function secretReference(secretName: string, key: string): string {
+  return `{{resolve:secretsmanager:${secretName}:SecretString:${key}}}`
 }
 
 /**
@@ -54,9 +67,10 @@ export const THIRD_PARTY_PUBLISHERS: Record<string, ThirdPartyPublisher> = {
     // DatadogCredentials (Datadog's CloudFormation guide); ApiURL only outside US1 (datadoghq.com).
     configuration: (env) => {
       const site = env.monitoring.datadog.site
-      const credentials: Record<string, string> = {ApiKey: secretReference(env, DATADOG_API_KEY_SECRET), ApplicationKey: secretReference(env, DATADOG_APP_KEY_SECRET)}
+      const secret = {name: datadogTypeConfigurationSecret(env), keys: {ApiKey: DATADOG_API_KEY_SECRET, ApplicationKey: DATADOG_APP_KEY_SECRET}}
+      const credentials: Record<string, string> = {ApiKey: secretReference(secret.name, 'ApiKey'), ApplicationKey: secretReference(secret.name, 'ApplicationKey')}
       if (site !== 'datadoghq.com') credentials.ApiURL = `https://api.${site}`
-      return {json: JSON.stringify({DatadogCredentials: credentials}), secrets: [DATADOG_API_KEY_SECRET, DATADOG_APP_KEY_SECRET]}
+      return {json: JSON.stringify({DatadogCredentials: credentials}), secrets: Object.values(secret.keys), secret}
     },
   },
   // The Atlas types have no configuration: their handlers read the organisation's API keys from the
@@ -98,7 +112,13 @@ export function activationSteps(env: TypeConfigurationEnvironment, region: strin
   const role = publisher?.credentialsSecret ? ` --execution-role-arn <the ${ATLAS_EXTENSION_ROLE_OUTPUT} output of the bootstrap stack>` : ''
   const activate = `aws cloudformation activate-type --region ${region} --type RESOURCE --type-name ${typeName} --publisher-id ${publisher?.publisherId ?? '<publisher id from the registry>'} --auto-update${role}`
   const configuration = publisher?.configuration?.(env)
-  const configure = configuration ? `\n      aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration-alias default --configuration '${configuration.json}'` : ''
+  // The secret the configuration references, created from a file so the keys stay off the command line.
+  const secret = configuration
+    ? `\n      aws secretsmanager create-secret --region ${region} --name ${configuration.secret.name} --secret-string file://keys.json   # keys.json: {${Object.entries(configuration.secret.keys)
+        .map(([key, source]) => `"${key}": "<${source}>"`)
+        .join(', ')}}, then delete it`
+    : ''
+  const configure = configuration ? `${secret}\n      aws cloudformation set-type-configuration --region ${region} --type RESOURCE --type-name ${typeName} --configuration-alias default --configuration '${configuration.json}'` : ''
   return `${typeName} in ${region}:\n      ${activate}${configure}`
 }
 

@@ -1,4 +1,10 @@
-import {createHash} from 'node:crypto'
+import {createRequire} from 'node:module'
+
+// node:crypto is loaded on the first hash, not with this module: config checks import names from
+// here, and loading crypto (15 internal modules) cost `platform validate` about 10 ms of start-up
+// for a hash it never computes.
+let nodeCrypto: typeof import('node:crypto') | undefined
+const loadCrypto = () => (nodeCrypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'))
 
 /** Lengths AWS enforces on names we generate. */
 export const NameLimits = {
@@ -16,7 +22,7 @@ export const NameLimits = {
 
 /** A short, stable hash of text: the same input always gives the same 6 hex characters. */
 export function shortHash(text: string, length = 6): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length)
+  return loadCrypto().createHash('sha256').update(text).digest('hex').slice(0, length)
 }
 
 /**

@@ -1,5 +1,5 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {closeSync, constants, mkdtempSync, openSync, rmSync} from 'node:fs'
+import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -42,6 +42,26 @@ describe('bin/run.js start-up', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/^ {2}autocomplete\b/m)
     expect(run.stdout).toMatch(/^ {2}help\b/m)
+  })
+
+  it('validate does not load node:crypto: 15 internal modules of start-up for a hash it never computes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-builtins-'))
+    const builtinsFile = join(dir, 'builtins.txt')
+    const preload = new URL('record-builtins.mjs', import.meta.url).href
+    const run = runCli(['validate', '--json'], {
+      // NODE_ENV is vitest's `test`, for which oclif looks for TypeScript sources first (and loads
+      // more): a user's shell has none.
+      env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, PLATFORM_TEST_BUILTINS_FILE: builtinsFile},
+    })
+    try {
+      expect(run.status, run.stderr).toBe(0)
+      const builtins = readFileSync(builtinsFile, 'utf8').trim().split('\n')
+      // the list is real: validate reads its file and parses the YAML
+      expect(builtins).toContain('fs')
+      expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 
   it('Ctrl-C before a command handles it exits 6 with one line, not a death by signal', async () => {

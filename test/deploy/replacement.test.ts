@@ -6,6 +6,7 @@ import {
   mergeChanges,
   oldResourceFate,
   predictChanges,
+  replacementRefusal,
   type ResourceChange,
 } from '../../src/lib/deploy/replacement.js'
 import {runDeploy} from '../../src/lib/deploy/engine.js'
@@ -106,6 +107,20 @@ describe('predictChanges', () => {
     expect(predictChanges(list, list, {Sg: 'sg-1'}, {Sg: 'sg-2'})).toMatchObject([{action: 'Modify', replacement: 'False'}])
   })
 
+  it('a create-only list holding a Ref to a changed parameter replaces; a list turned into a map with the same entries is a change too', () => {
+    const azs = template({Cluster: cluster({AvailabilityZones: [{Ref: 'FirstAz'}, 'eu-west-1b']})})
+    expect(predictChanges(azs, azs, {FirstAz: 'eu-west-1a'}, {FirstAz: 'eu-west-1a'})).toEqual([])
+    expect(predictChanges(azs, azs, {FirstAz: 'eu-west-1a'}, {FirstAz: 'eu-west-1c'})).toMatchObject([{replacement: 'True', replacedBy: ['AvailabilityZones']}])
+    const asMap = template({Cluster: cluster({AvailabilityZones: {0: {Ref: 'FirstAz'}, 1: 'eu-west-1b'}})})
+    expect(predictChanges(azs, asMap, {FirstAz: 'eu-west-1a'}, {FirstAz: 'eu-west-1a'})).toMatchObject([{replacement: 'True', replacedBy: ['AvailabilityZones']}])
+  })
+
+  it('a Ref whose target is not a name is not resolved to a parameter', () => {
+    // {Ref: ['DbName']} is no reference to DbName (CloudFormation rejects it): it must not pick up DbName's change.
+    const t = template({Cluster: cluster({DatabaseName: {Ref: ['DbName']}})})
+    expect(predictChanges(t, t, {DbName: 'a'}, {DbName: 'b'})).toEqual([])
+  })
+
   it('only a one-key {Ref} is an intrinsic', () => {
     const t = template({Cluster: cluster({DatabaseName: 'a', Tags: {Ref: 'DbName', Note: 'x'}})})
     // Were {Ref, Note} resolved, the new DbName value would show as a change.
@@ -126,6 +141,11 @@ describe('predictChanges', () => {
     // Certain first, then conditional: stays True.
     const certainFirst = template({Cluster: cluster({DatabaseName: 'b', EngineMode: {Ref: 'Unknown'}})})
     expect(predictChanges(before, certainFirst)[0].replacement).toBe('True')
+    // One intrinsic among plain entries of a list or an object is enough to make it uncertain.
+    const inList = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned', KmsKeyId: ['plain', {Ref: 'Unknown'}]})})
+    expect(predictChanges(before, inList)[0]).toMatchObject({replacement: 'Conditional', replacedBy: ['KmsKeyId']})
+    const inObject = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned', KmsKeyId: {plain: 'x', key: {Ref: 'Unknown'}}})})
+    expect(predictChanges(before, inObject)[0]).toMatchObject({replacement: 'Conditional', replacedBy: ['KmsKeyId']})
     // Plain objects and lists without intrinsics are certain.
     const plain = template({Cluster: cluster({DatabaseName: 'a', EngineMode: 'provisioned', KmsKeyId: [{x: 'y'}]})})
     expect(predictChanges(before, plain)[0].replacement).toBe('True')
@@ -141,6 +161,8 @@ describe('predictChanges', () => {
     expect(removed({Type: 'AWS::RDS::DBCluster'}).policyAction).toBe('Snapshot')
     expect(removed({Type: 'AWS::RDS::DBInstance', Properties: {DBInstanceClass: 'db.t4g.micro'}}).policyAction).toBe('Snapshot')
     expect(removed({Type: 'AWS::RDS::DBInstance', Properties: {DBClusterIdentifier: 'c'}}).policyAction).toBe('Delete')
+    // An instance without properties is outside any cluster.
+    expect(removed({Type: 'AWS::RDS::DBInstance'}).policyAction).toBe('Snapshot')
   })
 })
 
@@ -280,6 +302,34 @@ describe('the replacement guard', () => {
     const [vpc] = findGuardViolations('s', [{logicalId: 'V', type: 'AWS::EC2::VPC', action: 'Remove', replacement: 'False'}], [])
     expect(vpc).toMatchObject({dataKept: false, why: expect.stringMatching(/: everything in the VPC .* is replaced with it; nothing is kept: it is deleted \(PolicyAction Delete\)$/)})
     expect(oldResourceFate({logicalId: 'V', type: 'AWS::EC2::VPC', action: 'Modify', replacement: 'True'})?.label).toBe('old one deleted')
+  })
+
+  it('says what a database instance and a hosted zone hold', () => {
+    const [instance, zone] = findGuardViolations('s', [
+      {logicalId: 'Db', type: 'AWS::RDS::DBInstance', action: 'Modify', replacement: 'True', policyAction: 'ReplaceAndDelete'},
+      {logicalId: 'Zone', type: 'AWS::Route53::HostedZone', action: 'Remove', replacement: 'False', policyAction: 'Delete'},
+    ], [])
+    expect(instance.why).toBe('it would be replaced: a database instance; DATA LOST: the old one is deleted, and its data (an Aurora instance has none: its cluster holds it) with it (PolicyAction ReplaceAndDelete)')
+    expect(zone.why).toBe('it would be deleted from the stack: a new hosted zone gets new name servers; the domain stops resolving until the registrar is updated; DATA LOST: it is deleted, and its records with it (PolicyAction Delete)')
+  })
+
+  it('the refusal is a REPLACEMENT_REFUSED deploy failure that names the --allow-replace flags to pass, once each', () => {
+    expect(replacementRefusal([], 'Refused.')).toBeUndefined()
+    const violations = [
+      ...findGuardViolations('app-prod-data', changes, [], 'data'),
+      ...findGuardViolations('app-prod-cdn', [{logicalId: 'Bucket', type: 'AWS::S3::Bucket', action: 'Remove', replacement: 'False'}], [], 'cdn'),
+    ]
+    const refusal = replacementRefusal(violations, 'Refused.')
+    expect(refusal).toBeInstanceOf(DeployFailedError)
+    expect(refusal).toMatchObject({code: 'REPLACEMENT_REFUSED', exitCode: 5})
+    expect(refusal?.suggestions).toEqual(['If that is intended, pass --allow-replace Cluster --allow-replace Bucket --allow-replace Logs --allow-replace Repo.'])
+    expect(refusal?.failures.map((f) => [f.stack, f.logicalId, f.status])).toEqual([
+      ['app-prod-data', 'Cluster', 'WOULD_REPLACE'],
+      ['app-prod-data', 'Bucket', 'WOULD_DELETE'],
+      ['app-prod-data', 'Logs', 'WOULD_REPLACE'],
+      ['app-prod-data', 'Repo', 'WOULD_DELETE'],
+      ['app-prod-cdn', 'Bucket', 'WOULD_DELETE'],
+    ])
   })
 
   it('--allow-replace names a resource by logical id, stack.LogicalId or part.LogicalId; the rest stays refused', () => {

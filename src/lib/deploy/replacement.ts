@@ -209,15 +209,16 @@ export function predictChanges(
   return out
 }
 
+/** Replacement values from the least to the most certain. */
+const REPLACEMENT_BY_RANK: Replacement[] = ['False', 'Conditional', 'True']
+
 /** Change-set changes, with replacement raised where the template comparison predicts it. */
 export function mergeChanges(fromChangeSet: ResourceChange[], predicted: ResourceChange[]): ResourceChange[] {
   const byId = new Map(predicted.map((c) => [c.logicalId, c]))
   return fromChangeSet.map((c) => {
     const p = byId.get(c.logicalId)
     if (!p) return c
-    const rank = {False: 0, Conditional: 1, True: 2}
-    // Stryker disable next-line EqualityOperator: equal ranks are equal values, so either side gives the same result
-    const replacement = rank[p.replacement] > rank[c.replacement] ? p.replacement : c.replacement
+    const replacement = REPLACEMENT_BY_RANK[Math.max(REPLACEMENT_BY_RANK.indexOf(p.replacement), REPLACEMENT_BY_RANK.indexOf(c.replacement))]
     // The change set's PolicyAction is AWS's word; the prediction's fills in when the change set has
     // none (a replacement only the template comparison found).
     return {...c, replacement, replacedBy: p.replacedBy, description: c.description ?? p.description, policyAction: c.policyAction ?? p.policyAction}

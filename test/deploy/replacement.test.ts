@@ -189,8 +189,10 @@ describe('mergeChanges', () => {
   })
 
   it('equal ranks keep the change set value', () => {
-    const merged = mergeChanges([{logicalId: 'T', type: 'AWS::SNS::Topic', action: 'Modify', replacement: 'Conditional'}], [{logicalId: 'T', type: 'AWS::SNS::Topic', action: 'Modify', replacement: 'Conditional'}])
-    expect(merged[0].replacement).toBe('Conditional')
+    for (const replacement of ['False', 'Conditional', 'True'] as const) {
+      const merged = mergeChanges([{logicalId: 'T', type: 'AWS::SNS::Topic', action: 'Modify', replacement}], [{logicalId: 'T', type: 'AWS::SNS::Topic', action: 'Modify', replacement}])
+      expect(merged[0].replacement).toBe(replacement)
+    }
   })
 })
 

@@ -1,3 +1,4 @@
+import type {SecretWrite} from '../aws/configuration-secret.js'
 import type {TypeRegistry} from '../aws/type-registry.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {type ConfigurationSecret, publisherOf, thirdPartyTypes, type TypeConfigurationEnvironment} from '../deploy/third-party-types.js'
@@ -209,7 +210,7 @@ export interface ConfigurationSecretResult {
   region: string
   name: string
   /** `created`, `updated` (the environment's keys changed), `unchanged`, or (dry run) `would-keep`. */
-  write: 'created' | 'updated' | 'unchanged' | 'would-keep'
+  write: SecretWrite | 'would-keep'
 }
 
 export interface ActivationResult {
@@ -294,7 +295,7 @@ export interface ActivateInput {
    * Keeps the Secrets Manager secret a configuration references in `region` as a copy of the
    * environment's secrets (created when missing, written only when the values differ).
    */
-  keepConfigurationSecret: (region: string, secret: ConfigurationSecret) => Promise<'created' | 'updated' | 'unchanged'>
+  keepConfigurationSecret: (region: string, secret: ConfigurationSecret) => Promise<SecretWrite>
   /** Whether a Secrets Manager secret exists in a region (DescribeSecret: metadata, never the value). */
   secretExists: (region: string, name: string) => Promise<boolean>
   flags: {yes: boolean; dryRun: boolean}

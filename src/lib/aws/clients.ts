@@ -93,7 +93,7 @@ export interface AwsClients {
   rds(region?: string): Promise<RDSClient>
   s3(region?: string): Promise<S3Client>
   ssm(region?: string): Promise<SSMClient>
-  /** Secrets Manager (activate checks that the MongoDB Atlas profile secret exists; it never reads a value). */
+  /** Secrets Manager (activate: whether MongoDB Atlas's profile secret exists, and the copy of Datadog's keys it keeps). */
   secretsManager(region?: string): Promise<SecretsManagerClient>
   sts(region?: string): Promise<STSClient>
   /** Always us-east-1, whatever the region. */

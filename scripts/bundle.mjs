@@ -75,8 +75,34 @@ const lazyOclifDependencies = {
   },
 }
 
+// oclif's Plugin.load sorts each plugin's commands with `a.id.localeCompare(b.id)`. The first
+// localeCompare of a process builds ICU's collator (~11 ms of every start-up, README), and nothing
+// else that validate, --version or help runs compares by locale (help lists through its own
+// ordinal sortBy). Command ids are lower-case words joined by ':' and '-', which both orders sort
+// alike (test/bin/command-order.test.ts sorts every bundled manifest both ways). The build fails
+// when @oclif/core no longer holds that expression exactly once, rather than keep a stale rewrite.
+const LOCALE_SORT = '.sort((a, b) => a.id.localeCompare(b.id))'
+const ORDINAL_SORT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'
+const ordinalCommandSort = {
+  name: 'ordinal-command-sort',
+  setup(b) {
+    let rewritten = false
+    b.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      const found = source.split(LOCALE_SORT).length - 1
+      if (found !== 1) throw new Error(`@oclif/core/lib/config/plugin.js holds \`${LOCALE_SORT}\` ${found} times, not once: update the ordinal-command-sort rewrite (scripts/bundle.mjs)`)
+      rewritten = true
+      return {loader: 'js', contents: source.replace(LOCALE_SORT, ORDINAL_SORT)}
+    })
+    // The file moved or is no longer bundled: the rewrite would silently stop applying.
+    b.onEnd(() => {
+      if (!rewritten) throw new Error('@oclif/core/lib/config/plugin.js was not bundled: update the ordinal-command-sort rewrite (scripts/bundle.mjs)')
+    })
+  },
+}
+
 const result = await build({
-  plugins: [lazyOclifDependencies],
+  plugins: [lazyOclifDependencies, ordinalCommandSort],
   absWorkingDir: root,
   entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts', 'src/lib/cli/early-interrupt.ts', 'src/lib/ui/color.ts'],
   outbase: 'src',

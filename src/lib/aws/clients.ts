@@ -20,6 +20,7 @@ import type {STSClient} from '@aws-sdk/client-sts'
 import {AwsAuthError, PlatformError} from '../errors.js'
 import {MOTO_MARKER, runsCommand} from '../local/processes.js'
 import {LOCAL_CREDENTIALS, type LocalState, readLocalStateSync, stateFile} from '../local/state.js'
+import {awsErrorName} from './aws-error.js'
 
 /** The Price List API answers only in us-east-1 (and ap-south-1, eu-central-1). */
 export const PRICING_REGION = 'us-east-1'
@@ -143,12 +144,11 @@ const AUTH_ERROR_NAMES = new Set([
  */
 export function toAwsAuthError(error: unknown): unknown {
   if (error instanceof AwsAuthError) return error
-  const e = error as {name?: string; Code?: string; message?: string} | undefined
-  const name = e?.name ?? e?.Code ?? ''
-  if (!AUTH_ERROR_NAMES.has(name)) return error
+  const name = awsErrorName(error)
+  if (name === undefined || !AUTH_ERROR_NAMES.has(name)) return error
   const access = name.startsWith('AccessDenied') || name === 'AuthFailure'
   const what = access ? 'AWS denied the request' : name === 'CredentialsProviderError' ? 'No usable AWS credentials' : 'AWS refused the credentials'
-  return new AwsAuthError(`${what}: ${e?.message || name}`, {cause: error})
+  return new AwsAuthError(`${what}: ${(error as {message?: string}).message || name}`, {cause: error})
 }
 
 /** Run one AWS call (or a few), its credential and permission errors mapped by {@link toAwsAuthError}. */

@@ -19,6 +19,7 @@ import {
   type Tag,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation'
+import {awsErrorName, awsHttpStatus, isAwsError, isStackNotFound} from './aws-error.js'
 
 /** What deploy needs to know about a deployed stack (one DescribeStacks call). */
 export interface DeployedStack {
@@ -124,11 +125,6 @@ function toDeployedStack(stack: Stack, stackName: string): DeployedStack {
   }
 }
 
-function isDoesNotExist(error: unknown): boolean {
-  const e = error as {name?: string; message?: string}
-  return e?.name === 'ValidationError' && /does not exist/.test(e.message ?? '')
-}
-
 /**
  * Adapt an SDK CloudFormation client (from the client factory) to {@link CloudFormationApi}.
  * The SDK's own retry strategy retries throttling, 5xx and dropped connections. Every call that
@@ -145,7 +141,7 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
         if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return undefined
         return toDeployedStack(stack, stackName)
       } catch (error) {
-        if (isDoesNotExist(error)) return undefined
+        if (isStackNotFound(error)) return undefined
         throw error
       }
     },
@@ -206,7 +202,7 @@ export function createCloudFormationApi(client: CloudFormationClient, region: st
         await client.send(new DeleteChangeSetCommand({ChangeSetName: changeSetId}))
       } catch (error) {
         // DeleteChangeSet has no token; gone is what was asked for.
-        if ((error as {name?: string}).name !== 'ChangeSetNotFoundException') throw error
+        if (!isAwsError(error, 'ChangeSetNotFoundException')) throw error
       }
     },
     async listChangeSets(stackId) {
@@ -273,9 +269,9 @@ export function installRetryObserver(client: CloudFormationClient, onRetry: (not
         lastErrors.delete(invocation)
         return result
       } catch (error) {
-        const e = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}}
-        const awsName = e.name && e.name !== 'Error' ? e.name : undefined
-        lastErrors.set(invocation, awsName ?? e.code ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`)
+        // A dropped connection has no AWS code but Node's (ECONNRESET).
+        const nodeCode = (error as {code?: unknown}).code
+        lastErrors.set(invocation, awsErrorName(error) ?? (typeof nodeCode === 'string' ? nodeCode : undefined) ?? `HTTP ${awsHttpStatus(error) ?? '?'}`)
         throw error
       }
     },

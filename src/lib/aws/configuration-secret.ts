@@ -1,3 +1,4 @@
+import {isAwsError} from './aws-error.js'
 import {type AwsClients, withAwsAuthErrors} from './clients.js'
 import {ExitCode, PlatformError} from '../errors.js'
 
@@ -39,15 +40,14 @@ export async function keepSecretCopy(clients: AwsClients, copy: SecretCopy): Pro
     try {
       current = (await client.send(new sm.GetSecretValueCommand({SecretId: copy.name}))).SecretString
     } catch (error) {
-      const name = (error as {name?: string}).name
-      if (name === 'InvalidRequestException') {
+      if (isAwsError(error, 'InvalidRequestException')) {
         throw new PlatformError(`The secret ${copy.name} in ${copy.region} is scheduled for deletion; nothing was written.`, {
           code: 'SECRET_SCHEDULED_FOR_DELETION',
           exit: ExitCode.deployFailed,
           suggestions: [`Restore it (aws secretsmanager restore-secret --region ${copy.region} --secret-id ${copy.name}), then run this again.`],
         })
       }
-      if (name !== 'ResourceNotFoundException') throw error
+      if (!isAwsError(error, 'ResourceNotFoundException')) throw error
       const tags = Object.entries(copy.tags).map(([Key, Value]) => ({Key, Value}))
       await client.send(new sm.CreateSecretCommand({Name: copy.name, SecretString: secretString, Tags: tags, Description: `Copied by platform from ${names.join(', ')}`}))
       return 'created'

@@ -1,3 +1,4 @@
+import {isAwsError} from './aws-error.js'
 import {type AwsClients, withAwsAuthErrors} from './clients.js'
 
 /** DescribeSecret: whether the secret exists (and is not scheduled for deletion); its value is never read. */
@@ -8,7 +9,7 @@ export async function secretExists(clients: AwsClients, region: string, name: st
       const secret = await (await clients.secretsManager(region)).send(new DescribeSecretCommand({SecretId: name}))
       return secret.DeletedDate === undefined
     } catch (error) {
-      if ((error as {name?: string}).name === 'ResourceNotFoundException') return false
+      if (isAwsError(error, 'ResourceNotFoundException')) return false
       throw error
     }
   })

@@ -1,4 +1,5 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import {isAwsError} from './aws-error.js'
 import {withAwsAuthErrors} from './clients.js'
 
 /**
@@ -43,7 +44,7 @@ export function createTypeRegistry(cloudFormation: (region: string) => CloudForm
         return {activated: out.IsActivated !== false, ...(out.ExecutionRoleArn ? {executionRoleArn: out.ExecutionRoleArn} : {})}
       } catch (error) {
         // A public third-party type the account has not activated is not found in it.
-        if ((error as {name?: string}).name === 'TypeNotFoundException') return {activated: false}
+        if (isAwsError(error, 'TypeNotFoundException')) return {activated: false}
         throw error
       }
     })

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {dirname, join, relative, resolve, sep} from 'node:path'
+import {isStackNotFound} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import type {PlatformConfig, ResolvedEnvironment} from '../config/types.js'
@@ -37,8 +38,7 @@ export async function readDeployRole(clients: AwsClients, env: ResolvedEnvironme
     const out = await cfn.send(new DescribeStacksCommand({StackName: stackName(env.project, env.name, 'bootstrap')}))
     return out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'DeployRoleArn')?.OutputValue
   } catch (error) {
-    // "Stack with id X does not exist" is a ValidationError: not deployed yet.
-    if ((error as {name?: string}).name === 'ValidationError') return undefined
+    if (isStackNotFound(error)) return undefined
     throw toAwsAuthError(error)
   }
 }

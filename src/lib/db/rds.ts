@@ -1,3 +1,4 @@
+import {isAwsError} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
 
@@ -123,7 +124,6 @@ export function createDbApi(clients: AwsClients, region: string): DbApi {
       throw toAwsAuthError(error)
     }
   }
-  const notFound = (error: unknown, ...names: string[]) => names.includes((error as {name?: string}).name ?? '')
   return {
     describeCluster: (identifier) =>
       call(async () => {
@@ -132,7 +132,7 @@ export function createDbApi(clients: AwsClients, region: string): DbApi {
           const out = await client.send(new sdk.DescribeDBClustersCommand({DBClusterIdentifier: identifier}))
           return out.DBClusters?.[0] ? toCluster(out.DBClusters[0]) : undefined
         } catch (error) {
-          if (notFound(error, 'DBClusterNotFoundFault')) return undefined
+          if (isAwsError(error, 'DBClusterNotFoundFault')) return undefined
           throw error
         }
       }),
@@ -149,7 +149,7 @@ export function createDbApi(clients: AwsClients, region: string): DbApi {
           const out = await client.send(new sdk.DescribeDBClusterSnapshotsCommand({DBClusterSnapshotIdentifier: identifier}))
           return out.DBClusterSnapshots?.[0] ? toSnapshot(out.DBClusterSnapshots[0]) : undefined
         } catch (error) {
-          if (notFound(error, 'DBClusterSnapshotNotFoundFault')) return undefined
+          if (isAwsError(error, 'DBClusterSnapshotNotFoundFault')) return undefined
           throw error
         }
       }),
@@ -187,7 +187,7 @@ export function createDbApi(clients: AwsClients, region: string): DbApi {
           const out = await client.send(new sdk.DescribeDBInstancesCommand({DBInstanceIdentifier: instance}))
           return out.DBInstances?.[0]?.DBInstanceStatus
         } catch (error) {
-          if (notFound(error, 'DBInstanceNotFoundFault', 'DBInstanceNotFound')) return undefined
+          if (isAwsError(error, 'DBInstanceNotFoundFault', 'DBInstanceNotFound')) return undefined
           throw error
         }
       }),

@@ -5,6 +5,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import type {SSMClient} from '@aws-sdk/client-ssm'
 import type {STSClient} from '@aws-sdk/client-sts'
 import {type CloudFormationApi, createCloudFormationApi, installRetryObserver, type RetryNotice} from '../aws/cloudformation.js'
+import {isAwsError, isConditionalWriteRefused} from '../aws/aws-error.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import {createTypeRegistry} from '../aws/type-registry.js'
 import {AbortedError, AwsAuthError} from '../errors.js'
@@ -210,17 +211,13 @@ function interruptibleReads(interrupt: AbortSignal | undefined): <C extends {sen
  */
 function createS3LeaseStore(client: () => Promise<S3Client>, bucket: string, key: string): LeaseStore {
   const sdk = () => import('@aws-sdk/client-s3')
-  const lostRace = (error: unknown) => {
-    const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
-    return ['PreconditionFailed', 'ConditionalRequestConflict', 'NoSuchKey'].includes(e.name ?? '') || [404, 409, 412].includes(e.$metadata?.httpStatusCode ?? 0)
-  }
   const put = async (body: string, condition: {IfNoneMatch: string} | {IfMatch: string}) => {
     const {PutObjectCommand} = await sdk()
     try {
       const out = await (await client()).send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...condition}))
       return out.ETag ?? ''
     } catch (error) {
-      if (lostRace(error)) return undefined
+      if (isConditionalWriteRefused(error)) return undefined
       throw toAuthError(error)
     }
   }
@@ -232,7 +229,7 @@ function createS3LeaseStore(client: () => Promise<S3Client>, bucket: string, key
         const out = await (await client()).send(new GetObjectCommand({Bucket: bucket, Key: key}))
         return {body: await out.Body!.transformToString(), etag: out.ETag ?? '', lastModified: out.LastModified}
       } catch (error) {
-        if ((error as {name?: string}).name === 'NoSuchKey') return undefined
+        if (isAwsError(error, 'NoSuchKey')) return undefined
         throw toAuthError(error)
       }
     },

@@ -1,3 +1,4 @@
+import {awsErrorName, awsHttpStatus} from '../aws/aws-error.js'
 import {DeployFailedError, PlatformError} from '../errors.js'
 
 /**
@@ -8,8 +9,9 @@ import {DeployFailedError, PlatformError} from '../errors.js'
 export function asStackFailure(error: unknown, stack: string): unknown {
   if (error instanceof PlatformError || !(error instanceof Error)) return error
   const call = (error as {awsCall?: string}).awsCall
-  const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode
-  const what = `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}${status ? ` (HTTP ${status})` : ''}`
+  const name = awsErrorName(error)
+  const status = awsHttpStatus(error)
+  const what = `${name ? `${name}: ` : ''}${error.message}${status ? ` (HTTP ${status})` : ''}`
   return new DeployFailedError(`${stack}: ${call ?? 'an AWS call'} failed${call ? ' after retries' : ''}.`, [{stack, logicalId: stack, type: 'AWS::CloudFormation::Stack', status: 'AWS_CALL_FAILED', reason: call ? `${call}: ${what}` : what}], {
     code: 'AWS_CALL_FAILED',
     suggestions: ['Run the deploy again: it continues from what CloudFormation has.'],

@@ -1,4 +1,5 @@
 import type {ECRClient} from '@aws-sdk/client-ecr'
+import {isAwsError} from '../aws/aws-error.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import type {RegistryLogin} from './builder.js'
 
@@ -36,9 +37,8 @@ export function createEcrApi(client: ECRClient): EcrApi {
         const digest = out.imageDetails?.[0]?.imageDigest
         return digest ? {digest} : undefined
       } catch (error) {
-        const name = (error as {name?: string}).name
-        if (name === 'ImageNotFoundException') return undefined
-        if (name === 'RepositoryNotFoundException') return 'no-repository'
+        if (isAwsError(error, 'ImageNotFoundException')) return undefined
+        if (isAwsError(error, 'RepositoryNotFoundException')) return 'no-repository'
         throw toAwsAuthError(error)
       }
     },

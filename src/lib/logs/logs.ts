@@ -1,3 +1,4 @@
+import {isAwsError} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
@@ -31,7 +32,7 @@ export function createLogsApi(clients: AwsClients, region: string): LogsApi {
           token = out.nextToken
         } while (token)
       } catch (error) {
-        if ((error as {name?: string}).name === 'ResourceNotFoundException') {
+        if (isAwsError(error, 'ResourceNotFoundException')) {
           throw new PlatformError(`Log group ${group} does not exist: is the service deployed?`, {code: 'NO_LOG_GROUP', exit: ExitCode.usage})
         }
         throw toAwsAuthError(error)

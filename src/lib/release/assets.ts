@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {lstat, readdir, readFile, rm} from 'node:fs/promises'
 import {extname, join, posix, relative} from 'node:path'
 import type {S3Client} from '@aws-sdk/client-s3'
+import {awsHttpStatus, isAwsError} from '../aws/aws-error.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {PlatformError} from '../errors.js'
@@ -74,8 +75,8 @@ export function createS3AssetsBucket(client: S3Client, bucket: string): AssetsBu
         const out = await client.send(new HeadObjectCommand({Bucket: bucket, Key: key}))
         return {sha256: out.Metadata?.[SHA256_METADATA], contentType: out.ContentType, cacheControl: out.CacheControl}
       } catch (error) {
-        const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode
-        if ((error as {name?: string}).name === 'NotFound' || status === 404) return undefined
+        // HEAD answers carry no body, so the SDK can only name the status.
+        if (isAwsError(error, 'NotFound') || awsHttpStatus(error) === 404) return undefined
         throw toAwsAuthError(error)
       }
     },

@@ -1,4 +1,5 @@
 import type {S3Client} from '@aws-sdk/client-s3'
+import {isAwsError, isConditionalWriteRefused} from '../aws/aws-error.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import {PlatformError} from '../errors.js'
 
@@ -149,7 +150,7 @@ export function createS3ReleaseStore(client: S3Client, bucket: string): ReleaseS
         const out = await client.send(new GetObjectCommand({Bucket: bucket, Key: key}))
         return await out.Body!.transformToString()
       } catch (error) {
-        if ((error as {name?: string}).name === 'NoSuchKey') return undefined
+        if (isAwsError(error, 'NoSuchKey')) return undefined
         throw toAwsAuthError(error)
       }
     },
@@ -167,9 +168,7 @@ export function createS3ReleaseStore(client: S3Client, bucket: string): ReleaseS
         await client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*'}))
         return true
       } catch (error) {
-        const e = error as {name?: string; $metadata?: {httpStatusCode?: number}}
-        // 412: the key exists. 409 ConditionalRequestConflict: another conditional write to it is in flight.
-        if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412 || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 409) return false
+        if (isConditionalWriteRefused(error)) return false
         throw toAwsAuthError(error)
       }
     },

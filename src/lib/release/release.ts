@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {takeOverInterrupts} from '../cli/interrupts.js'
 import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
+import {isStackNotFound} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {createDeployView, formatEventLine, formatWhatToOpen} from '../ui/deploy-progress.js'
@@ -114,7 +115,7 @@ export async function stackOutputs(aws: AwsClients, region: string, name: string
     for (const p of stack.Parameters ?? []) if (p.ParameterKey) parameters[p.ParameterKey] = p.ResolvedValue ?? p.ParameterValue ?? ''
     return {outputs, parameters}
   } catch (error) {
-    if (/does not exist/.test((error as Error).message ?? '')) return undefined
+    if (isStackNotFound(error)) return undefined
     throw error
   }
 }

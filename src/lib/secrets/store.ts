@@ -1,3 +1,4 @@
+import {isAwsError} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {withAwsAuthErrors} from '../aws/clients.js'
 
@@ -60,7 +61,7 @@ export function createSecretStore(clients: AwsClients, region: string): SecretSt
           await ssm.send(new DeleteParameterCommand({Name: parameter}))
           return true
         } catch (error) {
-          if ((error as {name?: string}).name === 'ParameterNotFound') return false
+          if (isAwsError(error, 'ParameterNotFound')) return false
           throw error
         }
       }),

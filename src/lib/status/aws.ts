@@ -1,3 +1,4 @@
+import {isAwsError} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import {createS3ReleaseStore, listReleases, type ReleaseRecord} from '../release/history.js'
@@ -90,7 +91,7 @@ export function createStatusApi(clients: AwsClients): StatusApi {
               return (await ecs.send(new DescribeServicesCommand({cluster, services: batch}))).services ?? []
             } catch (error) {
               // No cluster yet: no services either.
-              if ((error as {name?: string}).name === 'ClusterNotFoundException') return []
+              if (isAwsError(error, 'ClusterNotFoundException')) return []
               throw error
             }
           }),

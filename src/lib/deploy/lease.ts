@@ -177,6 +177,8 @@ function hold(
   }
   const renew = () => {
     queue = queue.then(async () => {
+      // Lost (or released) while this renewal waited in the queue: writing now would have no
+      // If-Match, and S3 takes such a PutObject unconditionally, over the new holder's lease.
       if (!etag) return
       try {
         const next = await store.replace(body(), etag)

@@ -1,14 +1,10 @@
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {ConfigError, PlatformError} from '../../src/lib/errors.js'
 import {getEnvironment, loadConfig, parseConfig} from '../../src/lib/config/load.js'
 import {manyServicesYaml} from '../fixtures/generate-many.js'
-import {Ajv} from 'ajv'
-import {parse as parseYaml} from 'yaml'
-import {generateValidatorSource, VALIDATOR_PATH, withoutAnnotations} from '../../scripts/gen-schema-validator.js'
-import {validate as validateSchema} from '../../src/lib/config/schema-validator.generated.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const fixture = (name: string) => join(root, 'test/fixtures/valid', name)
@@ -153,41 +149,6 @@ describe('getEnvironment', () => {
     })()
     expect(error?.exitCode).toBe(3)
     expect(error?.suggestions).toEqual(['Did you mean "prod"?', 'Environments: prod, staging.'])
-  })
-})
-
-describe('the generated schema validator', () => {
-  it('is up to date with schema/platform.schema.json (run `npm run gen:validator`)', () => {
-    expect(readFileSync(VALIDATOR_PATH, 'utf8')).toBe(generateValidatorSource())
-  })
-
-  it('is compiled without annotations yet reports exactly what the whole schema does', () => {
-    const schema = JSON.parse(readFileSync(join(root, 'schema/platform.schema.json'), 'utf8'))
-    const stripped = JSON.stringify(withoutAnnotations(schema))
-    expect(stripped).not.toMatch(/"(description|title|examples|default)":/)
-    // Property names that look like annotation keywords are names, and stay.
-    expect(withoutAnnotations({properties: {description: {type: 'string', description: 'x'}}})).toEqual({properties: {description: {type: 'string'}}})
-
-    const whole = new Ajv({strict: true, allErrors: true, allowUnionTypes: true, unicode: false, logger: false}).compile(schema)
-    const documents = [
-      ...readdirSync(join(root, 'test/fixtures/invalid')).filter((f) => f.endsWith('.yaml')).map((f) => join(root, 'test/fixtures/invalid', f)),
-      ...readdirSync(join(root, 'test/fixtures/valid')).filter((f) => f.endsWith('.yaml')).map((f) => join(root, 'test/fixtures/valid', f)),
-      join(root, 'platform.yaml'),
-    ].flatMap((file) => {
-      try {
-        return [parseYaml(readFileSync(file, 'utf8'), {merge: true, logLevel: 'error'}) as unknown]
-      } catch {
-        return [] // not YAML at all: the schema never sees it
-      }
-    })
-    let invalid = 0
-    for (const data of documents) {
-      const valid = validateSchema(data)
-      expect(valid).toBe(whole(data))
-      expect((validateSchema as unknown as {errors?: unknown}).errors ?? null).toEqual(whole.errors ?? null)
-      if (!valid) invalid++
-    }
-    expect(invalid).toBeGreaterThan(40)
   })
 })
 

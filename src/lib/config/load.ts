@@ -5,9 +5,9 @@ import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssu
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
 import {resolveEnvironment, type RawConfig} from './resolve.js'
+import {checkPlatformSchema} from './schema-check.js'
 import {reportSchemaErrors} from './schema-issues.js'
 import {isPlainObject} from './schema.js'
-import {validate as validateSchema} from './schema-validator.generated.js'
 import {checkEnvironment, checkAcrossEnvironments} from './checks.js'
 import {CONFIG_FILE_NAME, configSearchFolders} from './discover.js'
 import type {PlatformConfig, ResolvedEnvironment} from './types.js'
@@ -93,8 +93,7 @@ function parseUnchecked(text: string, file: string, regionOverride?: string): Pa
 
   // `--region` is checked exactly as the same value in platform.yaml: put it there before the checks.
   if (regionOverride !== undefined) data = withRegion(data, regionOverride)
-  const schemaValid = validateSchema(data) as boolean
-  const schemaErrors = schemaValid ? [] : ((validateSchema as unknown as {errors: Parameters<typeof reportSchemaErrors>[0]}).errors ?? [])
+  const schemaErrors = checkPlatformSchema(data)
   reportSchemaErrors(schemaErrors, data, sink)
 
   const raw = data as RawConfig

@@ -1,7 +1,7 @@
-import type {ErrorObject} from 'ajv'
 import type {IssueCollector} from './issues.js'
 import {editDistance, nearest} from './issues.js'
 import type {YamlPath} from './positions.js'
+import type {SchemaError} from './schema-check.js'
 import {platformSchema, schemaAt, type JsonSchema} from './schema.js'
 
 /** What a pattern means, in words, keyed by the property it applies to. */
@@ -86,17 +86,17 @@ function allowedKeys(schema: JsonSchema | undefined): string[] {
 }
 
 /**
- * Turn ajv's errors into issues a person can act on: the offending node's position, the YAML path,
+ * Turn the schema's errors into issues a person can act on: the offending node's position, the YAML path,
  * what is wrong in words, and a hint (the nearest key, the allowed values, the expected shape).
  */
-export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: IssueCollector): void {
+export function reportSchemaErrors(errors: SchemaError[], data: unknown, sink: IssueCollector): void {
   const root = platformSchema()
   for (const error of mostSpecific(errors)) {
     // propertyNames reports its inner failure too; the outer error carries the name.
-    if ((error as {propertyName?: string}).propertyName !== undefined) continue
+    if (error.propertyName !== undefined) continue
     const path = pathOf(error.instancePath)
     const value = valueAt(data, path)
-    const params = error.params as Record<string, unknown>
+    const params = error.params
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = String(params.additionalProperty)
@@ -186,19 +186,19 @@ export function reportSchemaErrors(errors: ErrorObject[], data: unknown, sink: I
         sink.add({path, message: `${String(value)} must be a multiple of ${String(params.multipleOf)}`})
         break
       default:
-        sink.add({path, message: error.message ?? `invalid (${error.keyword})`})
+        sink.add({path, message: error.message})
     }
   }
 }
 
 /** Keep one error per value: a wrong type hides the rest, a failed pattern hides a failed length. */
-function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+function mostSpecific(errors: SchemaError[]): SchemaError[] {
   const rank: Record<string, number> = {type: 0, const: 1, enum: 1, pattern: 2}
-  const best = new Map<string, ErrorObject>()
-  const keep: ErrorObject[] = []
+  const best = new Map<string, SchemaError>()
+  const keep: SchemaError[] = []
   for (const error of errors) {
     // Errors about a child key (unknown, missing) stand on their own.
-    if (['additionalProperties', 'required', 'propertyNames', 'uniqueItems'].includes(error.keyword) || (error as {propertyName?: string}).propertyName !== undefined) {
+    if (['additionalProperties', 'required', 'propertyNames', 'uniqueItems'].includes(error.keyword) || error.propertyName !== undefined) {
       keep.push(error)
       continue
     }

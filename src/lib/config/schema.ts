@@ -12,10 +12,13 @@ export interface JsonSchema {
   const?: unknown
   pattern?: string
   properties?: Record<string, JsonSchema>
+  patternProperties?: Record<string, JsonSchema>
   additionalProperties?: boolean | JsonSchema
   propertyNames?: JsonSchema
   items?: JsonSchema
   required?: string[]
+  minProperties?: number
+  uniqueItems?: boolean
   definitions?: Record<string, JsonSchema>
   minimum?: number
   maximum?: number

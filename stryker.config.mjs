@@ -8,10 +8,11 @@ export default {
   testRunner: 'vitest',
   vitest: {configFile: 'vitest.mutation.config.ts', related: false},
   plugins: ['@stryker-mutator/vitest-runner'],
-  // The planner, the replacement guard, the skip decision, the lock and its lease in AWS, and the
-  // stack status model the guard and the lock read.
+  // The planner, the prefix-list lookup it resolves parameters with, the replacement guard, the
+  // skip decision, the lock and its lease in AWS, and the stack status model the guard and the lock read.
   mutate: [
     'src/lib/deploy/planner.ts',
+    'src/lib/deploy/prefix-lists.ts',
     'src/lib/deploy/replacement.ts',
     'src/lib/deploy/skip.ts',
     'src/lib/deploy/lock.ts',

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {runDeploy} from '../../src/lib/deploy/engine.js'
 import {resolveParameters} from '../../src/lib/deploy/planner.js'
-import {prefixListKey} from '../../src/lib/deploy/prefix-lists.js'
+import {lookUpPrefixLists, prefixListKey} from '../../src/lib/deploy/prefix-lists.js'
 import {DeployFailedError} from '../../src/lib/errors.js'
 import type {StackDefinition} from '../../src/lib/stacks/types.js'
 import {FakeAws} from '../helpers/fake-cloudformation.js'
@@ -60,5 +60,50 @@ describe('a prefix-list parameter', () => {
     expect(resolveParameters(network, undefined, {}, none)).toEqual({parameters: {}, unresolved: [`prefix list ${CLOUDFRONT}`], imageMissing: []})
     const looked = new Map([[prefixListKey('ap-northeast-1', CLOUDFRONT), 'pl-tokyo']])
     expect(resolveParameters(network, undefined, {}, none, looked).parameters).toEqual({CloudFrontOriginFacingPrefixListId: {value: 'pl-tokyo'}})
+  })
+
+  it('is not looked up for a stack --stack leaves out even when it is read for the selected one: a list missing for it stops nothing', async () => {
+    // network was deployed before it read the list (it has no value for it); data reads network's output.
+    const network = (parameters: StackDefinition['parameters']) => stack('network', {parameters, outputs: {VpcId: 'vpc-1'}})
+    const data = stack('data', {parameters: {VpcId: {from: 'output', stack: 'app-prod-network', output: 'VpcId'}}})
+    const aws = new FakeAws()
+    await runDeploy({env, stacks: [network({}), data], aws, emit: () => undefined, mode: 'deploy', yes: true, pollIntervalMs: 0})
+    aws.prefixLists.set(`ap-northeast-1/${CLOUDFRONT}`, undefined)
+    aws.otherCalls.length = 0
+    const result = await runDeploy({env, stacks: [network({CloudFrontOriginFacingPrefixListId: {from: 'prefix-list', name: CLOUDFRONT}}), data], aws, emit: () => undefined, mode: 'deploy', yes: true, pollIntervalMs: 0, select: ['data']})
+    expect(result.stacks.map((s) => [s.stack, s.outcome])).toEqual([['app-prod-network', 'read-only'], ['app-prod-data', 'skipped']])
+    expect(lookups(aws)).toBe(0)
+  })
+})
+
+describe('lookUpPrefixLists', () => {
+  const reading = (part: string, region: string) => ({def: stack(part, {region, parameters: {CloudFrontOriginFacingPrefixListId: {from: 'prefix-list', name: CLOUDFRONT}}}), selected: true})
+
+  it('asks once per region and list, and names every missing one in one refusal: each region on its line, with the stacks that read it', async () => {
+    const asked: string[] = []
+    const aws = {
+      managedPrefixListId: async (region: string, name: string) => {
+        asked.push(`${region} ${name}`)
+        return region === 'ap-northeast-1' ? 'pl-tokyo' : undefined
+      },
+    }
+    const states = [reading('network', 'ap-northeast-1'), reading('a', 'us-east-1'), reading('b', 'us-east-1'), reading('c', 'eu-west-1'), reading('d', 'ap-northeast-1')]
+    const error = await lookUpPrefixLists(states, aws).catch((e: unknown) => e)
+    expect(asked.sort()).toEqual([`ap-northeast-1 ${CLOUDFRONT}`, `eu-west-1 ${CLOUDFRONT}`, `us-east-1 ${CLOUDFRONT}`])
+    expect(error).toBeInstanceOf(DeployFailedError)
+    expect(error).toMatchObject({
+      code: 'PREFIX_LIST_MISSING',
+      message: [`The AWS-managed prefix list ${CLOUDFRONT} does not exist in us-east-1; app-prod-a, app-prod-b read its id.`, `The AWS-managed prefix list ${CLOUDFRONT} does not exist in eu-west-1; app-prod-c reads its id.`].join('\n'),
+      suggestions: ['See the managed prefix lists of the region: `aws ec2 describe-managed-prefix-lists --region <region>`.'],
+    })
+  })
+
+  it('answers each id by region and list when all exist', async () => {
+    const aws = {managedPrefixListId: async (region: string) => `pl-${region}`}
+    const ids = await lookUpPrefixLists([reading('network', 'ap-northeast-1'), reading('edge', 'us-east-1')], aws)
+    expect([...ids]).toEqual([
+      [prefixListKey('ap-northeast-1', CLOUDFRONT), 'pl-ap-northeast-1'],
+      [prefixListKey('us-east-1', CLOUDFRONT), 'pl-us-east-1'],
+    ])
   })
 })

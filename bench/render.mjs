@@ -1,48 +1,19 @@
 #!/usr/bin/env node
 // Median wall time of `platform render prod` for generated configs with 1, 10 and 60 services,
 // and for the root platform.yaml; each run is a fresh process, as a user types it. Not a test.
-// Usage: npm run build && node bench/render.mjs [runs]
+// Usage: npm run build && npm run bench:render [-- runs]   (runs under tsx: the in-process timing
+// imports the TS sources, the configs come from scripts/gen-many-services.ts)
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {manyServicesYaml} from '../scripts/gen-many-services.ts'
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const bin = path.join(root, 'bin', 'run.js')
 const runs = Number(process.argv[2] ?? 7)
 const work = mkdtempSync(path.join(tmpdir(), 'platform-bench-render-'))
-
-/** A prod environment like the design's, with `count` built services on consecutive ports. */
-function configWithServices(count) {
-  const services = []
-  for (let i = 1; i <= count; i++) {
-    const name = `svc-${String(i).padStart(2, '0')}`
-    services.push(
-      `      ${name}:`,
-      `        build: {context: apps/${name}}`,
-      `        port: ${3000 + i - 1}`,
-      `        path: ${i === 1 ? '/' : `/${name}/*`}`,
-      '        cpu: 256',
-      '        memory: 512',
-      '        secrets: [DATABASE_URL]',
-      '        autoscaling: {min: 1, max: 4}',
-    )
-  }
-  return [
-    'version: 1',
-    'project: bench',
-    'region: ap-northeast-1',
-    'environments:',
-    '  prod:',
-    '    domain: bench.example.com',
-    '    secrets: [DATABASE_URL]',
-    '    database: {}',
-    '    services:',
-    ...services,
-    '',
-  ].join('\n')
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -51,9 +22,9 @@ function median(values) {
 
 /** In-process load + render + serialize, without process start-up: shows the per-service cost alone. */
 async function timeInProcess(config) {
-  const {loadConfig, getEnvironment} = await import(path.join(root, 'dist/lib/config/load.js'))
-  const {renderEnvironment} = await import(path.join(root, 'dist/templates/index.js'))
-  const {serializeTemplate} = await import(path.join(root, 'dist/lib/stacks/serialize.js'))
+  const {loadConfig, getEnvironment} = await import('../src/lib/config/load.ts')
+  const {renderEnvironment} = await import('../src/templates/index.ts')
+  const {serializeTemplate} = await import('../src/lib/stacks/serialize.ts')
   const times = []
   for (let i = 0; i <= runs; i++) {
     const start = process.hrtime.bigint()
@@ -90,7 +61,8 @@ try {
   const medians = {}
   for (const count of [1, 10, 60]) {
     const config = path.join(work, `services-${count}.yaml`)
-    writeFileSync(config, configWithServices(count))
+    // Built services with autoscaling, as the design's are.
+    writeFileSync(config, manyServicesYaml(count, {autoscaling: true}))
     medians[count] = await time(`${count} service${count === 1 ? '' : 's'}`, config)
   }
   await time('root platform.yaml', path.join(root, 'platform.yaml'))

@@ -96,7 +96,7 @@ describe('scale', () => {
   })
 
   it('60 services validate; 101 warn about the ALB listener rule quota', async () => {
-    const {manyServicesYaml} = await import('../fixtures/generate-many.js')
+    const {manyServicesYaml} = await import('../../scripts/gen-many-services.js')
     expect(parseConfig(manyServicesYaml(60), 'many.yaml').issues).toEqual([])
     const {issues, warnings: all} = parseConfig(manyServicesYaml(101), 'many.yaml')
     expect(issues).toEqual([])

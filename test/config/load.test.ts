@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {ConfigError, PlatformError} from '../../src/lib/errors.js'
 import {getEnvironment, loadConfig, parseConfig} from '../../src/lib/config/load.js'
-import {manyServicesYaml} from '../fixtures/generate-many.js'
+import {manyServicesYaml} from '../../scripts/gen-many-services.js'
 
 const root = new URL('../../', import.meta.url).pathname
 const fixture = (name: string) => join(root, 'test/fixtures/valid', name)

@@ -13,7 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {parseDocument} from 'yaml'
 import {checkPlatformSchema, schemaChecker, type SchemaError} from '../../src/lib/config/schema-check.js'
 import type {JsonSchema} from '../../src/lib/config/schema.js'
-import {manyServicesYaml} from '../fixtures/generate-many.js'
+import {manyServicesYaml} from '../../scripts/gen-many-services.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const platformSchema = JSON.parse(readFileSync(join(root, 'schema/platform.schema.json'), 'utf8')) as JsonSchema

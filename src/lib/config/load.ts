@@ -1,9 +1,10 @@
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
-import {LineCounter, isAlias, isCollection, isPair, isScalar, parseDocument, type Alias, type Document, type Node, type YAMLError} from 'yaml'
+import {LineCounter, isAlias, isCollection, isPair, isScalar, type Alias, type Document, type Node, type YAMLError} from 'yaml'
 import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
+import {parseConfigDocument} from './yaml-fast.js'
 import {resolveEnvironment, type RawConfig} from './resolve.js'
 import {checkPlatformSchema} from './schema-check.js'
 import {reportSchemaErrors} from './schema-issues.js'
@@ -69,9 +70,7 @@ function parseUnchecked(text: string, file: string, regionOverride?: string): Pa
     return single(file, 'the file is not YAML text: it contains binary data or invalid UTF-8', 'check that --config points at platform.yaml; save it as UTF-8 text', line, col)
   }
 
-  const lineCounter = new LineCounter()
-  // logLevel 'error': yaml would otherwise print its warnings through process.emitWarning; we report them as issues.
-  const doc = parseDocument(text, {lineCounter, prettyErrors: true, merge: true, uniqueKeys: true, logLevel: 'error'})
+  const {doc, lineCounter} = parseConfigDocument(text)
   const sink = new IssueCollector(file, new SourcePositions(doc, lineCounter))
   for (const error of doc.errors) addYamlError(sink, error)
   if (doc.errors.length > 0) return {issues: sink.list('error'), warnings: sink.list('warning')}

@@ -34,23 +34,27 @@ let platformChecker: ((data: unknown) => SchemaError[]) | undefined
 const NOT_CHECKED = new Set(['$schema', '$id', '$comment', 'title', 'description', 'default', 'examples', 'definitions'])
 
 /**
- * The keywords this module checks, in ajv's order: first those of any value, then those of one
- * type, each group applied when the value has that type (ajv's `RULES.rules`).
+ * ajv applies keywords in groups, in this order (its `RULES.rules`): first those of any value
+ * ($ref, const, enum), then each group of keywords of one type, when the value has that type.
+ * `check` applies the keywords of each group in ajv's order too.
  */
-const ANY_VALUE_KEYWORDS = ['$ref', 'const', 'enum'] as const
-const TYPED_KEYWORDS = [
-  {type: 'number', keywords: ['maximum', 'minimum', 'exclusiveMinimum']},
-  {type: 'string', keywords: ['maxLength', 'minLength', 'pattern']},
-  {type: 'array', keywords: ['items', 'uniqueItems']},
-  {type: 'object', keywords: ['minProperties', 'required', 'propertyNames', 'additionalProperties', 'properties', 'patternProperties']},
-] as const
-const CHECKED = new Set<string>(['type', ...ANY_VALUE_KEYWORDS, ...TYPED_KEYWORDS.flatMap((group) => group.keywords)])
+const GROUPS = ['number', 'string', 'array', 'object'] as const
+type Group = (typeof GROUPS)[number]
+/** Each keyword this module checks, and its group (null: any value). */
+const CHECKED = new Map<string, Group | null>([
+  ...(['type', '$ref', 'const', 'enum'] as const).map((keyword) => [keyword, null] as const),
+  ...(['maximum', 'minimum', 'exclusiveMinimum'] as const).map((keyword) => [keyword, 'number'] as const),
+  ...(['maxLength', 'minLength', 'pattern'] as const).map((keyword) => [keyword, 'string'] as const),
+  ...(['items', 'uniqueItems'] as const).map((keyword) => [keyword, 'array'] as const),
+  ...(['minProperties', 'required', 'propertyNames', 'additionalProperties', 'properties', 'patternProperties'] as const).map((keyword) => [keyword, 'object'] as const),
+])
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'])
 
 /** One schema object as the checker uses it, worked out once: where it is, its types, its subschemas. */
 interface Node {
   schema: JsonSchema
-  /** Its schemaPath as ajv spells it (see `$ref` in {@link schemaChecker}). */
+  /** Its schemaPath as ajv spells it: where its errors start (see `resolve`), then the way from there. */
+  base: {path: string}
   path: string
   types: string[]
   /**
@@ -59,14 +63,14 @@ interface Node {
    */
   typeInGroup?: string
   /** The keyword groups it uses, in ajv's order. */
-  groups: Array<(typeof TYPED_KEYWORDS)[number]['type']>
+  groups: Group[]
   ref?: Node
   items?: Node
   propertyNames?: Node
   /** `false`, or the schema of the keys neither properties nor patternProperties name. */
   additional?: Node | false
   properties: Array<{key: string; node: Node}>
-  patternProperties: Array<{pattern: RegExp; node: Node}>
+  patternProperties: Array<{pattern: string; node: Node}>
 }
 
 /**
@@ -78,28 +82,41 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
     throw new Error(`platform.schema.json ${where}: ${what} is not supported by the schema checker (src/lib/config/schema-check.ts)`)
   }
   const patterns = new Map<string, RegExp>()
-  // ajv's default `unicodeRegExp`: every pattern is a unicode regular expression.
+  // ajv's default `unicodeRegExp`: every pattern is a unicode regular expression. Compiled when
+  // first used: a run meets only some of them.
   const regExp = (pattern: string): RegExp => patterns.get(pattern) ?? patterns.set(pattern, new RegExp(pattern, 'u')).get(pattern)!
   const refs = new Map<string, Node>()
+  /** How many `$ref`s compile has met, to tell whether a definition holds one. */
+  let refsMet = 0
 
-  const compile = (schema: unknown, path: string, ref?: string): Node => {
-    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return refuse(path, `a schema that is not an object (${JSON.stringify(schema)})`)
+  const compile = (schema: unknown, base: {path: string}, path: string, ref?: string): Node => {
+    const where = () => `${base.path}${path}`
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return refuse(where(), `a schema that is not an object (${JSON.stringify(schema)})`)
     const object = schema as JsonSchema
-    for (const keyword in object) if (!CHECKED.has(keyword) && !NOT_CHECKED.has(keyword)) refuse(path, `the keyword "${keyword}"`)
+    let used = 0
+    for (const keyword in object) {
+      const group = CHECKED.get(keyword)
+      if (group) used |= 1 << GROUPS.indexOf(group)
+      else if (group === undefined && !NOT_CHECKED.has(keyword)) refuse(where(), `the keyword "${keyword}"`)
+    }
     const types = object.type === undefined ? [] : typeof object.type === 'string' ? [object.type] : object.type
-    for (const type of types) if (!TYPES.has(type)) refuse(path, `the type "${type}"`)
-    const groups = TYPED_KEYWORDS.filter((group) => group.keywords.some((keyword) => object[keyword] !== undefined)).map((group) => group.type)
-    const node: Node = {schema: object, path, types, typeInGroup: types.length === 1 && (groups as string[]).includes(types[0]) ? types[0] : undefined, groups, properties: [], patternProperties: []}
+    for (const type of types) if (!TYPES.has(type)) refuse(where(), `the type "${type}"`)
+    const groups: Group[] = []
+    for (let i = 0; i < GROUPS.length; i++) if (used & (1 << i)) groups.push(GROUPS[i])
+    const typeInGroup = types.length === 1 && (groups as string[]).includes(types[0]) ? types[0] : undefined
+    const node: Node = {schema: object, base, path, types, typeInGroup, groups, properties: [], patternProperties: []}
     // Registered before its subschemas, which may refer back to it.
     if (ref !== undefined) refs.set(ref, node)
-    if (object.$ref !== undefined) node.ref = resolve(object.$ref, path)
-    if (object.pattern !== undefined) regExp(object.pattern)
-    if (object.items !== undefined) node.items = compile(object.items, `${path}/items`)
-    if (object.propertyNames !== undefined) node.propertyNames = compile(object.propertyNames, `${path}/propertyNames`)
+    if (object.$ref !== undefined) {
+      refsMet++
+      node.ref = resolve(object.$ref, where())
+    }
+    if (object.items !== undefined) node.items = compile(object.items, base, `${path}/items`)
+    if (object.propertyNames !== undefined) node.propertyNames = compile(object.propertyNames, base, `${path}/propertyNames`)
     if (object.additionalProperties === false) node.additional = false
-    else if (object.additionalProperties !== undefined && object.additionalProperties !== true) node.additional = compile(object.additionalProperties, `${path}/additionalProperties`)
-    for (const key in object.properties) node.properties.push({key, node: compile(object.properties[key], `${path}/properties/${encodeURIComponent(escapePointer(key))}`)})
-    for (const key in object.patternProperties) node.patternProperties.push({pattern: regExp(key), node: compile(object.patternProperties[key], `${path}/patternProperties/${encodeURIComponent(escapePointer(key))}`)})
+    else if (object.additionalProperties !== undefined && object.additionalProperties !== true) node.additional = compile(object.additionalProperties, base, `${path}/additionalProperties`)
+    for (const key in object.properties) node.properties.push({key, node: compile(object.properties[key], base, `${path}/properties/${encodeURIComponent(escapePointer(key))}`)})
+    for (const key in object.patternProperties) node.patternProperties.push({pattern: key, node: compile(object.patternProperties[key], base, `${path}/patternProperties/${encodeURIComponent(escapePointer(key))}`)})
     return node
   }
 
@@ -114,10 +131,14 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
     const name = /^#\/definitions\/([\w-]+)$/.exec(ref)?.[1]
     const schema = name === undefined ? undefined : root.definitions?.[name]
     if (!schema) return refuse(where, `the reference "${ref}" (only #/definitions/<name> of this file)`)
-    return compile(schema, containsRef(schema) ? '#' : ref, ref)
+    const base = {path: ref}
+    const before = refsMet
+    const node = compile(schema, base, '', ref)
+    if (refsMet > before) base.path = '#'
+    return node
   }
 
-  const start = compile(root, '#')
+  const start = compile(root, {path: '#'}, '')
   for (const name in root.definitions) resolve(`#/definitions/${name}`, '#/definitions')
 
   /** The keys and indexes from the root to the value being checked. */
@@ -126,7 +147,7 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
   const fail = (node: Node, keyword: string, params: Record<string, unknown>, message: string, propertyName: string | undefined): void => {
     let instancePath = ''
     for (const segment of at) instancePath += `/${typeof segment === 'number' ? segment : escapePointer(segment)}`
-    const error: SchemaError = {instancePath, schemaPath: `${node.path}/${keyword}`, keyword, params, message}
+    const error: SchemaError = {instancePath, schemaPath: `${node.base.path}${node.path}/${keyword}`, keyword, params, message}
     if (propertyName !== undefined) error.propertyName = propertyName
     errors.push(error)
   }
@@ -139,11 +160,11 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
   const check = (node: Node, data: unknown, propertyName: string | undefined): void => {
     const schema = node.schema
     const typeError = () => fail(node, 'type', {type: schema.type}, `must be ${String(schema.type)}`, propertyName)
-    if (node.types.length > 0 && node.typeInGroup === undefined && !node.types.some((type) => hasType(data, type))) typeError()
+    if (node.types.length > 0 && node.typeInGroup === undefined && !hasAnyType(data, node.types)) typeError()
 
     if (node.ref) check(node.ref, data, propertyName)
     if (schema.const !== undefined && !equal(data, schema.const)) fail(node, 'const', {allowedValue: schema.const}, 'must be equal to constant', propertyName)
-    if (schema.enum !== undefined && !schema.enum.some((allowed) => equal(data, allowed))) fail(node, 'enum', {allowedValues: schema.enum}, 'must be equal to one of the allowed values', propertyName)
+    if (schema.enum !== undefined && !includes(schema.enum, data)) fail(node, 'enum', {allowedValues: schema.enum}, 'must be equal to one of the allowed values', propertyName)
 
     for (const group of node.groups) {
       if (!hasType(data, group)) {
@@ -189,14 +210,14 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
           if (node.additional !== undefined) {
             const properties = schema.properties ?? {}
             for (const key in object) {
-              if (Object.hasOwn(properties, key) || node.patternProperties.some(({pattern}) => pattern.test(key))) continue
+              if (Object.hasOwn(properties, key) || matchesPatternProperty(node, key)) continue
               if (node.additional === false) fail(node, 'additionalProperties', {additionalProperty: key}, 'must NOT have additional properties', propertyName)
               else checkAt(node.additional, object[key], key, propertyName)
             }
           }
           for (const {key, node: property} of node.properties) if (object[key] !== undefined) checkAt(property, object[key], key, propertyName)
           for (const {pattern, node: property} of node.patternProperties) {
-            for (const key in object) if (pattern.test(key)) checkAt(property, object[key], key, propertyName)
+            for (const key in object) if (regExp(pattern).test(key)) checkAt(property, object[key], key, propertyName)
           }
           break
         }
@@ -204,18 +225,16 @@ export function schemaChecker(root: JsonSchema): (data: unknown) => SchemaError[
     }
   }
 
+  const matchesPatternProperty = (node: Node, key: string): boolean => {
+    for (const {pattern} of node.patternProperties) if (regExp(pattern).test(key)) return true
+    return false
+  }
+
   return (data) => {
     errors = []
     check(start, data, undefined)
     return errors
   }
-}
-
-/** Whether a `$ref` appears anywhere in `schema` (ajv's test for inlining a reference). */
-function containsRef(schema: unknown): boolean {
-  if (Array.isArray(schema)) return schema.some(containsRef)
-  if (schema === null || typeof schema !== 'object') return false
-  return Object.entries(schema).some(([key, value]) => key === '$ref' || containsRef(value))
 }
 
 /**
@@ -239,6 +258,17 @@ function hasType(data: unknown, type: string): boolean {
   }
 }
 
+function hasAnyType(data: unknown, types: string[]): boolean {
+  for (const type of types) if (hasType(data, type)) return true
+  return false
+}
+
+/** Whether `list` holds `value` (ajv's enum: deep equality). */
+function includes(list: unknown[], value: unknown): boolean {
+  for (const item of list) if (equal(value, item)) return true
+  return false
+}
+
 /**
  * The first pair of equal items, as ajv finds it. With items of simple types it walks from the end
  * keeping the last index of each value (by its text, strings told from numbers by a suffix when both
@@ -254,7 +284,7 @@ function duplicateItems(list: unknown[], items: JsonSchema | undefined): {i: num
     const indices: Record<string, unknown> = {}
     while (i--) {
       let item = list[i]
-      if (!itemTypes.some((type) => hasType(item, type))) continue
+      if (!hasAnyType(item, itemTypes)) continue
       if (itemTypes.length > 1 && typeof item === 'string') item += '_'
       const key = String(item)
       if (typeof indices[key] === 'number') return {i, j: indices[key]}

@@ -3,8 +3,7 @@
 // TERM=dumb, non-TTY); then start oclif from the bundle (dist/index.js, see scripts/bundle.mjs).
 import {readFileSync, readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {exitOnEarlyInterrupt} from '../dist/lib/cli/early-interrupt.js'
-import {applyColorPolicy} from '../dist/lib/ui/color.js'
+import {applyColorPolicy, exitOnEarlyInterrupt} from '../dist/boot.js'
 
 // Ctrl-C from the first moment: until a command takes it over (src/lib/cli/interrupts.ts), one
 // line and exit 6 ("aborted by the user"), not a death by signal while the CLI is still loading;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds dist/ with esbuild: one output file per command (plus the help class, the hooks and the
-// start-up modules), sharing chunks, @oclif/core and the small libraries bundled in. Node then
-// reads a few large files instead of ~400 small ones before a command runs (start-up, README).
+// Builds dist/ with esbuild: one output file per command (plus the help class and the hooks),
+// sharing chunks, @oclif/core and the small libraries bundled in, and bin/run.js's boot module on
+// its own. Node then reads a few large files instead of ~400 small ones before a command runs
+// (start-up, README).
 // Code loaded on demand (the AWS SDK, prompts) stays in chunks imported only when used.
 // Usage: node scripts/bundle.mjs [outdir]   (npm run build runs it)
 import {build} from 'esbuild'
@@ -61,7 +62,7 @@ const lazyOclifDependencies = {
       loader: 'js',
       contents: [
         'let real',
-        `const load = () => (real ??= __createRequire(__pathJoin(__oclifCoreLib, 'index.js'))(${JSON.stringify(args.path)}))`,
+        `const load = () => (real ??= __createRequire(__pathJoin(__oclifCore.lib, 'index.js'))(${JSON.stringify(args.path)}))`,
         // __esModule is asked at import time (__importDefault, __importStar): answered without loading.
         `const esModule = ${LAZY_OCLIF_DEPENDENCIES[args.path] === 'namespace' ? 'true' : 'undefined'}`,
         // An arrow function as the target, so that a module whose export is a function can be called.
@@ -101,37 +102,52 @@ const ordinalCommandSort = {
   },
 }
 
-const result = await build({
-  plugins: [lazyOclifDependencies, ordinalCommandSort],
+// What both builds below share: Node 20 ESM with every dependency inside but the external ones.
+const esm = {
   absWorkingDir: root,
-  entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts', 'src/lib/cli/early-interrupt.ts', 'src/lib/ui/color.ts'],
-  outbase: 'src',
-  outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
   // Less to parse at start-up; identifiers are kept so that DEBUG=platform* stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
+  logLevel: 'warning',
+}
+
+const result = await build({
+  ...esm,
+  plugins: [lazyOclifDependencies, ordinalCommandSort],
+  entryPoints: [...commands, 'src/index.ts', 'src/lib/cli/help.ts', 'src/lib/cli/command-not-found.ts'],
+  outbase: 'src',
+  outdir,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // The AWS SDK stays a dependency: large, loaded only by the commands that call AWS.
   // typescript: oclif's development mode (ts-node paths) requires it; never at run time.
   external: ['@aws-sdk/*', '@smithy/*', 'typescript', 'ts-node'],
   // CommonJS dependencies (oclif) call require() and read __dirname. @oclif/core reads its own
-  // package.json through __dirname; point it at the installed package.
+  // package.json through __dirname, and the lazy stubs load from its folder: both only on paths a
+  // command rarely takes, so the folder is looked up (a walk up node_modules, ~4 ms) on first use,
+  // once per process, not at the load of every chunk.
   banner: {
     js: [
       "import {createRequire as __createRequire} from 'node:module'",
       "import {dirname as __pathDirname, join as __pathJoin} from 'node:path'",
       'const require = __createRequire(import.meta.url)',
-      "const __oclifCoreLib = (globalThis.__platformOclifCoreLib ??= __pathJoin(__pathDirname(require.resolve('@oclif/core/package.json')), 'lib'))",
+      "const __oclifCore = (globalThis.__platformOclifCore ??= {get lib() { return (this.resolved ??= __pathJoin(__pathDirname(require.resolve('@oclif/core/package.json')), 'lib')) }})",
     ].join('\n'),
   },
-  define: {__dirname: '__oclifCoreLib'},
-  logLevel: 'warning',
+  define: {__dirname: '__oclifCore.lib'},
   metafile: Boolean(process.env.BUNDLE_METAFILE),
 })
 // BUNDLE_METAFILE=path: what each output file holds, to see what a command loads before it runs.
 if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile))
+
+// What bin/run.js imports first (src/boot.ts): one self-contained file, no shared chunks and
+// no banner, so that nothing runs before the Ctrl-C handler and the colour decision but them. It may
+// hold only our own modules that import no package: a CommonJS one would need the banner's require,
+// and a package here would be loaded twice (once more by the commands' chunks).
+const boot = await build({...esm, entryPoints: ['src/boot.ts'], outfile: join(outdir, 'boot.js'), metafile: true})
+const foreign = new Set(Object.keys(boot.metafile.inputs).filter((input) => !input.startsWith('src/')).map((input) => input.replace(/^node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1')))
+if (foreign.size > 0) throw new Error(`src/boot.ts must import only our own modules, not ${[...foreign].join(', ')} (scripts/bundle.mjs)`)

@@ -8,7 +8,7 @@ import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {LineCounter, isAlias, isCollection, isPair, isScalar, parseDocument, type Document} from 'yaml'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {DESIGN_ANSWERS} from '../../../src/lib/init/answers.js'
 import {renderPlatformYaml} from '../../../src/lib/init/render.js'
 import {parseConfigDocument, parseSubset} from '../../../src/lib/config/yaml-fast.js'
@@ -247,6 +247,28 @@ describe('parseSubset against yaml', () => {
       expect(outcomes.length - accepted).toBeGreaterThan(50)
     })
   }
+})
+
+describe('parseConfig through the subset against parseConfig through yaml alone', () => {
+  it('gives the same config, issues and warnings (positions included) for repository files and variations', async () => {
+    const {parseConfig: withSubset} = await import('../../../src/lib/config/load.js')
+    vi.resetModules()
+    vi.doMock('../../../src/lib/config/yaml-fast.js', () => ({parseConfigDocument: parseWithYaml}))
+    const {parseConfig: withYamlOnly} = await import('../../../src/lib/config/load.js')
+    vi.doUnmock('../../../src/lib/config/yaml-fast.js')
+    const files = execFileSync('git', ['ls-files', 'test/fixtures/*.yaml'], {cwd: repoRoot, encoding: 'utf8'}).split('\n').filter(Boolean)
+    const texts = [
+      ...files.map((file) => readFileSync(`${repoRoot}${file}`, 'utf8')),
+      ...variations(rootText, 21, 150),
+      ...variations(SYNTHETIC, 21, 50),
+    ]
+    let fast = 0
+    for (const text of texts) {
+      if (!('declined' in parseSubset(text))) fast++
+      expect(withSubset(text, 'platform.yaml'), text).toEqual(withYamlOnly(text, 'platform.yaml'))
+    }
+    expect(fast).toBeGreaterThan(texts.length / 2)
+  })
 })
 
 describe('parseConfigDocument', () => {

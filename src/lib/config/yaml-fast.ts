@@ -73,6 +73,15 @@ const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/
 /** Characters that may not start a plain scalar, or start one only in cases the subset leaves to yaml. */
 const PLAIN_START_INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`'])
 const FLOW_INDICATORS = new Set([...',[]{}'])
+/**
+ * Where a plain scalar on a block line stops: a comment (` #`) or a mapping colon (`:` before a space
+ * or the line end). The scanners are regular expressions because a fresh process runs this code
+ * once, in V8's interpreter, where a loop over characters costs several times a native search.
+ */
+const BLOCK_PLAIN_END = / #|:(?= |$)/
+/** A plain scalar inside a flow collection runs to the next flow indicator (or the line end). */
+const FLOW_PLAIN = /[^,[\]{}\n]*/y
+const FLOW_KEY = /[^,[\]{}:\n]*/y
 
 /**
  * A parser for the YAML platform.yaml files are written in: block mappings and sequences, plain and
@@ -364,15 +373,9 @@ class SubsetParser {
       node.range = [at, end, end]
       return {node, colon: end}
     }
-    let colon = -1
-    for (let i = at; i < line.end; i++) {
-      if (text[i] === '#' && text[i - 1] === ' ') return undefined
-      if (text[i] === ':' && (i + 1 === line.end || text[i + 1] === ' ')) {
-        colon = i
-        break
-      }
-    }
-    if (colon < 0) return undefined
+    const found = BLOCK_PLAIN_END.exec(text.slice(at, line.end))
+    if (found?.[0] !== ':') return undefined
+    const colon = at + found.index
     const source = text.slice(at, colon)
     if (!PLAIN_KEY.test(source) || source.endsWith(' ')) decline('a key with characters the subset leaves to yaml')
     const node = this.plainScalar(source)
@@ -384,14 +387,9 @@ class SubsetParser {
   private plainInBlock(at: number, lineEnd: number): {node: Scalar; end: number} {
     const {text} = this
     this.checkPlainStart(at, lineEnd)
-    let end = lineEnd
-    for (let i = at; i < lineEnd; i++) {
-      if (text[i] === '#' && text[i - 1] === ' ') {
-        end = i
-        break
-      }
-      if (text[i] === ':' && (i + 1 === lineEnd || text[i + 1] === ' ')) decline('`: ` in a value (a nested mapping on one line)')
-    }
+    const found = BLOCK_PLAIN_END.exec(text.slice(at, lineEnd))
+    if (found?.[0] === ':') decline('`: ` in a value (a nested mapping on one line)')
+    let end = found ? at + found.index : lineEnd
     while (text[end - 1] === ' ') end--
     const node = this.plainScalar(text.slice(at, end))
     return {node, end}
@@ -411,26 +409,25 @@ class SubsetParser {
     const {text} = this
     const quote = text[at]
     let value = ''
-    let i = at + 1
+    let from = at + 1
+    let close: number
     for (;;) {
-      if (i >= lineEnd) decline('a quoted scalar that goes on to the next line')
-      const char = text[i]
-      if (char === quote) {
-        if (quote === "'" && text[i + 1] === "'") {
-          value += "'"
-          i += 2
-          continue
-        }
-        break
+      close = text.indexOf(quote, from)
+      if (close < 0 || close >= lineEnd) decline('a quoted scalar that goes on to the next line')
+      value += text.slice(from, close)
+      // '' is a quote inside single quotes; in double quotes the escapes are left to yaml.
+      if (quote === "'" && text[close + 1] === "'") {
+        value += "'"
+        from = close + 2
+        continue
       }
-      if (char === '\\' && quote === '"') decline('an escape in a double-quoted scalar')
-      value += char
-      i++
+      break
     }
+    if (quote === '"' && value.includes('\\')) decline('an escape in a double-quoted scalar')
     const node = new Scalar(value)
     node.type = quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
     node.source = value
-    return {node, end: i + 1}
+    return {node, end: close + 1}
   }
 
   /**
@@ -485,8 +482,9 @@ class SubsetParser {
     if (text[at] === '"' || text[at] === "'") {
       ;({node, end} = this.quoted(at, lineEnd))
     } else {
-      end = at
-      while (end < lineEnd && !FLOW_INDICATORS.has(text[end]) && text[end] !== ':') end++
+      FLOW_KEY.lastIndex = at
+      FLOW_KEY.test(text)
+      end = FLOW_KEY.lastIndex
       const source = text.slice(at, end)
       if (!PLAIN_KEY.test(source) || source.endsWith(' ')) decline('a flow mapping key the subset leaves to yaml')
       node = this.plainScalar(source)
@@ -511,12 +509,11 @@ class SubsetParser {
       ;({node, end: valueEnd} = this.quoted(at, lineEnd))
     } else {
       this.checkPlainStart(at, lineEnd)
-      valueEnd = at
-      while (valueEnd < lineEnd && !FLOW_INDICATORS.has(text[valueEnd])) {
-        const char = text[valueEnd]
-        if (char === ':' || char === '#' || char === '?') decline(`${char} in a flow scalar`)
-        valueEnd++
-      }
+      FLOW_PLAIN.lastIndex = at
+      FLOW_PLAIN.test(text)
+      valueEnd = FLOW_PLAIN.lastIndex
+      const odd = /[:#?]/.exec(text.slice(at, valueEnd))
+      if (odd) decline(`${odd[0]} in a flow scalar`)
       while (text[valueEnd - 1] === ' ') valueEnd--
       node = this.plainScalar(text.slice(at, valueEnd))
     }

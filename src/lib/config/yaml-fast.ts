@@ -74,6 +74,11 @@ const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/
 const PLAIN_START_INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`'])
 const FLOW_INDICATORS = new Set([...',[]{}'])
 /**
+ * Collections nested deeper than this are left to yaml: the parser recurses once per level, and a
+ * hostile file must not overflow the stack (platform.yaml nests about 7 deep).
+ */
+const MAX_DEPTH = 64
+/**
  * Where a plain scalar on a block line stops: a comment (` #`) or a mapping colon (`:` before a space
  * or the line end). The scanners are regular expressions because a fresh process runs this code
  * once, in V8's interpreter, where a loop over characters costs several times a native search.
@@ -97,6 +102,8 @@ class SubsetParser {
   private readonly anchors = new Set<string>()
   /** True when the last value in the text is an empty scalar: trailing lines are then not counted in doc.range. */
   private lastValueEmpty = false
+  /** How many collections enclose the one being parsed. */
+  private depth = 0
 
   constructor(private readonly text: string) {
     this.doc = new Document(undefined, {lineCounter: this.lineCounter, ...PARSE_OPTIONS})
@@ -177,7 +184,13 @@ class SubsetParser {
     return this.isSeqItem(index, column) ? this.blockSeq(index, column) : this.blockMap(index, column)
   }
 
+  /** Each collection enters and leaves one level (a Declined abandons the whole parse, so no finally). */
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) decline(`collections nested more than ${MAX_DEPTH} deep`)
+  }
+
   private blockMap(firstLine: number, column: number): {node: YAMLMap; ending: Ending} {
+    this.enter()
     const map = new YAMLMap(this.schema)
     let index = firstLine
     let keyAt = this.lines[firstLine].start + column
@@ -199,10 +212,12 @@ class SubsetParser {
     }
     const offset = (map.items.at(-1)!.value as Node).range![2]
     map.range = [this.lines[firstLine].start + column, offset, offset]
+    this.depth--
     return {node: map, ending: this.close(map, column, ending)}
   }
 
   private blockSeq(firstLine: number, column: number): {node: YAMLSeq; ending: Ending} {
+    this.enter()
     const seq = new YAMLSeq(this.schema)
     let index = firstLine
     let ending: Ending
@@ -238,6 +253,7 @@ class SubsetParser {
     }
     const offset = (seq.items.at(-1) as Node).range![2]
     seq.range = [this.lines[firstLine].start + column, offset, offset]
+    this.depth--
     return {node: seq, ending: this.close(seq, column, ending)}
   }
 
@@ -436,6 +452,7 @@ class SubsetParser {
    */
   private flowCollection(at: number, lineEnd: number): {node: YAMLMap | YAMLSeq; end: number} {
     const {text} = this
+    this.enter()
     const isMap = text[at] === '{'
     const close = isMap ? '}' : ']'
     const node = isMap ? new YAMLMap(this.schema) : new YAMLSeq(this.schema)
@@ -465,6 +482,7 @@ class SubsetParser {
       }
     }
     node.range = [at, i + 1, i + 1]
+    this.depth--
     return {node, end: i + 1}
   }
 

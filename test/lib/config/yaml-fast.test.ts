@@ -325,6 +325,8 @@ describe('parseSubset declines', () => {
     ['a same-line nested sequence', 'a:\n  - - 1\n', /same line/],
     ['a key with indicator characters', 'a#b: 1\n', /key with characters/],
     ['a space before the colon', 'a : 1\n', /key with characters/],
+    ['block mappings nested 65 deep', Array.from({length: 65}, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + `\n${' '.repeat(65)}x: 1\n`, /nested more than 64 deep/],
+    ['flow sequences nested 65 deep', `a: ${'['.repeat(65)}${']'.repeat(65)}\n`, /nested more than 64 deep/],
     ['a NEL character', 'a: x\u0085y\n', /control character/],
   ]
   for (const [name, text, reason] of cases) {

@@ -238,6 +238,16 @@ describe('parseSubset against yaml', () => {
     expect(compareWithYaml(SYNTHETIC, 'synthetic')).toBe('accepted')
   })
 
+  it('declines or equals yaml on platform.yaml cut anywhere, and on random text of YAML characters', () => {
+    const next = random(5)
+    const texts = [
+      ...Array.from({length: Math.ceil(rootText.length / 11)}, (_, i) => rootText.slice(0, i * 11)),
+      ...Array.from({length: 300}, () => Array.from({length: 40}, () => pick([...'ab1 :-#[]{},\'"&*\n\n  '], next)).join('')),
+    ]
+    const outcomes = texts.map((text) => compareWithYaml(text, JSON.stringify(text)))
+    expect(outcomes.filter((o) => o === 'accepted').length).toBeGreaterThan(100)
+  })
+
   for (const [name, base] of [['platform.yaml', rootText], ['the synthetic file', SYNTHETIC]]) {
     it(`declines or equals yaml on 500 seeded variations of ${name}`, () => {
       const outcomes = variations(base, 8, 500).map((text, i) => compareWithYaml(text, `variation ${i}:\n${text}`))

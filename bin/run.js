@@ -21,12 +21,13 @@ process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
 // Start-up (README, bench/startup.mjs): oclif would find the package root, read package.json, then
 // locate and load every plugin listed there before running anything. Give it the root and
 // package.json, no user or dev plugins (platform installs none), and the bundled plugins (help,
-// autocomplete) only when they can be involved: their commands, root help and version, or a first
-// word that is none of our topics or commands (command_not_found then suggests from all of them).
+// autocomplete) only when they can be involved: their commands, root help, or a first word that is
+// none of our topics or commands (command_not_found then suggests from all of them). `--version`
+// prints oclif's user agent, which no plugin changes (neither has an init or finally hook).
 const root = fileURLToPath(new URL('..', import.meta.url))
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const ownTopics = readdirSync(new URL('../dist/commands', import.meta.url)).map((name) => name.replace(/\.js$/, ''))
-if (ownTopics.includes(argv[0])) pjson.oclif = {...pjson.oclif, plugins: []}
+if (ownTopics.includes(argv[0]) || argv[0] === '--version') pjson.oclif = {...pjson.oclif, plugins: []}
 
 const {execute} = await import('../dist/index.js')
 await execute({loadOptions: {root, pjson, userPlugins: false, devPlugins: false}})

@@ -31,6 +31,20 @@ describe('bin/run.js start-up', () => {
     expect(autocomplete.stdout).toContain('autocomplete')
   })
 
+  it('--version prints oclif\'s user agent without loading the plugins', () => {
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version
+    // oclif's config logs the plugins it loads under DEBUG=oclif:config
+    const run = runCli(['--version'], {env: {DEBUG: 'oclif:config'}})
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout).toBe(`platform-cli/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    expect(run.stderr).toContain('loading core plugin')
+    expect(run.stderr).not.toContain('loading plugins')
+    // the log is real: root help loads them
+    const help = runCli(['--help'], {env: {DEBUG: 'oclif:config'}})
+    expect(help.status, help.stderr).toBe(0)
+    expect(help.stderr).toMatch(/loading plugins \[ '@oclif\/plugin-autocomplete', '@oclif\/plugin-help' \]/)
+  })
+
   it('suggests among every command, plugins\' included, for a word that is none of them', () => {
     const run = runCli(['hlp'])
     expect(run.status).toBe(2)

@@ -80,7 +80,7 @@ const lazyOclifDependencies = {
 // localeCompare of a process builds ICU's collator (~11 ms of every start-up, README), and nothing
 // else that validate, --version or help runs compares by locale (help lists through its own
 // ordinal sortBy). Command ids are lower-case words joined by ':' and '-', which both orders sort
-// alike (test/bin/command-order.test.ts sorts every bundled manifest both ways). The build fails
+// alike (test/bin/run-command-order.test.ts sorts every bundled manifest both ways). The build fails
 // when @oclif/core no longer holds that expression exactly once, rather than keep a stale rewrite.
 const LOCALE_SORT = '.sort((a, b) => a.id.localeCompare(b.id))'
 const ORDINAL_SORT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'

@@ -9,11 +9,11 @@ import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {LineCounter, isAlias, isCollection, isPair, isScalar, parseDocument, type Document} from 'yaml'
 import {describe, expect, it, vi} from 'vitest'
-import {DESIGN_ANSWERS} from '../../../src/lib/init/answers.js'
-import {renderPlatformYaml} from '../../../src/lib/init/render.js'
-import {parseConfigDocument, parseSubset} from '../../../src/lib/config/yaml-fast.js'
+import {DESIGN_ANSWERS} from '../../src/lib/init/answers.js'
+import {renderPlatformYaml} from '../../src/lib/init/render.js'
+import {parseConfigDocument, parseSubset} from '../../src/lib/config/yaml-fast.js'
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const rootText = readFileSync(`${repoRoot}platform.yaml`, 'utf8')
 
 /** yaml's own parse, with the options load.ts has always used. */
@@ -261,11 +261,11 @@ describe('parseSubset against yaml', () => {
 
 describe('parseConfig through the subset against parseConfig through yaml alone', () => {
   it('gives the same config, issues and warnings (positions included) for repository files and variations', async () => {
-    const {parseConfig: withSubset} = await import('../../../src/lib/config/load.js')
+    const {parseConfig: withSubset} = await import('../../src/lib/config/load.js')
     vi.resetModules()
-    vi.doMock('../../../src/lib/config/yaml-fast.js', () => ({parseConfigDocument: parseWithYaml}))
-    const {parseConfig: withYamlOnly} = await import('../../../src/lib/config/load.js')
-    vi.doUnmock('../../../src/lib/config/yaml-fast.js')
+    vi.doMock('../../src/lib/config/yaml-fast.js', () => ({parseConfigDocument: parseWithYaml}))
+    const {parseConfig: withYamlOnly} = await import('../../src/lib/config/load.js')
+    vi.doUnmock('../../src/lib/config/yaml-fast.js')
     const files = execFileSync('git', ['ls-files', 'test/fixtures/*.yaml'], {cwd: repoRoot, encoding: 'utf8'}).split('\n').filter(Boolean)
     const texts = [
       ...files.map((file) => readFileSync(`${repoRoot}${file}`, 'utf8')),

@@ -136,9 +136,8 @@ class SubsetParser {
     const contentEnd = root.range![2]
     this.doc.range = [docStart ?? root.range![0], contentEnd, this.lastValueEmpty ? contentEnd : text.length]
 
-    // yaml's parser reports every line start, the first one included.
-    this.lineCounter.addNewLine(0)
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1)
+    // yaml's parser reports every line start, the first one included: those splitLines found.
+    for (const line of this.lines) this.lineCounter.addNewLine(line.start)
     return {doc: this.doc, lineCounter: this.lineCounter}
   }
 
@@ -223,9 +222,7 @@ class SubsetParser {
     let ending: Ending
     for (;;) {
       const line = this.lines[index]
-      const dash = line.start + column
-      let at = dash + 1
-      while (at < line.end && this.text[at] === ' ') at++
+      const at = this.skipSpaces(line.start + column + 1, line.end)
       if (at === line.end || this.text[at] === '#') {
         // `-` alone: the item is the block collection below it, or empty.
         const value = this.valueBelow(index, at, column, false)
@@ -271,16 +268,14 @@ class SubsetParser {
   /** The value after `key:` (`at` is just past the colon) of a mapping at `column`. */
   private mapValue(index: number, colonEnd: number, column: number): {node: Node; ending: Ending} {
     const line = this.lines[index]
-    let at = colonEnd
-    while (at < line.end && this.text[at] === ' ') at++
+    const at = this.skipSpaces(colonEnd, line.end)
     if (at === line.end || this.text[at] === '#') return this.valueBelow(index, at, column, true)
     if (this.text[at] === '&') {
       const nameEnd = this.tokenEnd(at, line.end)
       const anchor = this.text.slice(at + 1, nameEnd)
       if (!ANCHOR_NAME.test(anchor)) decline('an anchor name outside [A-Za-z0-9_-]')
       if (this.anchors.has(anchor)) decline('an anchor defined twice')
-      let valueAt = nameEnd
-      while (valueAt < line.end && this.text[valueAt] === ' ') valueAt++
+      const valueAt = this.skipSpaces(nameEnd, line.end)
       let value: {node: Node; ending: Ending}
       if (valueAt === line.end || this.text[valueAt] === '#') {
         const next = this.nextContent(index + 1)
@@ -348,8 +343,7 @@ class SubsetParser {
     } else {
       ;({node, end: valueEnd} = this.plainInBlock(at, line.end))
     }
-    let rest = valueEnd
-    while (rest < line.end && text[rest] === ' ') rest++
+    const rest = this.skipSpaces(valueEnd, line.end)
     if (rest < line.end && !(text[rest] === '#' && rest > valueEnd)) decline('text after a value')
     node.range = [at, valueEnd, line.next]
     this.lastValueEmpty = false

@@ -6,7 +6,7 @@ import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
 import {parseConfigDocument} from './yaml-fast.js'
 import {resolveEnvironment, type RawConfig} from './resolve.js'
-import {checkPlatformSchema} from './schema-check.js'
+import {checkPlatformSchema, escapePointer} from './schema-check.js'
 import {reportSchemaErrors} from './schema-issues.js'
 import {isPlainObject} from './schema.js'
 import {checkEnvironment, checkAcrossEnvironments} from './checks.js'
@@ -105,7 +105,7 @@ function parseUnchecked(text: string, file: string, regionOverride?: string): Pa
       const underCheck = resolveEnvironment(raw, name, sink)
       environments[name] = underCheck.env
       // Semantic checks assume the types the schema guarantees.
-      const broken = sharedBroken || schemaErrors.some((e) => e.instancePath === '/environments' || e.instancePath.startsWith(`/environments/${name.replace(/~/g, '~0').replace(/\//g, '~1')}/`))
+      const broken = sharedBroken || schemaErrors.some((e) => e.instancePath === '/environments' || e.instancePath.startsWith(`/environments/${escapePointer(name)}/`))
       if (!broken) {
         checkEnvironment(underCheck, sink)
         checked.push(underCheck)

@@ -308,7 +308,7 @@ function equal(a: unknown, b: unknown): boolean {
   return a !== a && b !== b
 }
 
-/** A key as one segment of a JSON pointer (RFC 6901). */
-function escapePointer(key: string): string {
+/** A key as one segment of a JSON pointer (RFC 6901), as {@link SchemaError.instancePath} spells it. */
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1')
 }

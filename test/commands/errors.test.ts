@@ -37,6 +37,14 @@ describe('errors: one shape, right exit codes (the base command)', () => {
     expect(plain.stderr).not.toMatch(/PlatformError|CLIError|^\s+at /m)
   })
 
+  it('a mistyped command under --json is the same error object on stdout, pretty-printed like the others, exit 2', () => {
+    const run = runCli(['deplyo', 'prod', '--json'])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe(
+      `${JSON.stringify({code: 'UNKNOWN_COMMAND', message: '"deplyo" is not a platform command.', suggestions: ['Did you mean `platform deploy prod --json`?', 'Run `platform help` for the list of commands.'], exitCode: 2}, null, 2)}\n`,
+    )
+  })
+
   it('bad YAML under --json is an error object with its issues, exit 3', () => {
     const dir = mkdtempSync(join(tmpdir(), 'errors-'))
     writeFileSync(join(dir, 'platform.yaml'), 'version: 1\nproject: [unclosed\n')

@@ -3,6 +3,7 @@ import {ExitError} from '@oclif/core/errors'
 import {nearest} from '../config/issues.js'
 import {ExitCode} from '../errors.js'
 import {formatErrorForHumans} from './base-command.js'
+import {jsonErrorText} from './json-error.js'
 
 /**
  * A mistyped command: name the nearest real one with its arguments, in the spaced form users type
@@ -24,7 +25,7 @@ const commandNotFound: Hook<'command_not_found'> = async function (options) {
     suggestions: [...(suggestion ? [`Did you mean \`${options.config.bin} ${suggestion}\`?`] : []), `Run \`${options.config.bin} help\` for the list of commands.`],
     exitCode: ExitCode.usage,
   }
-  if ((options.argv ?? []).includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  if ((options.argv ?? []).includes('--json')) process.stdout.write(jsonErrorText(report, false))
   else process.stderr.write(formatErrorForHumans({...report, details: {}, expected: true}))
   throw new ExitError(ExitCode.usage)
 }

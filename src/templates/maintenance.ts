@@ -189,12 +189,13 @@ export function renderMaintenanceResources(env: ResolvedEnvironment, hostnames: 
   // logical id makes a changed page a new deployment, which the stage then points to.
   const snapshotOf = ['MaintenanceGatewayResponse4xx', 'MaintenanceGatewayResponse5xx', 'MaintenanceProxyMethod', 'MaintenanceRootMethod']
   const snapshot = JSON.stringify([...snapshotOf.map((id) => resources[id]), resources.MaintenanceProxyResource])
-  const deploymentId = `MaintenanceDeployment${shortHash(snapshot, 8)}`
+  const snapshotHash = shortHash(snapshot, 8)
+  const deploymentId = `MaintenanceDeployment${snapshotHash}`
   resources[deploymentId] = {
     Type: 'AWS::ApiGateway::Deployment',
     DependsOn: snapshotOf,
     Metadata: {'platform:description': 'Maintenance page API deployment'},
-    Properties: {RestApiId: {Ref: 'MaintenanceApi'}, Description: `maintenance page ${shortHash(snapshot, 8)}`},
+    Properties: {RestApiId: {Ref: 'MaintenanceApi'}, Description: `maintenance page ${snapshotHash}`},
   }
   resources.MaintenanceStage = {
     Type: 'AWS::ApiGateway::Stage',

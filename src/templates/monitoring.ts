@@ -22,11 +22,6 @@ export function apiServiceName(env: ResolvedEnvironment): string | undefined {
 }
 
 /**
- * Alarms and where they go: an SNS topic (e-mailed when `monitoring.alarmEmail` is set), CPU and
- * memory alarms per ECS service, the ALB 5xx rate, Aurora connections; and, when enabled, the
- * Datadog API error-rate monitor and the MongoDB Atlas cluster as their registry resource types.
- */
-/**
  * Whether the monitoring stack renders the `MongoDB::Atlas::Cluster` (mongodbAtlas enabled, with its
  * project): then the bootstrap stack also renders the role the Atlas types run with.
  */
@@ -42,6 +37,11 @@ export function rendersDatadogMonitor(env: ResolvedEnvironment): boolean {
   return env.monitoring.datadog.enabled && apiServiceName(env) !== undefined
 }
 
+/**
+ * Alarms and where they go: an SNS topic (e-mailed when `monitoring.alarmEmail` is set), CPU and
+ * memory alarms per ECS service, the ALB 5xx rate, Aurora connections; and, when enabled, the
+ * Datadog API error-rate monitor and the MongoDB Atlas cluster as their registry resource types.
+ */
 export function renderMonitoringStack(env: ResolvedEnvironment): StackDefinition {
   const template = newTemplate(`${prefix(env)}: alarms and monitors`)
   const monitoring = env.monitoring

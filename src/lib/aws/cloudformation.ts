@@ -20,6 +20,7 @@ import {
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation'
 import {awsErrorName, awsHttpStatus, isAwsError, isStackNotFound} from './aws-error.js'
+import type {AwsClients} from './clients.js'
 
 /** What deploy needs to know about a deployed stack (one DescribeStacks call). */
 export interface DeployedStack {
@@ -123,6 +124,21 @@ function toDeployedStack(stack: Stack, stackName: string): DeployedStack {
     terminationProtection: stack.EnableTerminationProtection,
     lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
   }
+}
+
+/** What a command reads of a deployed stack besides deploy: its outputs and parameters. */
+export interface StackOutputs {
+  outputs: Record<string, string>
+  parameters: Record<string, string>
+}
+
+/**
+ * A stack's outputs and parameters through {@link CloudFormationApi.describeStack} (one
+ * DescribeStacks): undefined when the stack does not exist.
+ */
+export async function stackOutputs(clients: Pick<AwsClients, 'cloudFormation'>, region: string, stackName: string): Promise<StackOutputs | undefined> {
+  const stack = await createCloudFormationApi(await clients.cloudFormation(region), region).describeStack(stackName)
+  return stack && {outputs: stack.outputs, parameters: stack.parameters}
 }
 
 /**

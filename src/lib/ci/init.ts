@@ -1,7 +1,6 @@
 import {existsSync} from 'node:fs'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {dirname, join, relative, resolve, sep} from 'node:path'
-import {isStackNotFound} from '../aws/aws-error.js'
 import type {AwsClients} from '../aws/clients.js'
 import {toAwsAuthError} from '../aws/clients.js'
 import type {PlatformConfig, ResolvedEnvironment} from '../config/types.js'
@@ -32,13 +31,11 @@ export interface CiInitResult {
  * undefined when that stack (or the output: no `ci.githubRepository`) does not exist yet.
  */
 export async function readDeployRole(clients: AwsClients, env: ResolvedEnvironment): Promise<string | undefined> {
-  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')
-  const cfn = await clients.cloudFormation(env.region)
+  // Loaded here: without AWS (no readRole), `ci init` never loads the SDK.
+  const {stackOutputs} = await import('../aws/cloudformation.js')
   try {
-    const out = await cfn.send(new DescribeStacksCommand({StackName: stackName(env.project, env.name, 'bootstrap')}))
-    return out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'DeployRoleArn')?.OutputValue
+    return (await stackOutputs(clients, env.region, stackName(env.project, env.name, 'bootstrap')))?.outputs.DeployRoleArn
   } catch (error) {
-    if (isStackNotFound(error)) return undefined
     throw toAwsAuthError(error)
   }
 }

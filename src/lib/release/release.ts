@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {takeOverInterrupts} from '../cli/interrupts.js'
 import {userInfo} from 'node:os'
 import {Writable} from 'node:stream'
-import {isStackNotFound} from '../aws/aws-error.js'
+import {stackOutputs} from '../aws/cloudformation.js'
 import type {AwsClients} from '../aws/clients.js'
 import type {ResolvedEnvironment} from '../config/types.js'
 import {createDeployView, formatEventLine, formatWhatToOpen} from '../ui/deploy-progress.js'
@@ -102,22 +102,6 @@ export async function releaseStore(aws: AwsClients, env: ResolvedEnvironment, st
   const bucket = (await stackOutputs(aws, bootstrap.region, bootstrap.name))?.outputs.ArtifactBucketName
   if (!bucket) return undefined
   return createS3ReleaseStore(await aws.s3(bootstrap.region), bucket)
-}
-
-export async function stackOutputs(aws: AwsClients, region: string, name: string): Promise<{outputs: Record<string, string>; parameters: Record<string, string>} | undefined> {
-  const {DescribeStacksCommand} = await import('@aws-sdk/client-cloudformation')
-  try {
-    const stack = (await (await aws.cloudFormation(region)).send(new DescribeStacksCommand({StackName: name}))).Stacks?.[0]
-    if (!stack) return undefined
-    const outputs: Record<string, string> = {}
-    for (const o of stack.Outputs ?? []) if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue ?? ''
-    const parameters: Record<string, string> = {}
-    for (const p of stack.Parameters ?? []) if (p.ParameterKey) parameters[p.ParameterKey] = p.ResolvedValue ?? p.ParameterValue ?? ''
-    return {outputs, parameters}
-  } catch (error) {
-    if (isStackNotFound(error)) return undefined
-    throw error
-  }
 }
 
 /**

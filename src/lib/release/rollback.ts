@@ -3,7 +3,8 @@ import {AbortedError, NonInteractiveError, PlatformError} from '../errors.js'
 import {PINNED_TASK_DEFINITION} from '../../templates/service.js'
 import {createEcsApi} from './ecs.js'
 import {listReleases, type ReleaseRecord} from './history.js'
-import {parameterValue, type ReleaseInput, type ReleaseResult, releaseStore, runRelease, servicePart, stackOutputs} from './release.js'
+import {stackOutputs} from '../aws/cloudformation.js'
+import {parameterValue, type ReleaseInput, type ReleaseResult, releaseStore, runRelease, servicePart} from './release.js'
 
 /** ECS service deployment statuses of a rollout still under way. */
 const IN_PROGRESS = new Set(['PENDING', 'IN_PROGRESS'])

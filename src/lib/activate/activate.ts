@@ -225,7 +225,7 @@ export interface ActivationResult {
 const UNCHANGED_CONFIGURATION = {current: 'already-set', other: 'left-alone', none: 'not-needed'} as const
 
 /** ActivateType then SetTypeConfiguration where the plan says so, one type after another; with `dryRun`, nothing. */
-export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeRegistry, 'activate' | 'configure'>, options: {dryRun: boolean; onDone?: (type: TypeActivationResult) => void}): Promise<ActivationResult> {
+export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeRegistry, 'activate' | 'configure'>, options: {dryRun: boolean; onDone?: (type: TypeActivationResult) => void}): Promise<Omit<ActivationResult, 'secrets'>> {
   const types: TypeActivationResult[] = []
   for (const type of plan.types) {
     const willActivate = type.activation === 'activate'
@@ -242,7 +242,7 @@ export async function applyActivation(plan: ActivationPlan, registry: Pick<TypeR
     types.push(done)
     options.onDone?.(done)
   }
-  return {environment: plan.environment, dryRun: options.dryRun, types, secrets: [], unknown: plan.unknown}
+  return {environment: plan.environment, dryRun: options.dryRun, types, unknown: plan.unknown}
 }
 
 const ACTIVATION_TEXT: Record<TypeActivationResult['activation'], string> = {
@@ -330,7 +330,7 @@ export async function activateEnvironment(input: ActivateInput): Promise<Activat
   // Before SetTypeConfiguration, and on every run (not only when the configuration is set): the
   // secret follows the environment's keys, and a secret deleted by hand is made again.
   const secrets = await keepConfigurationSecrets(plan, input, flags.dryRun)
-  const result = {...(await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})), secrets}
+  const result: ActivationResult = {...(await applyActivation(plan, input.registry, {dryRun: flags.dryRun, onDone: (type) => input.progress(describeTypeResult(type))})), secrets}
   for (const type of result.types) if (type.configuration === 'left-alone') input.warn(`${type.typeName} in ${type.region} keeps a configuration platform did not write; deploys use it as it is.`)
   for (const type of plan.types) {
     if (type.credentialsSecret && type.activation === 'active' && !type.executionRoleArn) {

@@ -1,5 +1,5 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync} from 'node:fs'
+import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -73,6 +73,30 @@ describe('bin/run.js start-up', () => {
       // the list is real: validate reads its file and parses the YAML
       expect(builtins).toContain('fs')
       expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('validate compiles no yaml for a file the subset parser reads, and loads yaml for one it declines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platform-modules-'))
+    const modulesFile = join(dir, 'modules.txt')
+    const preload = new URL('record-modules.mjs', import.meta.url).href
+    // The bundle keeps each bundled CommonJS module's path as its key: this one is yaml's entry.
+    const loadsYaml = (args: string[]): boolean => {
+      rmSync(modulesFile, {force: true})
+      const run = runCli(args, {env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, PLATFORM_TEST_MODULES_FILE: modulesFile}})
+      expect(run.status, run.stderr).toBe(args.includes('--config') ? 3 : 0)
+      const files = readFileSync(modulesFile, 'utf8').trim().split('\n').filter((url) => url.startsWith('file:'))
+      // the list is real: the command's own module is in it
+      expect(files.some((url) => url.endsWith('/dist/commands/validate.js'))).toBe(true)
+      return files.some((url) => readFileSync(new URL(url), 'utf8').includes('"node_modules/yaml/dist/index.js"'))
+    }
+    try {
+      expect(loadsYaml(['validate', '--json'])).toBe(false)
+      const declined = join(dir, 'platform.yaml')
+      writeFileSync(declined, 'version: 1\nversion: 2\n')
+      expect(loadsYaml(['validate', '--json', '--config', declined])).toBe(true)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }

@@ -43,7 +43,7 @@ describe('initPlatformYaml (prompts stubbed)', () => {
     expect(asked.map((q) => q.default)).toEqual(['bookmark-manager', 'ap-northeast-1', 'example.com', 'web,api', true, 'ops@example.com'])
     expect(result.answers).toEqual(DESIGN_ANSWERS)
     const text = readFileSync(join(dir, 'platform.yaml'), 'utf8')
-    const {config, issues} = parseConfig(text, 'platform.yaml')
+    const {config, issues} = await parseConfig(text, 'platform.yaml')
     expect(issues).toEqual([])
     const prod = config!.environments.prod
     expect(prod.services.web).toMatchObject({port: 3000, path: '/', cpu: 512, memory: 1024, desiredCount: 2, autoscaling: {min: 2, max: 10, cpuTarget: 70}})
@@ -60,7 +60,7 @@ describe('initPlatformYaml (prompts stubbed)', () => {
     const result = await initPlatformYaml({dir, yes: false, force: false, given: {region: 'us-east-1'}, canPrompt: true})
     expect(asked.map((q) => q.message)).not.toContain('AWS region')
     expect(result.answers).toEqual({project: 'shop', region: 'us-east-1', domain: undefined, services: ['web', 'worker'], database: false, alarmEmail: 'alerts@shop.io'})
-    const {config} = parseConfig(readFileSync(result.file, 'utf8'), 'platform.yaml')
+    const {config} = await parseConfig(readFileSync(result.file, 'utf8'), 'platform.yaml')
     expect(config!.environments.prod.database).toBeUndefined()
     expect(config!.environments.prod.domain).toBeUndefined()
     expect(config!.environments.prod.services.worker).toMatchObject({port: 3002, path: '/worker/*', healthCheck: {path: '/worker/health'}})
@@ -94,7 +94,7 @@ describe('initPlatformYaml (prompts stubbed)', () => {
     expect(readFileSync(join(dir, 'web/Containerfile'), 'utf8')).toMatch(/^FROM scratch\nCOPY public\/ \/app\/public\/$/m)
     expect(readFileSync(join(dir, 'web/public/index.html'), 'utf8')).toContain('<!doctype html>')
     const text = readFileSync(result.file, 'utf8')
-    expect(parseConfig(text, result.file).config).toBeDefined()
+    expect((await parseConfig(text, result.file)).config).toBeDefined()
     expect(text).toContain('build: {context: web, dockerfile: web/Containerfile}')
     expect(text).toContain('build: {context: api, dockerfile: api/Containerfile}')
   })
@@ -150,14 +150,14 @@ describe('platform init (built CLI)', () => {
     expect(validate.stderr).toMatch(/warning: .*alarmEmail ops@example\.com is a placeholder/)
   })
 
-  it('without a database renders no database security group or rule; added services get /<name>/* and a health check there; the region sets the time zone', () => {
+  it('without a database renders no database security group or rule; added services get /<name>/* and a health check there; the region sets the time zone', async () => {
     const dir = emptyDir()
     const run = runCli(['init', '--yes', '--no-database', '--services', 'api,worker,jobs', '--region', 'eu-west-1', '--domain', 'shop.io', '--alarm-email', 'ops@shop.io'], {cwd: dir})
     expect(run.status).toBe(0)
     const text = readFileSync(join(dir, 'platform.yaml'), 'utf8')
     expect(text).toContain('timezone: Europe/Dublin')
     expect(text).not.toContain('Asia/Tokyo')
-    const {config} = parseConfig(text, 'platform.yaml')
+    const {config} = await parseConfig(text, 'platform.yaml')
     const services = config!.environments.prod.services
     expect(services.api).toMatchObject({path: '/api/*', healthCheck: {path: '/api/health'}})
     expect(services.worker).toMatchObject({path: '/', healthCheck: {path: '/health'}})
@@ -191,7 +191,7 @@ describe('platform init (built CLI)', () => {
     expect(() => readFileSync(join(dir, 'platform.yaml'))).toThrow()
   })
 
-  it('refuses to overwrite without --force, overwrites with it, and honours every flag', () => {
+  it('refuses to overwrite without --force, overwrites with it, and honours every flag', async () => {
     const dir = emptyDir()
     writeFileSync(join(dir, 'platform.yaml'), 'mine\n')
     const refused = runCli(['init', '--yes'], {cwd: dir})
@@ -202,7 +202,7 @@ describe('platform init (built CLI)', () => {
     const forced = runCli(['init', '--yes', '--force', '--project', 'shop', '--region', 'eu-west-1', '--domain', 'shop.example.org', '--services', 'web,api,worker', '--no-database', '--json'], {cwd: dir})
     expect(forced.status).toBe(0)
     expect(JSON.parse(forced.stdout)).toMatchObject({answers: {project: 'shop', region: 'eu-west-1', domain: 'shop.example.org', services: ['web', 'api', 'worker'], database: false}, environments: ['prod', 'staging']})
-    const {config, issues} = parseConfig(readFileSync(join(dir, 'platform.yaml'), 'utf8'), 'platform.yaml')
+    const {config, issues} = await parseConfig(readFileSync(join(dir, 'platform.yaml'), 'utf8'), 'platform.yaml')
     expect(issues).toEqual([])
     expect(Object.keys(config!.environments.prod.services)).toEqual(['web', 'api', 'worker'])
   })

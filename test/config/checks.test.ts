@@ -38,9 +38,9 @@ describe('Aurora PostgreSQL versions', () => {
     expect(supportsAutoPause('13.14')).toBe(false)
   })
 
-  it('a newer version than the table knows is a warning, not an error', () => {
+  it('a newer version than the table knows is a warning, not an error', async () => {
     const text = 'version: 1\nproject: p\nregion: us-east-1\nenvironments:\n  prod:\n    services: {web: {image: nginx, port: 80}}\n    database: {version: "17.12"}\n'
-    const {config, issues, warnings} = parseConfig(text, 'p.yaml')
+    const {config, issues, warnings} = await parseConfig(text, 'p.yaml')
     expect(issues).toEqual([])
     expect(config).toBeDefined()
     expect(warnings).toEqual([expect.objectContaining({line: 7, column: 25, path: 'environments.prod.database.version'})])
@@ -55,7 +55,7 @@ describe('regions', () => {
 })
 
 describe('positions through anchors and defaults', () => {
-  it('a value written once under an anchor and used by two services is one issue at the anchor', () => {
+  it('a value written once under an anchor and used by two services is one issue at the anchor', async () => {
     const text = [
       'version: 1',
       'project: p',
@@ -68,15 +68,15 @@ describe('positions through anchors and defaults', () => {
       '      api: {<<: *small, image: nginx, port: 81, path: /api/*}',
       '',
     ].join('\n')
-    const {issues} = parseConfig(text, 'p.yaml')
+    const {issues} = await parseConfig(text, 'p.yaml')
     expect(issues).toHaveLength(1)
     expect(issues[0]).toMatchObject({line: 4, column: 37, message: 'Fargate does not run cpu 1024 with memory 1024 MiB'})
     expect(issues[0].hint).toContain('2048 to 8192 in steps of 1024')
   })
 
-  it('an environment override is blamed on the environment, not on defaults', () => {
+  it('an environment override is blamed on the environment, not on defaults', async () => {
     const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  services: {web: {image: nginx, port: 80, cpu: 256, memory: 512}}\nenvironments:\n  prod:\n    services: {web: {cpu: 1024}}\n'
-    const {issues} = parseConfig(text, 'p.yaml')
+    const {issues} = await parseConfig(text, 'p.yaml')
     expect(issues).toEqual([expect.objectContaining({line: 8, column: 27, path: 'environments.prod.services.web.cpu'})])
     expect(issues[0].message).toBe('Fargate does not run cpu 1024 with memory 512 MiB')
     expect(issues[0].hint).toContain('or cpu 256 for 512 MiB')
@@ -84,21 +84,21 @@ describe('positions through anchors and defaults', () => {
 })
 
 describe('scale', () => {
-  it('warns on example.com placeholders (domain, alarm e-mail), not on real names', () => {
+  it('warns on example.com placeholders (domain, alarm e-mail), not on real names', async () => {
     const yaml = (domain: string, email: string) => `version: 1\nproject: shop\nregion: eu-west-1\nenvironments:\n  prod:\n    domain: ${domain}\n    services: {web: {image: public.ecr.aws/nginx/nginx:1, port: 3000, path: /}}\n    monitoring: {alarmEmail: ${email}}\n`
-    const placeholders = parseConfig(yaml('shop.example.com', 'ops@example.org'), 'p.yaml')
+    const placeholders = await parseConfig(yaml('shop.example.com', 'ops@example.org'), 'p.yaml')
     expect(placeholders.issues).toEqual([])
     expect(placeholders.warnings.map((w) => [w.path, w.line])).toEqual([
       ['environments.prod.domain', 6],
       ['environments.prod.monitoring.alarmEmail', 8],
     ])
-    expect(parseConfig(yaml('shop.io', 'ops@shop.io'), 'p.yaml').warnings).toEqual([])
+    expect((await parseConfig(yaml('shop.io', 'ops@shop.io'), 'p.yaml')).warnings).toEqual([])
   })
 
   it('60 services validate; 101 warn about the ALB listener rule quota', async () => {
     const {manyServicesYaml} = await import('../../scripts/gen-many-services.js')
-    expect(parseConfig(manyServicesYaml(60), 'many.yaml').issues).toEqual([])
-    const {issues, warnings: all} = parseConfig(manyServicesYaml(101), 'many.yaml')
+    expect((await parseConfig(manyServicesYaml(60), 'many.yaml')).issues).toEqual([])
+    const {issues, warnings: all} = await parseConfig(manyServicesYaml(101), 'many.yaml')
     expect(issues).toEqual([])
     const warnings = all.filter((w) => !w.message.includes('placeholder'))
     expect(warnings).toEqual([expect.objectContaining({line: 11, column: 5, path: 'environments.prod.services'})])
@@ -111,20 +111,20 @@ describe("the account's existing GitHub OIDC provider (ci.oidcProviderArn)", () 
   const text = (ci: string): string =>
     ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', `    ci: ${ci}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
 
-  it('is reused instead of creating one, without setting createOidcProvider', () => {
-    const {config, issues, warnings} = parseConfig(text(`{githubRepository: acme/shop, oidcProviderArn: "${arn}"}`), 'p.yaml')
+  it('is reused instead of creating one, without setting createOidcProvider', async () => {
+    const {config, issues, warnings} = await parseConfig(text(`{githubRepository: acme/shop, oidcProviderArn: "${arn}"}`), 'p.yaml')
     expect(issues).toEqual([])
     expect(warnings).toEqual([])
     expect(getEnvironment(config!, 'prod').ci).toMatchObject({createOidcProvider: false, oidcProviderArn: arn})
   })
 
-  it('leaves the default (create one) when not given', () => {
-    const {config} = parseConfig(text('{githubRepository: acme/shop}'), 'p.yaml')
+  it('leaves the default (create one) when not given', async () => {
+    const {config} = await parseConfig(text('{githubRepository: acme/shop}'), 'p.yaml')
     expect(getEnvironment(config!, 'prod').ci.createOidcProvider).toBe(true)
   })
 
-  it('warns that it has no effect without a repository to deploy from', () => {
-    const {warnings} = parseConfig(text(`{oidcProviderArn: "${arn}"}`), 'p.yaml')
+  it('warns that it has no effect without a repository to deploy from', async () => {
+    const {warnings} = await parseConfig(text(`{oidcProviderArn: "${arn}"}`), 'p.yaml')
     expect(warnings.map((w) => w.message)).toEqual(['oidcProviderArn is set but ci.githubRepository is not, so no deploy role uses it'])
   })
 })
@@ -133,21 +133,21 @@ describe('dns.failover', () => {
   const text = (dns: string): string =>
     ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', '    domain: shop.test', `    dns: ${dns}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
 
-  it('is on by default, with the health check', () => {
-    const {config, issues} = parseConfig(text('{}'), 'p.yaml')
+  it('is on by default, with the health check', async () => {
+    const {config, issues} = await parseConfig(text('{}'), 'p.yaml')
     expect(issues).toEqual([])
     expect(getEnvironment(config!, 'prod').dns).toMatchObject({failover: true, healthCheck: true})
   })
 
-  it('asked for without the health check that switches it is an error at dns.failover', () => {
-    const {issues} = parseConfig(text('{healthCheck: false, failover: true}'), 'p.yaml')
+  it('asked for without the health check that switches it is an error at dns.failover', async () => {
+    const {issues} = await parseConfig(text('{healthCheck: false, failover: true}'), 'p.yaml')
     expect(issues).toHaveLength(1)
     expect(issues[0]).toMatchObject({message: 'dns.failover needs the health check that switches the records, but dns.healthCheck is false', hint: 'set dns.healthCheck: true, or dns.failover: false'})
     expect(issues[0].path).toBe('environments.prod.dns.failover')
   })
 
-  it('left to its default, follows a health check turned off', () => {
-    expect(parseConfig(text('{healthCheck: false}'), 'p.yaml').issues).toEqual([])
+  it('left to its default, follows a health check turned off', async () => {
+    expect((await parseConfig(text('{healthCheck: false}'), 'p.yaml')).issues).toEqual([])
   })
 })
 
@@ -155,14 +155,14 @@ describe('dns.records', () => {
   const text = (records: string): string =>
     ['version: 1', 'project: shop', 'region: ap-northeast-1', 'environments:', '  prod:', '    domain: shop.test', `    dns: {records: ${records}}`, '    services: {web: {image: public.ecr.aws/nginx/nginx:1.27, port: 3000}}', ''].join('\n')
 
-  it('cannot take the ALB\'s own name: a second A record, and a second writer of its certificate\'s validation record', () => {
-    const {issues} = parseConfig(text('[www, origin]'), 'p.yaml')
+  it('cannot take the ALB\'s own name: a second A record, and a second writer of its certificate\'s validation record', async () => {
+    const {issues} = await parseConfig(text('[www, origin]'), 'p.yaml')
     expect(issues).toHaveLength(1)
     expect(issues[0]).toMatchObject({message: 'dns.records cannot list "origin": origin.shop.test is the load balancer\'s own name, which CloudFront connects to', hint: 'serve the site under another name'})
     expect(issues[0].path).toBe('environments.prod.dns.records[1]')
   })
 
-  it('may hold names below it, or a wildcard covering it', () => {
-    expect(parseConfig(text('[www, "", "*", app.origin]'), 'p.yaml').issues).toEqual([])
+  it('may hold names below it, or a wildcard covering it', async () => {
+    expect((await parseConfig(text('[www, "", "*", app.origin]'), 'p.yaml')).issues).toEqual([])
   })
 })

@@ -20,8 +20,8 @@ describe('the invalid corpus', () => {
   })
 
   for (const [file, issues] of Object.entries(expected)) {
-    it(`${file}: ${issues.map((i) => i.message).join('; ')}`, () => {
-      const result = parseConfig(readFileSync(join(dir, file), 'utf8'), file)
+    it(`${file}: ${issues.map((i) => i.message).join('; ')}`, async () => {
+      const result = await parseConfig(readFileSync(join(dir, file), 'utf8'), file)
       expect(result.config).toBeUndefined()
       const actual = result.issues.map((i) => ({line: i.line, column: i.column, path: i.path, message: i.message}))
       expect(actual).toHaveLength(issues.length)

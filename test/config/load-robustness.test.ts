@@ -43,7 +43,7 @@ function expectWellFormed(issues: ConfigIssue[], context: string): void {
 }
 
 describe('parseConfig on hostile input', () => {
-  it('survives 300 random mutations of the root file', () => {
+  it('survives 300 random mutations of the root file', async () => {
     const next = random(42)
     const data = parse(rootText)
     const all = paths(data).filter((p) => p.length > 0)
@@ -52,23 +52,23 @@ describe('parseConfig on hostile input', () => {
       const path = all[Math.floor(next() * all.length)]
       const value = REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)]
       setAt(copy, path, value)
-      const result = parseConfig(stringify(copy), 'mutated.yaml')
+      const result = await parseConfig(stringify(copy), 'mutated.yaml')
       const context = `${path.join('.')} = ${JSON.stringify(value)}`
       expect(Boolean(result.config) !== result.issues.length > 0, context).toBe(true)
       expectWellFormed(result.issues, context)
     }
   })
 
-  it('survives every truncation of the root file at 200 random points', () => {
+  it('survives every truncation of the root file at 200 random points', async () => {
     const next = random(7)
     for (let i = 0; i < 200; i++) {
       const cut = Math.floor(next() * rootText.length)
-      const result = parseConfig(rootText.slice(0, cut), 'cut.yaml')
+      const result = await parseConfig(rootText.slice(0, cut), 'cut.yaml')
       expectWellFormed(result.issues, `cut at ${cut}`)
     }
   })
 
-  it('survives random bytes and pathological YAML', () => {
+  it('survives random bytes and pathological YAML', async () => {
     const next = random(99)
     const inputs = [
       ...Array.from({length: 50}, () => Buffer.from(Array.from({length: 200}, () => Math.floor(next() * 256))).toString('latin1')),
@@ -84,7 +84,7 @@ describe('parseConfig on hostile input', () => {
       'environments: {prod: {services: {web: {<<: [*x]}}}}',
     ]
     for (const text of inputs) {
-      const result = parseConfig(text, 'junk.yaml')
+      const result = await parseConfig(text, 'junk.yaml')
       expect(result.config).toBeUndefined()
       expect(result.issues.length).toBeGreaterThan(0)
       expectWellFormed(result.issues, JSON.stringify(text.slice(0, 40)))

@@ -43,9 +43,9 @@ describe('the root platform.yaml', () => {
 })
 
 describe('parseConfig', () => {
-  it('accepts every valid fixture and fills every default', () => {
+  it('accepts every valid fixture and fills every default', async () => {
     for (const name of ['minimal.yaml', 'staging-prod.yaml', 'many-services.yaml']) {
-      const result = parseConfig(readFileSync(fixture(name), 'utf8'), name)
+      const result = await parseConfig(readFileSync(fixture(name), 'utf8'), name)
       expect(result.issues, name).toEqual([])
       for (const env of Object.values(result.config!.environments)) {
         expect(env.network.cidr).toMatch(/^10\.\d+\.0\.0\/16$/)
@@ -58,8 +58,8 @@ describe('parseConfig', () => {
     }
   })
 
-  it('derives memory from cpu, desiredCount from autoscaling.min and the dockerfile from the context', () => {
-    const {config} = parseConfig(readFileSync(fixture('staging-prod.yaml'), 'utf8'), 'x.yaml')
+  it('derives memory from cpu, desiredCount from autoscaling.min and the dockerfile from the context', async () => {
+    const {config} = await parseConfig(readFileSync(fixture('staging-prod.yaml'), 'utf8'), 'x.yaml')
     const prod = config!.environments.prod
     expect(prod.services.api.cpu).toBe(512)
     expect(prod.services.web.desiredCount).toBe(2)
@@ -67,43 +67,43 @@ describe('parseConfig', () => {
     expect(config!.environments.staging.services.api.memory).toBe(1024)
   })
 
-  it('the committed many-services fixture is what the generator writes, with 60 services', () => {
+  it('the committed many-services fixture is what the generator writes, with 60 services', async () => {
     expect(readFileSync(fixture('many-services.yaml'), 'utf8')).toBe(manyServicesYaml())
-    const {config} = parseConfig(manyServicesYaml(), 'many.yaml')
+    const {config} = await parseConfig(manyServicesYaml(), 'many.yaml')
     expect(Object.keys(config!.environments.prod.services)).toHaveLength(60)
   })
 
-  it('points an error inherited from defaults at the line in defaults and names the environments', () => {
+  it('points an error inherited from defaults at the line in defaults and names the environments', async () => {
     const text = ['version: 1', 'project: p', 'region: us-east-1', 'defaults:', '  services:', '    web:', '      image: nginx', '      port: 80', '      cpu: 512', '      memory: 512', 'environments:', '  a: {}', '  b: {}', ''].join('\n')
-    const {issues} = parseConfig(text, 'p.yaml')
+    const {issues} = await parseConfig(text, 'p.yaml')
     expect(issues).toHaveLength(1)
     expect(issues[0]).toMatchObject({line: 10, column: 15, path: 'defaults.services.web.memory'})
     expect(issues[0].message).toContain('(environments a, b)')
     expect(issues[0].hint).toContain('1024')
   })
 
-  it('lets an environment remove an inherited value with null', () => {
+  it('lets an environment remove an inherited value with null', async () => {
     const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  domain: example.com\n  services: {web: {image: nginx, port: 80}}\nenvironments:\n  dev: {domain: null}\n  prod: {}\n'
-    const {config, issues} = parseConfig(text, 'p.yaml')
+    const {config, issues} = await parseConfig(text, 'p.yaml')
     expect(issues).toEqual([])
     expect(config!.environments.dev.domain).toBeUndefined()
     expect(config!.environments.prod.domain).toBe('example.com')
   })
 
-  it('finds aliases by the anchors before them, as yaml resolves them, and reports complex keys only when every alias resolves', () => {
+  it('finds aliases by the anchors before them, as yaml resolves them, and reports complex keys only when every alias resolves', async () => {
     const head = 'version: 1\nproject: p\nregion: us-east-1\n'
     const env = (services: string) => `${head}environments:\n  prod:\n    services:\n${services}`
     // An anchor defined after its alias does not count; a later anchor of the same name does not hide the first.
-    const late = parseConfig(env('      web: *svc\n      api: &svc {image: nginx, port: 80}\n'), 'p.yaml')
+    const late = await parseConfig(env('      web: *svc\n      api: &svc {image: nginx, port: 80}\n'), 'p.yaml')
     expect(late.issues.map((i) => [i.line, i.column, i.message])).toEqual([[7, 12, 'YAML syntax: alias *svc has no anchor &svc before it']])
     // A later anchor of the same name, anchors in flow mappings and on scalars: nothing to report.
-    const reused = parseConfig(`x-a: &v {port: 80}\nx-b: *v\nx-c: &v {image: &img nginx, port: &port 81}\n${env('      web: {<<: *v, image: *img, path: /, healthCheck: /}\n      api: {image: *img, port: 82, path: /api/*}\n')}`, 'p.yaml')
+    const reused = await parseConfig(`x-a: &v {port: 80}\nx-b: *v\nx-c: &v {image: &img nginx, port: &port 81}\n${env('      web: {<<: *v, image: *img, path: /, healthCheck: /}\n      api: {image: *img, port: 82, path: /api/*}\n')}`, 'p.yaml')
     expect(reused.issues).toEqual([])
     expect(reused.config!.environments.prod.services.web).toMatchObject({image: 'nginx', port: 81})
     // A complex key is reported when the aliases are fine, and not besides an alias error.
     const complex = env('      ? [web, api]\n      : {image: nginx, port: 80}\n')
-    expect(parseConfig(complex, 'p.yaml').issues.map((i) => [i.line, i.column, i.message])).toEqual([[7, 9, 'YAML syntax: a key must be a plain name, not a list or mapping']])
-    const both = parseConfig(`${complex}      admin: *nowhere\n`, 'p.yaml')
+    expect((await parseConfig(complex, 'p.yaml')).issues.map((i) => [i.line, i.column, i.message])).toEqual([[7, 9, 'YAML syntax: a key must be a plain name, not a list or mapping']])
+    const both = await parseConfig(`${complex}      admin: *nowhere\n`, 'p.yaml')
     expect(both.issues.map((i) => i.message)).toEqual(['YAML syntax: alias *nowhere has no anchor &nowhere before it'])
   })
 })
@@ -162,7 +162,7 @@ describe('docs/platform-yaml.md', () => {
 describe('resolved environments', () => {
   it('carry every field the hand-built prod environment of the renderer tests has, from a minimal file', async () => {
     const {prodEnv} = await import('../helpers/env.js')
-    const {config} = parseConfig(readFileSync(fixture('minimal.yaml'), 'utf8'), 'minimal.yaml')
+    const {config} = await parseConfig(readFileSync(fixture('minimal.yaml'), 'utf8'), 'minimal.yaml')
     const resolved = config!.environments.dev as unknown as Record<string, unknown>
     const reference = prodEnv() as unknown as Record<string, unknown>
     // Optional in the contract: absent unless the file sets them.
@@ -183,9 +183,9 @@ describe('resolved environments', () => {
 })
 
 describe('healthCheck shorthand', () => {
-  it('merges with an object override from an environment', () => {
+  it('merges with an object override from an environment', async () => {
     const text = 'version: 1\nproject: p\nregion: us-east-1\ndefaults:\n  services: {web: {image: nginx, port: 80, healthCheck: /health}}\nenvironments:\n  prod:\n    services: {web: {healthCheck: {intervalSeconds: 20}}}\n  dev: {}\n'
-    const {config, issues} = parseConfig(text, 'p.yaml')
+    const {config, issues} = await parseConfig(text, 'p.yaml')
     expect(issues).toEqual([])
     expect(config!.environments.prod.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 20, timeoutSeconds: 5})
     expect(config!.environments.dev.services.web.healthCheck).toMatchObject({path: '/health', intervalSeconds: 10})
@@ -195,24 +195,24 @@ describe('healthCheck shorthand', () => {
 describe('--region (LoadOptions.region)', () => {
   const text = readFileSync(join(root, 'platform.yaml'), 'utf8')
 
-  it('replaces every environment\'s region', () => {
-    const {config, issues} = parseConfig(text, 'platform.yaml', {region: 'eu-west-1'})
+  it('replaces every environment\'s region', async () => {
+    const {config, issues} = await parseConfig(text, 'platform.yaml', {region: 'eu-west-1'})
     expect(issues).toEqual([])
     expect(config!.region).toBe('eu-west-1')
     expect(Object.values(config!.environments).map((e) => e.region)).toEqual(Object.keys(config!.environments).map(() => 'eu-west-1'))
   })
 
-  it('gets the check the same value gets in platform.yaml, reported as the flag\'s', () => {
-    const inFile = parseConfig(text.replace(/^region: .*$/m, 'region: tokyo'), 'platform.yaml').issues
-    const fromFlag = parseConfig(text, 'platform.yaml', {region: 'tokyo'}).issues
+  it('gets the check the same value gets in platform.yaml, reported as the flag\'s', async () => {
+    const inFile = (await parseConfig(text.replace(/^region: .*$/m, 'region: tokyo'), 'platform.yaml')).issues
+    const fromFlag = (await parseConfig(text, 'platform.yaml', {region: 'tokyo'})).issues
     expect(inFile.length).toBeGreaterThan(0)
     expect(fromFlag.map((i) => i.message)).toEqual(inFile.map((i) => `--region tokyo: ${i.message}`))
   })
 
-  it('runs the checks that depend on the region (availability zones) with the flag\'s region', () => {
+  it('runs the checks that depend on the region (availability zones) with the flag\'s region', async () => {
     const threeAzs = 'version: 1\nproject: app\nregion: ap-northeast-1\nenvironments:\n  prod:\n    network:\n      availabilityZones: 3\n    services:\n      web: {port: 3000, image: public.ecr.aws/nginx/nginx:1.27}\n'
-    expect(parseConfig(threeAzs, 'platform.yaml').issues).toEqual([])
-    const {issues} = parseConfig(threeAzs, 'platform.yaml', {region: 'us-west-1'})
+    expect((await parseConfig(threeAzs, 'platform.yaml')).issues).toEqual([])
+    const {issues} = await parseConfig(threeAzs, 'platform.yaml', {region: 'us-west-1'})
     expect(issues.map((i) => i.message)).toContainEqual('us-west-1 offers 2 availability zones, not 3')
   })
 

@@ -1,72 +1,57 @@
 /**
  * The subset parser is only worth having if it is indistinguishable from yaml: for every YAML file
  * of the repository and hundreds of seeded variations of platform.yaml, it either declines or builds
- * a Document equal to yaml's node for node (class, range, value, scalar type and source, format,
- * anchor, flow, key order), with the same line starts and the same toJS().
+ * the nodes yaml builds, node for node (kind, range, value, source, anchor, the node an alias stands
+ * for, key order), with the same line starts and the same data as yaml's toJS().
  */
 import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {LineCounter, isAlias, isCollection, isPair, isScalar, parseDocument, type Document} from 'yaml'
+import {LineCounter, parseDocument} from 'yaml'
 import {describe, expect, it, vi} from 'vitest'
 import {DESIGN_ANSWERS} from '../../src/lib/init/answers.js'
 import {renderPlatformYaml} from '../../src/lib/init/render.js'
-import {parseConfigDocument, parseSubset} from '../../src/lib/config/yaml-fast.js'
+import {parseConfigYaml, parseSubset} from '../../src/lib/config/yaml-fast.js'
+import {parseWithYaml} from '../../src/lib/config/yaml-full.js'
+import type {YamlNode} from '../../src/lib/config/yaml-tree.js'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const rootText = readFileSync(`${repoRoot}platform.yaml`, 'utf8')
 
-/** yaml's own parse, with the options load.ts has always used. */
-function parseWithYaml(text: string): {doc: Document; lineCounter: LineCounter} {
+/** yaml's own parse, with the options platform.yaml has always been parsed with. */
+function parseDirectlyWithYaml(text: string) {
   const lineCounter = new LineCounter()
   return {doc: parseDocument(text, {lineCounter, prettyErrors: true, merge: true, uniqueKeys: true, logLevel: 'error'}), lineCounter}
 }
 
-/**
- * Comments are the one thing the subset does not rebuild: nothing reads them (the Document is
- * never stringified), and where they change a range, the range is compared.
- */
-const NOT_BUILT = new Set(['comment', 'commentBefore', 'spaceBefore'])
-
-/** Every own property of every node, recursively: a property yaml sets that the subset misses shows up. */
-function shape(node: unknown): unknown {
-  if (isPair(node)) return {Pair: {key: shape(node.key), value: shape(node.value)}}
-  if (isScalar(node) || isAlias(node) || isCollection(node)) {
-    const own: Record<string, unknown> = {class: node.constructor.name}
-    for (const [name, value] of Object.entries(node)) {
-      if (NOT_BUILT.has(name)) continue
-      own[name] = name === 'items' ? (value as unknown[]).map(shape) : value
-    }
-    return own
-  }
-  return node
+/** Every field of every node, recursively; an alias by where the node it stands for starts. */
+function shape(node: YamlNode | null): unknown {
+  if (node === null) return null
+  if (node.kind === 'alias') return {...node, target: node.target?.range}
+  if (node.kind === 'map') return {...node, items: node.items.map((pair) => ({key: shape(pair.key), value: shape(pair.value)}))}
+  if (node.kind === 'seq') return {...node, items: node.items.map(shape)}
+  return {...node}
 }
 
-function toJS(doc: Document): unknown {
+function outcome(toJS: () => unknown): unknown {
   try {
-    return {value: doc.toJS({maxAliasCount: 1000})}
+    return {value: toJS()}
   } catch (error) {
     return {threw: (error as Error).message}
   }
 }
 
-/** 'declined', or 'accepted' after checking the subset's Document against yaml's. */
+/** 'declined', or 'accepted' after checking the subset's nodes and data against yaml's. */
 function compareWithYaml(text: string, context: string): 'declined' | 'accepted' {
   const subset = parseSubset(text)
   if ('declined' in subset) return 'declined'
-  const expected = parseWithYaml(text)
+  const expected = parseDirectlyWithYaml(text)
   expect(expected.doc.errors.map((e) => e.message), `${context}: yaml reports errors on text the subset accepted`).toEqual([])
   expect(expected.doc.warnings.map((e) => e.message), `${context}: yaml warns on text the subset accepted`).toEqual([])
-  expect(subset.doc.errors).toEqual([])
-  expect(subset.doc.warnings).toEqual([])
-  expect(shape(subset.doc.contents), context).toEqual(shape(expected.doc.contents))
-  expect(subset.doc.range, `${context}: document range`).toEqual(expected.doc.range)
-  expect(subset.doc.directives?.docStart, `${context}: ---`).toEqual(expected.doc.directives?.docStart)
-  expect(subset.lineCounter.lineStarts, `${context}: line starts`).toEqual(expected.lineCounter.lineStarts)
-  const {lineCounter: _a, _directives: _b, ...options} = expected.doc.options as Record<string, unknown>
-  const {lineCounter: _c, ...subsetOptions} = subset.doc.options as Record<string, unknown>
-  expect(subsetOptions, `${context}: options`).toEqual(options)
-  expect(toJS(subset.doc), `${context}: toJS`).toEqual(toJS(expected.doc))
+  expect(subset.errors).toEqual([])
+  expect(shape(subset.root), context).toEqual(shape(parseWithYaml(text).root))
+  expect(subset.lines.lineStarts, `${context}: line starts`).toEqual(expected.lineCounter.lineStarts)
+  expect(outcome(() => subset.toJS()), `${context}: toJS`).toEqual(outcome(() => expected.doc.toJS({maxAliasCount: 1000})))
   return 'accepted'
 }
 
@@ -263,7 +248,7 @@ describe('parseConfig through the subset against parseConfig through yaml alone'
   it('gives the same config, issues and warnings (positions included) for repository files and variations', async () => {
     const {parseConfig: withSubset} = await import('../../src/lib/config/load.js')
     vi.resetModules()
-    vi.doMock('../../src/lib/config/yaml-fast.js', () => ({parseConfigDocument: parseWithYaml}))
+    vi.doMock('../../src/lib/config/yaml-fast.js', () => ({parseConfigYaml: async (text: string) => parseWithYaml(text)}))
     const {parseConfig: withYamlOnly} = await import('../../src/lib/config/load.js')
     vi.doUnmock('../../src/lib/config/yaml-fast.js')
     const files = execFileSync('git', ['ls-files', 'test/fixtures/*.yaml'], {cwd: repoRoot, encoding: 'utf8'}).split('\n').filter(Boolean)
@@ -275,22 +260,43 @@ describe('parseConfig through the subset against parseConfig through yaml alone'
     let fast = 0
     for (const text of texts) {
       if (!('declined' in parseSubset(text))) fast++
-      expect(withSubset(text, 'platform.yaml'), text).toEqual(withYamlOnly(text, 'platform.yaml'))
+      expect(await withSubset(text, 'platform.yaml'), text).toEqual(await withYamlOnly(text, 'platform.yaml'))
     }
     expect(fast).toBeGreaterThan(texts.length / 2)
   })
 })
 
-describe('parseConfigDocument', () => {
-  it('hands what the subset declines to yaml, errors included', () => {
-    const {doc} = parseConfigDocument('a: 1\na: 2\n')
-    expect(doc.errors.map((e) => e.code)).toEqual(['DUPLICATE_KEY'])
+describe('parseConfigYaml', () => {
+  it('hands what the subset declines to yaml, errors included', async () => {
+    const parsed = await parseConfigYaml('a: 1\na: 2\n')
+    expect(parsed.errors.map((e) => [e.line, e.column, e.code])).toEqual([[2, 1, 'DUPLICATE_KEY']])
   })
 
-  it('returns the subset Document when it accepts', () => {
-    const {doc, lineCounter} = parseConfigDocument('a: [1, two]\n')
-    expect(doc.toJS()).toEqual({a: [1, 'two']})
-    expect(lineCounter.linePos(5)).toEqual({line: 1, col: 6})
+  it('returns the subset\'s nodes when it accepts', async () => {
+    const parsed = await parseConfigYaml('a: [1, two]\n')
+    expect(parsed.toJS()).toEqual({a: [1, 'two']})
+    expect(parsed.lines.at(5)).toEqual({line: 1, column: 6})
+  })
+
+  it('gives an alias the very value of its anchor, as yaml does: one object, not a copy', async () => {
+    const data = (await parseConfigYaml('a: &x {b: [1]}\nc: *x\n')).toJS() as Record<string, unknown>
+    expect(data.c).toBe(data.a)
+    const withYaml = parseWithYaml('a: &x {b: [1]}\nc: *x\n').toJS() as Record<string, unknown>
+    expect(withYaml.c).toBe(withYaml.a)
+  })
+
+  it('keeps a key an object already has (__proto__, constructor) as an own property, as yaml does', async () => {
+    const text = '__proto__: 1\nconstructor: 2\n'
+    const data = (await parseConfigYaml(text)).toJS() as Record<string, unknown>
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype)
+    expect(Object.entries(data)).toEqual([['__proto__', 1], ['constructor', 2]])
+    expect(data).toEqual(parseWithYaml(text).toJS())
+  })
+
+  it('leaves an alias count yaml refuses to yaml, which refuses it', async () => {
+    const text = `a: &x [1]\nb:\n${'  - *x\n'.repeat(1000)}`
+    expect(parseSubset(text)).toEqual({declined: 'more than 100 aliases to one anchor'})
+    expect(() => (parseWithYaml(text)).toJS()).toThrow(/Excessive alias count/)
   })
 })
 
@@ -320,6 +326,8 @@ describe('parseSubset declines', () => {
     ['an anchor defined twice', 'a: &x 1\nb: &x 2\n', /twice/],
     ['an anchor on an empty value', 'a: &x\nb: 1\n', /anchor on an empty value/],
     ['an anchor on a sequence item', 'a:\n  - &x 1\n', /anchor on a sequence item/],
+    ['an alias inside an anchored value', 'a: &x 1\nb: &y\n  c: *x\n', /alias inside an anchored value/],
+    ['101 aliases to one anchor', `a: &x 1\nb:\n${'  - *x\n'.repeat(101)}`, /more than 100 aliases/],
     ['a nested mapping on one line', 'a: b: c\n', /nested mapping/],
     ['a comment after an empty value', 'a: # why\nb: 1\n', /comment after an empty value/],
     ['a comment above an empty sequence item', 'a:\n  - 1\n  # why\n  -\n', /comment above an empty sequence item/],

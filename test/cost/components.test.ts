@@ -61,7 +61,7 @@ describe('cost components from config', () => {
   it('sees only the usage the file writes: the loader fills in no usage defaults', async () => {
     const {parseConfig} = await import('../../src/lib/config/load.js')
     const text = 'version: 1\nproject: app\nregion: ap-northeast-1\ncost:\n  usage: {offHoursFraction: 0.5, auroraStorageGb: 40}\nenvironments:\n  prod:\n    services:\n      web: {image: public.ecr.aws/nginx/nginx:1.27, port: 80, path: /}\n'
-    const {config, issues} = parseConfig(text, 'platform.yaml')
+    const {config, issues} = await parseConfig(text, 'platform.yaml')
     expect(issues).toEqual([])
     const reader = new UsageReader(config!.environments.prod.cost.usage)
     // Written, even where it equals a stated default: the schedules no longer decide off-hours.

@@ -1,10 +1,10 @@
 import {readFile, stat} from 'node:fs/promises'
 import {dirname, relative, resolve as resolvePath, isAbsolute} from 'node:path'
-import {LineCounter, isAlias, isCollection, isPair, isScalar, type Alias, type Document, type Node, type YAMLError} from 'yaml'
 import {ConfigError, ExitCode, PlatformError, formatConfigIssue, type ConfigIssue} from '../errors.js'
 import {IssueCollector, nearest} from './issues.js'
 import {SourcePositions} from './positions.js'
-import {parseConfigDocument} from './yaml-fast.js'
+import {parseConfigYaml} from './yaml-fast.js'
+import {LineIndex, type AliasNode, type YamlNode, type YamlSyntaxError} from './yaml-tree.js'
 import {resolveEnvironment, type RawConfig} from './resolve.js'
 import {checkPlatformSchema, escapePointer} from './schema-check.js'
 import {reportSchemaErrors} from './schema-issues.js'
@@ -42,9 +42,9 @@ const YAML_HINTS: Record<string, string> = {
  * Parse and validate platform.yaml text. Never throws: every problem (YAML syntax, schema,
  * the semantic checks a deploy would fail on) becomes an issue with file, line, column and path.
  */
-export function parseConfig(text: string, file: string, options: {region?: string} = {}): ParseResult {
+export async function parseConfig(text: string, file: string, options: {region?: string} = {}): Promise<ParseResult> {
   try {
-    return parseUnchecked(text, file, options.region)
+    return await parseUnchecked(text, file, options.region)
   } catch (error) {
     // A bug in a check must not hide the file's real problems behind a stack trace.
     return {
@@ -58,30 +58,29 @@ function single(file: string, message: string, hint: string, line = 1, column = 
   return {issues: [{file, line, column, path: '', message, hint}], warnings: []}
 }
 
-function parseUnchecked(text: string, file: string, regionOverride?: string): ParseResult {
+async function parseUnchecked(text: string, file: string, regionOverride?: string): Promise<ParseResult> {
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > MAX_CONFIG_BYTES) {
     return single(file, `the file is ${formatSize(bytes)}; platform.yaml may be at most ${formatSize(MAX_CONFIG_BYTES)}`, 'check that --config points at platform.yaml, not a log or data file')
   }
   const binaryAt = text.search(/[\u0000-\u0008\u000E-\u001F\uFFFD]/)
   if (binaryAt >= 0) {
-    const lineCounter = lineCounterFor(text.slice(0, binaryAt + 1))
-    const {line, col} = lineCounter.linePos(binaryAt)
-    return single(file, 'the file is not YAML text: it contains binary data or invalid UTF-8', 'check that --config points at platform.yaml; save it as UTF-8 text', line, col)
+    const {line, column} = LineIndex.of(text.slice(0, binaryAt + 1)).at(binaryAt)
+    return single(file, 'the file is not YAML text: it contains binary data or invalid UTF-8', 'check that --config points at platform.yaml; save it as UTF-8 text', line, column)
   }
 
-  const {doc, lineCounter} = parseConfigDocument(text)
-  const sink = new IssueCollector(file, new SourcePositions(doc, lineCounter))
-  for (const error of doc.errors) addYamlError(sink, error)
-  if (doc.errors.length > 0) return {issues: sink.list('error'), warnings: sink.list('warning')}
+  const parsed = await parseConfigYaml(text)
+  const sink = new IssueCollector(file, new SourcePositions(parsed.root, parsed.lines))
+  for (const error of parsed.errors) addYamlError(sink, error)
+  if (parsed.errors.length > 0) return {issues: sink.list('error'), warnings: sink.list('warning')}
 
-  if (doc.contents === null || (doc.contents as {value?: unknown}).value === null) {
+  if (parsed.root === null || (parsed.root.kind === 'scalar' && parsed.root.value === null)) {
     return single(file, 'the file is empty', 'run `platform init` to write a starting platform.yaml')
   }
-  if (reportAliasesAndComplexKeys(doc, sink)) return {issues: sink.list('error'), warnings: []}
+  if (reportAliasesAndComplexKeys(parsed.root, sink)) return {issues: sink.list('error'), warnings: []}
   let data: unknown
   try {
-    data = doc.toJS({maxAliasCount: 1000})
+    data = parsed.toJS()
   } catch (error) {
     return single(file, `the YAML could not be expanded: ${error instanceof Error ? error.message : String(error)}`, 'use fewer nested aliases (*name)')
   }
@@ -143,50 +142,42 @@ function isRegionPath(path: string): boolean {
  * document again for each alias it resolves), reported at the alias; else a key that is a list or
  * mapping (`? [a, b]: value` is valid YAML but no platform.yaml key is one).
  */
-function reportAliasesAndComplexKeys(doc: Document, sink: IssueCollector): boolean {
+function reportAliasesAndComplexKeys(root: YamlNode, sink: IssueCollector): boolean {
   const anchors = new Set<string>()
-  const unresolved: Alias[] = []
-  const complexKeys: Node[] = []
-  const walk = (node: unknown): void => {
-    if (isAlias(node)) {
+  const unresolved: AliasNode[] = []
+  const complexKeys: YamlNode[] = []
+  const walk = (node: YamlNode | null): void => {
+    if (node === null) return
+    if (node.kind === 'alias') {
       if (!anchors.has(node.source)) unresolved.push(node)
       return
     }
-    if ((isScalar(node) || isCollection(node)) && node.anchor) anchors.add(node.anchor)
-    if (isCollection(node)) {
+    if (node.anchor) anchors.add(node.anchor)
+    if (node.kind === 'seq') {
       for (const item of node.items) walk(item)
-    } else if (isPair(node)) {
-      if (isCollection(node.key)) complexKeys.push(node.key)
-      walk(node.key)
-      walk(node.value)
+    } else if (node.kind === 'map') {
+      for (const pair of node.items) {
+        if (pair.key?.kind === 'map' || pair.key?.kind === 'seq') complexKeys.push(pair.key)
+        walk(pair.key)
+        walk(pair.value)
+      }
     }
   }
-  walk(doc.contents)
+  walk(root)
   for (const alias of unresolved) {
-    sink.addAt(sink.positions!.at(alias.range?.[0] ?? 0), '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
+    sink.addAt(sink.positions!.at(alias.range[0]), '', {message: `YAML syntax: alias *${alias.source} has no anchor &${alias.source} before it`, hint: BAD_ALIAS_HINT})
   }
   if (unresolved.length > 0) return true
   for (const key of complexKeys) {
-    sink.addAt(sink.positions!.at(key.range?.[0] ?? 0), '', {message: 'YAML syntax: a key must be a plain name, not a list or mapping', hint: 'write the key as text, e.g. `web:`'})
+    sink.addAt(sink.positions!.at(key.range[0]), '', {message: 'YAML syntax: a key must be a plain name, not a list or mapping', hint: 'write the key as text, e.g. `web:`'})
   }
   return complexKeys.length > 0
 }
 
 const BAD_ALIAS_HINT = 'define the anchor (`key: &name value`) above the alias (`*name`), e.g. under a top-level `x-` key'
 
-function addYamlError(sink: IssueCollector, error: YAMLError): void {
-  const position = error.linePos?.[0] ?? {line: 1, col: 1}
-  // prettyErrors appends " at line L, column C:" and a source excerpt; we print our own position.
-  const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-  const code = /multiple documents/i.test(message) ? 'MULTIPLE_DOCS' : error.code
-  sink.addAt({line: position.line, column: position.col}, '', {message: `YAML syntax: ${message}`, hint: YAML_HINTS[code] ?? 'fix the YAML syntax at this position'})
-}
-
-function lineCounterFor(text: string): LineCounter {
-  const counter = new LineCounter()
-  counter.addNewLine(0)
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') counter.addNewLine(i + 1)
-  return counter
+function addYamlError(sink: IssueCollector, error: YamlSyntaxError): void {
+  sink.addAt({line: error.line, column: error.column}, '', {message: `YAML syntax: ${error.message}`, hint: YAML_HINTS[error.code] ?? 'fix the YAML syntax at this position'})
 }
 
 function formatSize(bytes: number): string {
@@ -268,7 +259,7 @@ export async function readAndParse(file: string, options: {region?: string} = {}
   } catch (error) {
     throw new PlatformError(`Cannot read ${shown}: ${(error as Error).message}`, {code: 'CONFIG_UNREADABLE', exit: ExitCode.invalidConfig, cause: error})
   }
-  const result = parseConfig(text, shown, options)
+  const result = await parseConfig(text, shown, options)
   if (result.config) result.config = {...result.config, file: absolute, dir: dirname(absolute)}
   return result
 }

@@ -1,4 +1,4 @@
-import {isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair} from 'yaml'
+import type {LineIndex, PairNode, YamlNode} from './yaml-tree.js'
 
 /** A path into the YAML document: map keys and sequence indexes. */
 export type YamlPath = ReadonlyArray<string | number>
@@ -21,9 +21,9 @@ export function formatPath(path: YamlPath): string {
 
 interface Found {
   /** The key node of the last segment that exists (undefined at the document root). */
-  key?: Node
+  key?: YamlNode
   /** The value node at the deepest existing segment. */
-  value?: Node | null
+  value?: YamlNode | null
   /** How many segments of the path exist in the document. */
   depth: number
 }
@@ -34,14 +34,13 @@ interface Found {
  */
 export class SourcePositions {
   constructor(
-    private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
+    private readonly root: YamlNode | null,
+    private readonly lines: LineIndex,
   ) {}
 
   /** Line/column of a character offset (1-based). */
   at(offset: number): Position {
-    const {line, col} = this.lineCounter.linePos(offset)
-    return {line, column: col}
+    return this.lines.at(offset)
   }
 
   /** True when every segment of `path` is written in the file. */
@@ -56,29 +55,28 @@ export class SourcePositions {
    */
   locate(path: YamlPath, target: 'key' | 'value' = 'value'): Position {
     const found = this.find(path)
-    let node: Node | null | undefined
+    let node: YamlNode | null | undefined
     if (found.depth === path.length) {
       node = target === 'key' ? found.key ?? found.value : valueOrKey(found)
     } else {
       node = found.key ?? found.value
     }
-    const offset = node?.range?.[0] ?? 0
-    return this.at(offset)
+    return this.at(node?.range[0] ?? 0)
   }
 
   private find(path: YamlPath): Found {
-    let current: Node | null | undefined = this.doc.contents as Node | null
-    let key: Node | undefined
+    let current: YamlNode | null | undefined = this.root
+    let key: YamlNode | undefined
     let depth = 0
     for (const segment of path) {
-      const resolved = this.deref(current)
-      let pair: Pair<Node, Node | null> | undefined
-      if (isMap(resolved)) pair = this.findPair(resolved.items as Pair<Node, Node | null>[], String(segment), 0)
+      const resolved = deref(current)
+      let pair: PairNode | undefined
+      if (resolved?.kind === 'map') pair = findPair(resolved.items, String(segment), 0)
       if (pair) {
-        key = pair.key as Node
+        key = pair.key ?? undefined
         current = pair.value
-      } else if (isSeq(resolved) && typeof segment === 'number' && segment < resolved.items.length) {
-        current = resolved.items[segment] as Node
+      } else if (resolved?.kind === 'seq' && typeof segment === 'number' && segment < resolved.items.length) {
+        current = resolved.items[segment]
         key = current ?? undefined
       } else {
         break
@@ -87,40 +85,40 @@ export class SourcePositions {
     }
     return {key, value: current, depth}
   }
-
-  private findPair(items: Pair<Node, Node | null>[], name: string, nesting: number): Pair<Node, Node | null> | undefined {
-    // Later keys win in YAML merge semantics only for explicit keys; explicit keys beat merged ones.
-    const direct = items.find((p) => isPair(p) && keyText(p.key) === name)
-    if (direct || nesting > 20) return direct
-    for (const merge of items.filter((p) => isPair(p) && keyText(p.key) === '<<')) {
-      const sources = isSeq(merge.value) ? (merge.value.items as Node[]) : [merge.value]
-      for (const source of sources) {
-        const map = this.deref(source)
-        if (isMap(map)) {
-          const found = this.findPair(map.items as Pair<Node, Node | null>[], name, nesting + 1)
-          if (found) return found
-        }
-      }
-    }
-    return undefined
-  }
-
-  private deref(node: Node | null | undefined): Node | null | undefined {
-    let current = node
-    for (let i = 0; i < 20 && isAlias(current); i++) current = current.resolve(this.doc) as Node | undefined
-    return current
-  }
 }
 
-function keyText(node: unknown): string | undefined {
+function findPair(items: PairNode[], name: string, nesting: number): PairNode | undefined {
+  // Later keys win in YAML merge semantics only for explicit keys; explicit keys beat merged ones.
+  const direct = items.find((p) => keyText(p.key) === name)
+  if (direct || nesting > 20) return direct
+  for (const merge of items.filter((p) => keyText(p.key) === '<<')) {
+    const sources = merge.value?.kind === 'seq' ? merge.value.items : [merge.value]
+    for (const source of sources) {
+      const map = deref(source)
+      if (map?.kind === 'map') {
+        const found = findPair(map.items, name, nesting + 1)
+        if (found) return found
+      }
+    }
+  }
+  return undefined
+}
+
+function deref(node: YamlNode | null | undefined): YamlNode | null | undefined {
+  let current = node
+  for (let i = 0; i < 20 && current?.kind === 'alias'; i++) current = current.target
+  return current
+}
+
+function keyText(node: YamlNode | null): string | undefined {
   // With `merge: true`, yaml gives the `<<` key a symbol value.
-  if (isScalar(node)) return typeof node.value === 'symbol' ? (node.source ?? '<<') : String(node.value)
+  if (node?.kind === 'scalar') return typeof node.value === 'symbol' ? (node.source ?? '<<') : String(node.value)
   return undefined
 }
 
 /** A `key:` with nothing after it has an empty scalar at the end of the line; point at the key instead. */
-function valueOrKey(found: Found): Node | undefined {
+function valueOrKey(found: Found): YamlNode | undefined {
   const value = found.value
-  if (!value || (isScalar(value) && value.value === null && value.source === '')) return found.key
+  if (!value || (value.kind === 'scalar' && value.value === null && value.source === '')) return found.key
   return value
 }

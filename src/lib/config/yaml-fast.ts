@@ -1,31 +1,21 @@
-import {Alias, Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, isScalar, parseDocument, type Node, type Schema} from 'yaml'
+import {LineIndex, type AliasNode, type MapNode, type ParsedYaml, type ScalarNode, type SeqNode, type YamlNode} from './yaml-tree.js'
 
 /**
- * How platform.yaml is parsed, on either path. `logLevel: 'error'`: yaml would otherwise print its
- * warnings through process.emitWarning; load.ts reports them as issues.
+ * platform.yaml parsed. yaml's own parser costs 30-45 ms in a fresh process (its generator-based
+ * lexer and parser run while V8 still interprets them), and compiling yaml itself about 10 ms more,
+ * which is most of what `validate` would spend on a 5 KB file; the subset parser below builds the
+ * same nodes in a few ms without loading yaml. Whatever it declines goes to yaml (loaded only then),
+ * so errors, warnings and exotic YAML come from yaml unchanged.
  */
-const PARSE_OPTIONS = {prettyErrors: true, merge: true, uniqueKeys: true, logLevel: 'error'} as const
-
-export interface ConfigDocument {
-  doc: Document
-  lineCounter: LineCounter
-}
-
-/**
- * platform.yaml as a yaml Document. yaml's own parser costs 30-45 ms in a fresh process (its
- * generator-based lexer and parser run while V8 still interprets them), which is most of what
- * `validate` spends on a 5 KB file; the subset parser below builds the same nodes in a few ms.
- * Whatever it declines goes to yaml, so errors, warnings and exotic YAML come from yaml unchanged.
- */
-export function parseConfigDocument(text: string): ConfigDocument {
+export async function parseConfigYaml(text: string): Promise<ParsedYaml> {
   const subset = parseSubset(text)
-  if ('doc' in subset) return subset
-  const lineCounter = new LineCounter()
-  return {doc: parseDocument(text, {lineCounter, ...PARSE_OPTIONS}), lineCounter}
+  if (!('declined' in subset)) return subset
+  const {parseWithYaml} = await import('./yaml-full.js')
+  return parseWithYaml(text)
 }
 
-/** The subset parser's answer: the Document yaml would build, or why it left the text to yaml. */
-export function parseSubset(text: string): ConfigDocument | {declined: string} {
+/** The subset parser's answer: the nodes yaml would build, or why it left the text to yaml. */
+export function parseSubset(text: string): ParsedYaml | {declined: string} {
   try {
     return new SubsetParser(text).parse()
   } catch (error) {
@@ -96,29 +86,24 @@ const FLOW_KEY = /[^,[\]{}:\n]*/y
  */
 class SubsetParser {
   private readonly lines: Line[] = []
-  private readonly doc: Document
-  private readonly schema: Schema
-  private readonly lineCounter = new LineCounter()
-  private readonly anchors = new Set<string>()
-  /** True when the last value in the text is an empty scalar: trailing lines are then not counted in doc.range. */
-  private lastValueEmpty = false
+  /** Each anchor and the node it is on. */
+  private readonly anchors = new Map<string, YamlNode>()
+  /** How many aliases name each anchor. */
+  private readonly aliasCounts = new Map<string, number>()
+  /** How many aliases the text has so far. */
+  private aliasTotal = 0
   /** How many collections enclose the one being parsed. */
   private depth = 0
 
-  constructor(private readonly text: string) {
-    this.doc = new Document(undefined, {lineCounter: this.lineCounter, ...PARSE_OPTIONS})
-    this.schema = this.doc.schema
-  }
+  constructor(private readonly text: string) {}
 
-  parse(): ConfigDocument {
+  parse(): ParsedYaml {
     const {text} = this
     if (UNSUPPORTED_CHARACTER.test(text)) decline('a control character, tab, CR, BOM or Unicode line separator')
     this.splitLines()
     let first = this.nextContent(0)
     if (first === this.lines.length) decline('no content')
-    let docStart: number | undefined
     if (this.lines[first].indent === 0 && this.lineText(first) === '---') {
-      docStart = this.lines[first].start
       first = this.nextContent(first + 1)
       if (first === this.lines.length) decline('no content after ---')
     }
@@ -131,14 +116,9 @@ class SubsetParser {
 
     const {node: root, ending} = this.blockCollection(first, 0)
     if (ending.next !== this.lines.length) decline('content after the top-level collection')
-    this.doc.contents = root
-    if (docStart !== undefined) this.doc.directives!.docStart = true
-    const contentEnd = root.range![2]
-    this.doc.range = [docStart ?? root.range![0], contentEnd, this.lastValueEmpty ? contentEnd : text.length]
-
     // yaml's parser reports every line start, the first one included: those splitLines found.
-    for (const line of this.lines) this.lineCounter.addNewLine(line.start)
-    return {doc: this.doc, lineCounter: this.lineCounter}
+    const lines = new LineIndex(this.lines.map((line) => line.start))
+    return {root, errors: [], lines, toJS: () => toPlainData(root)}
   }
 
   private splitLines(): void {
@@ -179,7 +159,7 @@ class SubsetParser {
   }
 
   /** A block mapping or sequence whose first item starts at `column` of line `index`. */
-  private blockCollection(index: number, column: number): {node: YAMLMap | YAMLSeq; ending: Ending} {
+  private blockCollection(index: number, column: number): {node: MapNode | SeqNode; ending: Ending} {
     return this.isSeqItem(index, column) ? this.blockSeq(index, column) : this.blockMap(index, column)
   }
 
@@ -188,18 +168,18 @@ class SubsetParser {
     if (++this.depth > MAX_DEPTH) decline(`collections nested more than ${MAX_DEPTH} deep`)
   }
 
-  private blockMap(firstLine: number, column: number): {node: YAMLMap; ending: Ending} {
+  private blockMap(firstLine: number, column: number): {node: MapNode; ending: Ending} {
     this.enter()
-    const map = new YAMLMap(this.schema)
+    const map: MapNode = {kind: 'map', items: [], range: [0, 0, 0]}
     let index = firstLine
     let keyAt = this.lines[firstLine].start + column
     let ending: Ending
     for (;;) {
       const key = this.key(index, keyAt)
       if (!key) decline('a block mapping line that is not `key: value`')
-      if (map.items.some((pair) => (pair.key as Scalar).value === key.node.value)) decline('a duplicate key')
+      if (map.items.some((pair) => (pair.key as ScalarNode).value === key.node.value)) decline('a duplicate key')
       const value = this.mapValue(index, key.colon + 1, column)
-      map.items.push(new Pair(key.node, value.node))
+      map.items.push({key: key.node, value: value.node})
       ending = value.ending
       if (ending.next === this.lines.length) break
       const indent = this.lines[ending.next].indent
@@ -209,15 +189,15 @@ class SubsetParser {
       index = ending.next
       keyAt = this.lines[index].start + column
     }
-    const offset = (map.items.at(-1)!.value as Node).range![2]
+    const offset = map.items.at(-1)!.value!.range[2]
     map.range = [this.lines[firstLine].start + column, offset, offset]
     this.depth--
     return {node: map, ending: this.close(map, column, ending)}
   }
 
-  private blockSeq(firstLine: number, column: number): {node: YAMLSeq; ending: Ending} {
+  private blockSeq(firstLine: number, column: number): {node: SeqNode; ending: Ending} {
     this.enter()
-    const seq = new YAMLSeq(this.schema)
+    const seq: SeqNode = {kind: 'seq', items: [], range: [0, 0, 0]}
     let index = firstLine
     let ending: Ending
     for (;;) {
@@ -248,7 +228,7 @@ class SubsetParser {
       if (indent < column || !this.isSeqItem(ending.next, column)) break
       index = ending.next
     }
-    const offset = (seq.items.at(-1) as Node).range![2]
+    const offset = seq.items.at(-1)!.range[2]
     seq.range = [this.lines[firstLine].start + column, offset, offset]
     this.depth--
     return {node: seq, ending: this.close(seq, column, ending)}
@@ -259,14 +239,14 @@ class SubsetParser {
    * parent collection only when they all sit left of this one's indentation (or at the top level);
    * otherwise they stay inside as a trailing comment and stretch its range to the next content.
    */
-  private close(node: YAMLMap | YAMLSeq, column: number, ending: Ending): Ending {
+  private close(node: MapNode | SeqNode, column: number, ending: Ending): Ending {
     if (column === 0 || ending.commentColumn < column) return ending
-    node.range![2] = this.contentOffset(ending.next)
+    node.range[2] = this.contentOffset(ending.next)
     return {next: ending.next, commentColumn: -1}
   }
 
   /** The value after `key:` (`at` is just past the colon) of a mapping at `column`. */
-  private mapValue(index: number, colonEnd: number, column: number): {node: Node; ending: Ending} {
+  private mapValue(index: number, colonEnd: number, column: number): {node: YamlNode; ending: Ending} {
     const line = this.lines[index]
     const at = this.skipSpaces(colonEnd, line.end)
     if (at === line.end || this.text[at] === '#') return this.valueBelow(index, at, column, true)
@@ -276,7 +256,8 @@ class SubsetParser {
       if (!ANCHOR_NAME.test(anchor)) decline('an anchor name outside [A-Za-z0-9_-]')
       if (this.anchors.has(anchor)) decline('an anchor defined twice')
       const valueAt = this.skipSpaces(nameEnd, line.end)
-      let value: {node: Node; ending: Ending}
+      const aliasesBefore = this.aliasTotal
+      let value: {node: YamlNode; ending: Ending}
       if (valueAt === line.end || this.text[valueAt] === '#') {
         const next = this.nextContent(index + 1)
         if (next === this.lines.length || this.lines[next].indent <= column) decline('an anchor on an empty value or a same-indent sequence')
@@ -284,9 +265,11 @@ class SubsetParser {
       } else {
         value = this.inlineValue(index, valueAt, column)
       }
-      if (value.node instanceof Alias) decline('an anchor on an alias')
-      ;(value.node as Scalar | YAMLMap | YAMLSeq).anchor = anchor
-      this.anchors.add(anchor)
+      if (value.node.kind === 'alias') decline('an anchor on an alias')
+      // Aliases inside an anchored value multiply on expansion: yaml's limit on that is left to yaml.
+      if (this.aliasTotal !== aliasesBefore) decline('an alias inside an anchored value')
+      value.node.anchor = anchor
+      this.anchors.set(anchor, value.node)
       return value
     }
     return this.inlineValue(index, at, column)
@@ -296,7 +279,7 @@ class SubsetParser {
    * A value written on the lines below its `key:` or `-` (`at` is where the line's content ended):
    * a block collection indented deeper, a sequence at the key's own indentation, or nothing.
    */
-  private valueBelow(index: number, at: number, column: number, afterKey: boolean): {node: Node; ending: Ending} {
+  private valueBelow(index: number, at: number, column: number, afterKey: boolean): {node: YamlNode; ending: Ending} {
     const next = this.nextContent(index + 1)
     if (next < this.lines.length) {
       const indent = this.lines[next].indent
@@ -310,7 +293,6 @@ class SubsetParser {
     if (!afterKey && this.commentAbove(index)) decline('a comment above an empty sequence item')
     const node = this.plainScalar('')
     node.range = [at, at, at]
-    this.lastValueEmpty = true
     return {node, ending: {next, commentColumn: -1}}
   }
 
@@ -325,10 +307,10 @@ class SubsetParser {
    * Its range runs to the next line, over its comment and over the comment lines right after it
    * that are indented deeper than the collection (yaml's parser appends those to the value).
    */
-  private inlineValue(index: number, at: number, column: number): {node: Node; ending: Ending} {
+  private inlineValue(index: number, at: number, column: number): {node: YamlNode; ending: Ending} {
     const line = this.lines[index]
     const {text} = this
-    let node: Scalar | YAMLMap | YAMLSeq | Alias
+    let node: YamlNode
     let valueEnd: number
     const first = text[at]
     if (first === '[' || first === '{') {
@@ -338,15 +320,13 @@ class SubsetParser {
     } else if (first === '*') {
       valueEnd = this.tokenEnd(at, line.end)
       const name = text.slice(at + 1, valueEnd)
-      if (!ANCHOR_NAME.test(name) || !this.anchors.has(name)) decline('an alias to an unknown or oddly named anchor')
-      node = new Alias(name)
+      node = this.alias(name)
     } else {
       ;({node, end: valueEnd} = this.plainInBlock(at, line.end))
     }
     const rest = this.skipSpaces(valueEnd, line.end)
     if (rest < line.end && !(text[rest] === '#' && rest > valueEnd)) decline('text after a value')
     node.range = [at, valueEnd, line.next]
-    this.lastValueEmpty = false
 
     let next = index + 1
     let commentColumn = -1
@@ -364,6 +344,18 @@ class SubsetParser {
     return {node, ending: {next, commentColumn}}
   }
 
+  /** `*name`: an alias to an anchor above it. */
+  private alias(name: string): AliasNode {
+    const target = this.anchors.get(name)
+    if (!ANCHOR_NAME.test(name) || !target) decline('an alias to an unknown or oddly named anchor')
+    // yaml refuses to expand a node aliased 1000 times or more (a resource exhaustion attack): left to yaml, far before that.
+    const count = (this.aliasCounts.get(name) ?? 0) + 1
+    if (count > MAX_ALIASES_PER_ANCHOR) decline(`more than ${MAX_ALIASES_PER_ANCHOR} aliases to one anchor`)
+    this.aliasCounts.set(name, count)
+    this.aliasTotal++
+    return {kind: 'alias', source: name, target, range: [0, 0, 0]}
+  }
+
   /** End of an anchor or alias name: the next space or the end of the line. */
   private tokenEnd(at: number, lineEnd: number): number {
     let end = at + 1
@@ -372,7 +364,7 @@ class SubsetParser {
   }
 
   /** `key:` at `at`, followed by a space or the end of the line; undefined when the line is not a key. */
-  private key(index: number, at: number): {node: Scalar; colon: number} | undefined {
+  private key(index: number, at: number): {node: ScalarNode; colon: number} | undefined {
     const line = this.lines[index]
     const {text} = this
     // A flow collection, alias, anchor or tag here is not a plain key: the caller reads it as a value.
@@ -394,7 +386,7 @@ class SubsetParser {
   }
 
   /** A plain scalar running to the end of the line or to a ` #` comment, in a block collection. */
-  private plainInBlock(at: number, lineEnd: number): {node: Scalar; end: number} {
+  private plainInBlock(at: number, lineEnd: number): {node: ScalarNode; end: number} {
     const {text} = this
     this.checkPlainStart(at, lineEnd)
     const found = BLOCK_PLAIN_END.exec(text.slice(at, lineEnd))
@@ -415,7 +407,7 @@ class SubsetParser {
   }
 
   /** A one-line quoted scalar; `end` is just past the closing quote. */
-  private quoted(at: number, lineEnd: number): {node: Scalar; end: number} {
+  private quoted(at: number, lineEnd: number): {node: ScalarNode; end: number} {
     const {text} = this
     const quote = text[at]
     let value = ''
@@ -434,36 +426,32 @@ class SubsetParser {
       break
     }
     if (quote === '"' && value.includes('\\')) decline('an escape in a double-quoted scalar')
-    const node = new Scalar(value)
-    node.type = quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
-    node.source = value
-    return {node, end: close + 1}
+    return {node: {kind: 'scalar', value, source: value, range: [0, 0, 0]}, end: close + 1}
   }
 
   /**
    * `[...]` or `{...}` closed on the same line. Each scalar's range takes in the spaces before the
    * next `,` or bracket, as yaml's does; nested collections end at their bracket.
    */
-  private flowCollection(at: number, lineEnd: number): {node: YAMLMap | YAMLSeq; end: number} {
+  private flowCollection(at: number, lineEnd: number): {node: MapNode | SeqNode; end: number} {
     const {text} = this
     this.enter()
     const isMap = text[at] === '{'
     const close = isMap ? '}' : ']'
-    const node = isMap ? new YAMLMap(this.schema) : new YAMLSeq(this.schema)
-    node.flow = true
+    const node: MapNode | SeqNode = isMap ? {kind: 'map', items: [], range: [0, 0, 0]} : {kind: 'seq', items: [], range: [0, 0, 0]}
     let i = this.skipSpaces(at + 1, lineEnd)
     if (text[i] !== close) {
       for (;;) {
         if (isMap) {
           const key = this.flowKey(i, lineEnd)
-          if ((node as YAMLMap).items.some((pair) => (pair.key as Scalar).value === key.node.value)) decline('a duplicate key')
+          if ((node as MapNode).items.some((pair) => (pair.key as ScalarNode).value === key.node.value)) decline('a duplicate key')
           const value = this.flowItem(this.skipSpaces(key.colon + 1, lineEnd), lineEnd)
-          ;(node as YAMLMap).items.push(new Pair(key.node, value.node))
+          ;(node as MapNode).items.push({key: key.node, value: value.node})
           i = value.end
         } else {
           const item = this.flowItem(i, lineEnd)
           if (text[item.end] === ':') decline('a key: value pair in a flow sequence')
-          ;(node as YAMLSeq).items.push(item.node)
+          ;(node as SeqNode).items.push(item.node)
           i = item.end
         }
         if (text[i] === ',') {
@@ -487,9 +475,9 @@ class SubsetParser {
   }
 
   /** A key inside `{}`: a plain name or a quoted scalar, followed by `: `. */
-  private flowKey(at: number, lineEnd: number): {node: Scalar; colon: number} {
+  private flowKey(at: number, lineEnd: number): {node: ScalarNode; colon: number} {
     const {text} = this
-    let node: Scalar
+    let node: ScalarNode
     let end: number
     if (text[at] === '"' || text[at] === "'") {
       ;({node, end} = this.quoted(at, lineEnd))
@@ -507,7 +495,7 @@ class SubsetParser {
   }
 
   /** A scalar or nested collection inside a flow collection; `end` is where the next `,` or bracket is. */
-  private flowItem(at: number, lineEnd: number): {node: Node; end: number} {
+  private flowItem(at: number, lineEnd: number): {node: YamlNode; end: number} {
     const {text} = this
     const first = text[at]
     if (first === '[' || first === '{') {
@@ -515,7 +503,7 @@ class SubsetParser {
       if (text[nested.end] === ' ') decline('spaces after a nested flow collection')
       return nested
     }
-    let node: Scalar
+    let node: ScalarNode
     let valueEnd: number
     if (first === '"' || first === "'") {
       ;({node, end: valueEnd} = this.quoted(at, lineEnd))
@@ -534,22 +522,70 @@ class SubsetParser {
     return {node, end}
   }
 
-  /**
-   * A plain scalar resolved by the Document's own core-schema tags, as yaml's composer does it:
-   * the first default tag whose test matches (null, bool, int, float), else a string.
-   */
-  private plainScalar(source: string): Scalar {
-    const tag = this.schema.tags.find((candidate) => candidate.default === true && candidate.test?.test(source))
-    let node: Scalar
-    if (tag && 'resolve' in tag && !tag.collection) {
-      const resolved = tag.resolve(source, (message) => decline(`yaml could not resolve ${source}: ${message}`), this.doc.options)
-      node = isScalar(resolved) ? (resolved as Scalar) : new Scalar(resolved)
-      if (tag.format) node.format = tag.format
-    } else {
-      node = new Scalar(source)
-    }
-    node.source = source
-    node.type = Scalar.PLAIN
-    return node
+  /** A plain scalar, resolved as yaml's core schema resolves it (null, bool, int, float, else a string). */
+  private plainScalar(source: string): ScalarNode {
+    return {kind: 'scalar', value: resolvePlain(source), source, range: [0, 0, 0]}
   }
+}
+
+/**
+ * yaml's core-schema tags for plain scalars, in yaml's order: the first whose test matches resolves
+ * the text (yaml-fast.test.ts holds every value equal to yaml's).
+ */
+const CORE_SCALARS: ReadonlyArray<{test: RegExp; resolve: (source: string) => unknown}> = [
+  {test: /^(?:~|[Nn]ull|NULL)?$/, resolve: () => null},
+  {test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, resolve: (source) => source[0] === 't' || source[0] === 'T'},
+  {test: /^0o[0-7]+$/, resolve: (source) => parseInt(source.substring(2), 8)},
+  {test: /^[-+]?[0-9]+$/, resolve: (source) => parseInt(source, 10)},
+  {test: /^0x[0-9a-fA-F]+$/, resolve: (source) => parseInt(source.substring(2), 16)},
+  {
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (source) => (source.slice(-3).toLowerCase() === 'nan' ? Number.NaN : source[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY),
+  },
+  {test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, resolve: (source) => parseFloat(source)},
+  {test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, resolve: (source) => parseFloat(source)},
+]
+
+function resolvePlain(source: string): unknown {
+  for (const scalar of CORE_SCALARS) if (scalar.test.test(source)) return scalar.resolve(source)
+  return source
+}
+
+/**
+ * The most aliases to one anchor the subset expands itself. yaml refuses a document once a node is
+ * copied 1000 times through aliases (MAX_ALIAS_COUNT in yaml-full.ts); past this, yaml decides.
+ */
+const MAX_ALIASES_PER_ANCHOR = 100
+
+/**
+ * The data of a subset document, as yaml's toJS builds it: an alias is the same value as its
+ * anchored node (the same object for a collection), and a key is its value as text (null as '').
+ * The subset has no merge keys, and no alias inside an anchored value, so nothing here can explode.
+ */
+function toPlainData(root: YamlNode): unknown {
+  const anchored = new Map<YamlNode, unknown>()
+  const convert = (node: YamlNode | null): unknown => {
+    if (node === null) return null
+    let value: unknown
+    if (node.kind === 'alias') return anchored.get(node.target!)
+    if (node.kind === 'scalar') {
+      value = node.value
+    } else if (node.kind === 'seq') {
+      value = node.items.map(convert)
+    } else {
+      const map: Record<string, unknown> = {}
+      for (const pair of node.items) {
+        const key = convert(pair.key)
+        const name = key === null ? '' : String(key)
+        const item = convert(pair.value)
+        // As yaml: a name an object already has (`__proto__`, `constructor`) becomes an own property.
+        if (name in map) Object.defineProperty(map, name, {value: item, writable: true, enumerable: true, configurable: true})
+        else map[name] = item
+      }
+      value = map
+    }
+    if (node.anchor) anchored.set(node, value)
+    return value
+  }
+  return convert(root)
 }

@@ -137,7 +137,7 @@ export async function initPlatformYaml(options: InitOptions): Promise<InitResult
   const answers = await collectAnswers(options)
   const reference = schemaReference(dir)
   const text = renderPlatformYaml(answers, reference)
-  const {config, issues} = parseConfig(text, file)
+  const {config, issues} = await parseConfig(text, file)
   if (!config) {
     // The answers are checked above, so this is a bug in the template: say so instead of writing a broken file.
     throw new PlatformError(`platform init produced an invalid file:\n${issues.map(formatConfigIssue).join('\n')}`, {code: 'INIT_BUG', exit: ExitCode.unexpected})

@@ -3,6 +3,10 @@
 // root platform.yaml, each run as a fresh process, the way a user types them.
 // With --instructions, the median count of instructions each run executes instead, in every thread
 // (valgrind's cachegrind): what a busy machine does not change, where wall time is noise.
+// When NODE_EXTRA_CA_CERTS is set, every case is measured twice, with it and without it: Node reads
+// and parses that certificate bundle before running any JavaScript, in every process (about 45 ms
+// and 420 M instructions for Debian's 140 certificates on the 2-core machine), which says nothing
+// about the CLI; the floor line of each table includes it or not alike.
 // Usage: npm run build && node bench/startup.mjs [runs] [--instructions]
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
@@ -28,12 +32,12 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-/** One run of `args` (Node's own arguments): its wall time in ms, or its instruction count. */
-function measure(label, args) {
+/** One run of `args` (Node's own arguments) in `env`: its wall time in ms, or its instruction count. */
+function measure(label, args, env) {
   const command = instructions ? 'valgrind' : process.execPath
   const commandArgs = instructions ? ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, ...args] : args
   const start = process.hrtime.bigint()
-  const result = spawnSync(command, commandArgs, {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+  const result = spawnSync(command, commandArgs, {cwd: root, encoding: 'utf8', env})
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   if (result.error) {
     console.error(`${label}: ${result.error.message}${instructions ? ' (--instructions needs valgrind)' : ''}`)
@@ -53,12 +57,25 @@ function measure(label, args) {
   return Number(refs[1].replaceAll(',', ''))
 }
 
+const environments = [['', {...process.env, NO_COLOR: '1'}]]
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const {NODE_EXTRA_CA_CERTS: certificates, ...withoutCertificates} = process.env
+  environments[0][0] = `with NODE_EXTRA_CA_CERTS=${certificates}`
+  environments.push(['without NODE_EXTRA_CA_CERTS', {...withoutCertificates, NO_COLOR: '1'}])
+}
+
 console.log(`node ${process.version}, ${runs} runs each${instructions ? ', instructions (valgrind)' : ' (first run discarded as warm-up)'}`)
-for (const [label, args, options] of cases) {
+for (const [title, env] of environments) {
+  if (title) console.log(`\n${title}:`)
+  for (const [label, args, options] of cases) report(label, args, options, env)
+}
+
+/** One line: the median, minimum and maximum of `runs` runs of a case. */
+function report(label, args, options, env) {
   const values = []
   // Wall time discards a first run that warms the file cache; an instruction count needs none.
   for (let i = instructions ? 1 : 0; i <= runs; i++) {
-    const value = measure(label, options?.bare ? args : [bin, ...args])
+    const value = measure(label, options?.bare ? args : [bin, ...args], env)
     if (i > 0) values.push(value)
   }
   if (instructions) {

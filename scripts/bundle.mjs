@@ -20,7 +20,8 @@ const commands = readdirSync(join(root, 'src/commands'), {recursive: true, encod
 // Modules @oclif/core requires at load but uses only on paths a bundled CLI with a manifest rarely
 // takes: globbing for commands (no manifest), plugin name patterns and package.json lookups (only
 // when the bundled plugins load, see bin/run.js), the spinner's frames, help's templates and text
-// layout, an error's word wrapping, performance marks (only with OCLIF_PERFORMANCE). Each becomes a
+// layout, an error's word wrapping, performance marks (only with OCLIF_PERFORMANCE), and Node's readline
+// (the parser reads a piped stdin with it, which no platform command asks for). Each becomes a
 // stub that requires the real module, from @oclif/core's own folder as an unbundled oclif would, on
 // first use: less to parse and evaluate before every command (start-up, README). The value says how
 // @oclif/core imports it, which decides what the stub answers before loading anything:
@@ -34,6 +35,7 @@ const LAZY_OCLIF_DEPENDENCIES = {
   'cli-spinners': 'property',
   lilconfig: 'property',
   'node:perf_hooks': 'property',
+  'node:readline': 'property',
   'wrap-ansi': 'property',
   'string-width': 'property',
   'widest-line': 'property',

@@ -5,28 +5,7 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-
-interface Schema {
-  $ref?: string
-  type?: string | string[]
-  description?: string
-  default?: unknown
-  examples?: unknown[]
-  enum?: unknown[]
-  const?: unknown
-  pattern?: string
-  minimum?: number
-  maximum?: number
-  exclusiveMinimum?: number
-  maxLength?: number
-  properties?: Record<string, Schema>
-  patternProperties?: Record<string, Schema>
-  additionalProperties?: boolean | Schema
-  propertyNames?: Schema
-  items?: Schema
-  required?: string[]
-  definitions?: Record<string, Schema>
-}
+import type {JsonSchema as Schema} from '../src/lib/config/schema.js'
 
 export const DOCS_PATH = fileURLToPath(new URL('../docs/platform-yaml.md', import.meta.url))
 const SCHEMA_PATH = fileURLToPath(new URL('../schema/platform.schema.json', import.meta.url))

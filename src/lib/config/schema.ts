@@ -8,6 +8,7 @@ export interface JsonSchema {
   type?: string | string[]
   description?: string
   default?: unknown
+  examples?: unknown[]
   enum?: unknown[]
   const?: unknown
   pattern?: string

@@ -1,5 +1,5 @@
-import {execFileSync, spawn} from 'node:child_process'
-import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn, type SpawnSyncReturns} from 'node:child_process'
+import {closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -59,39 +59,25 @@ describe('bin/run.js start-up', () => {
   })
 
   it('validate does not load node:crypto: 15 internal modules of start-up for a hash it never computes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'platform-builtins-'))
-    const builtinsFile = join(dir, 'builtins.txt')
-    const preload = new URL('record-builtins.mjs', import.meta.url).href
-    const run = runCli(['validate', '--json'], {
-      // NODE_ENV is vitest's `test`, for which oclif looks for TypeScript sources first (and loads
-      // more): a user's shell has none.
-      env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, PLATFORM_TEST_BUILTINS_FILE: builtinsFile},
-    })
-    try {
-      expect(run.status, run.stderr).toBe(0)
-      const builtins = readFileSync(builtinsFile, 'utf8').trim().split('\n')
-      // the list is real: validate reads its file and parses the YAML
-      expect(builtins).toContain('fs')
-      expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([])
-    } finally {
-      rmSync(dir, {recursive: true, force: true})
-    }
+    const {run, record} = runRecorded(['validate', '--json'], 'record-builtins.mjs', 'PLATFORM_TEST_BUILTINS_FILE')
+    expect(run.status, run.stderr).toBe(0)
+    const builtins = record.trim().split('\n')
+    // the list is real: validate reads its file and parses the YAML
+    expect(builtins).toContain('fs')
+    expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([])
   })
 
   it('validate compiles no yaml for a file the subset parser reads, and loads yaml for one it declines', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'platform-modules-'))
-    const modulesFile = join(dir, 'modules.txt')
-    const preload = new URL('record-modules.mjs', import.meta.url).href
     // The bundle keeps each bundled CommonJS module's path as its key: this one is yaml's entry.
     const loadsYaml = (args: string[]): boolean => {
-      rmSync(modulesFile, {force: true})
-      const run = runCli(args, {env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, PLATFORM_TEST_MODULES_FILE: modulesFile}})
+      const {run, record} = runRecorded(args, 'record-modules.mjs', 'PLATFORM_TEST_MODULES_FILE')
       expect(run.status, run.stderr).toBe(args.includes('--config') ? 3 : 0)
-      const files = readFileSync(modulesFile, 'utf8').trim().split('\n').filter((url) => url.startsWith('file:'))
+      const files = record.trim().split('\n').filter((url) => url.startsWith('file:'))
       // the list is real: the command's own module is in it
       expect(files.some((url) => url.endsWith('/dist/commands/validate.js'))).toBe(true)
       return files.some((url) => readFileSync(new URL(url), 'utf8').includes('"node_modules/yaml/dist/index.js"'))
     }
+    const dir = mkdtempSync(join(tmpdir(), 'platform-modules-'))
     try {
       expect(loadsYaml(['validate', '--json'])).toBe(false)
       const declined = join(dir, 'platform.yaml')
@@ -103,17 +89,16 @@ describe('bin/run.js start-up', () => {
   })
 
   it('validate, --version and --help never build ICU\'s collator (~11 ms of start-up): oclif\'s command sort is ordinal in the bundle', () => {
+    for (const args of [['validate', '--json'], ['--version'], ['--help']]) {
+      const {run, record} = runRecorded(args, 'record-collator.mjs', 'PLATFORM_TEST_COLLATOR_FILE')
+      expect(run.status, run.stderr).toBe(0)
+      expect(record, args.join(' ')).toBe('0\n')
+    }
+    // the count is real: a process that compares by locale is seen doing it
     const dir = mkdtempSync(join(tmpdir(), 'platform-collator-'))
-    const collatorFile = join(dir, 'calls.txt')
-    const preload = new URL('record-collator.mjs', import.meta.url).href
     try {
-      for (const args of [['validate', '--json'], ['--version'], ['--help']]) {
-        const run = runCli(args, {env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, PLATFORM_TEST_COLLATOR_FILE: collatorFile}})
-        expect(run.status, run.stderr).toBe(0)
-        expect(readFileSync(collatorFile, 'utf8'), args.join(' ')).toBe('0\n')
-        rmSync(collatorFile)
-      }
-      // the count is real: a process that compares by locale is seen doing it
+      const collatorFile = join(dir, 'calls.txt')
+      const preload = new URL('record-collator.mjs', import.meta.url).href
       execFileSync(process.execPath, ['--import', preload, '-e', "['b', 'a'].sort((x, y) => x.localeCompare(y)); new Intl.Collator()"], {env: {...process.env, PLATFORM_TEST_COLLATOR_FILE: collatorFile}})
       expect(readFileSync(collatorFile, 'utf8')).toBe('2\n')
     } finally {
@@ -141,6 +126,25 @@ describe('bin/run.js start-up', () => {
     expect(JSON.parse(validate.stdout)).toEqual(aborted)
   }, 120_000)
 })
+
+/**
+ * Run the built CLI with one of this folder's recorders preloaded (`--import`): it writes what it saw
+ * to the file named by its environment variable, which this returns as `record`.
+ */
+function runRecorded(args: string[], recorder: string, fileVariable: string): {run: SpawnSyncReturns<string>; record: string} {
+  const dir = mkdtempSync(join(tmpdir(), 'platform-record-'))
+  try {
+    const file = join(dir, 'record.txt')
+    const preload = new URL(recorder, import.meta.url).href
+    // NODE_ENV is vitest's `test`, for which oclif looks for TypeScript sources first (and loads
+    // more): a user's shell has none.
+    const run = runCli(args, {env: {NODE_ENV: '', NODE_OPTIONS: `--import ${preload}`, [fileVariable]: file}})
+    // No record at all: the caller's status check then shows the run's stderr.
+    return {run, record: existsSync(file) ? readFileSync(file, 'utf8') : ''}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
 
 /**
  * Run the built CLI with `args` and `--config` a named pipe nobody writes, so that it waits reading

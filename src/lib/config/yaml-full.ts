@@ -1,5 +1,5 @@
 import {LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node} from 'yaml'
-import {LineIndex, type AliasNode, type MapNode, type ParsedYaml, type ScalarNode, type SeqNode, type YamlNode, type YamlRange} from './yaml-tree.js'
+import {LineIndex, type AliasNode, type MapNode, type PairNode, type ParsedYaml, type ScalarNode, type SeqNode, type YamlNode, type YamlRange} from './yaml-tree.js'
 
 /**
  * How platform.yaml is parsed by yaml. `logLevel: 'error'`: yaml would otherwise print its warnings
@@ -40,7 +40,7 @@ function toTree(doc: Document): YamlNode | null {
   const anchors = new Map<string, YamlNode>()
   const convert = (node: unknown): YamlNode | null => {
     if (!node) return null
-    const range = ((node as Node).range ?? [0, 0, 0]) as YamlRange
+    const range = rangeOf(node)
     if (isAlias(node)) {
       const alias: AliasNode = {kind: 'alias', source: node.source, range}
       const target = anchors.get(node.source)
@@ -54,7 +54,7 @@ function toTree(doc: Document): YamlNode | null {
     }
     if (isMap(node)) {
       const map: MapNode = withAnchor({kind: 'map', items: [], range}, node.anchor)
-      for (const pair of node.items) map.items.push({key: convert(pair.key), value: convert(pair.value)})
+      for (const pair of node.items) map.items.push(convertPair(pair))
       return map
     }
     if (isSeq(node)) {
@@ -64,11 +64,9 @@ function toTree(doc: Document): YamlNode | null {
     }
     return null
   }
+  const convertPair = (pair: {key: unknown; value: unknown}): PairNode => ({key: convert(pair.key), value: convert(pair.value)})
   // `[a: b]`: yaml keeps a pair inside a flow sequence as a one-pair map for toJS; the tree does the same.
-  const convertPairInSeq = (pair: {key: unknown; value: unknown}): MapNode => {
-    const range = ((pair.key as Node | null)?.range ?? [0, 0, 0]) as YamlRange
-    return {kind: 'map', items: [{key: convert(pair.key), value: convert(pair.value)}], range}
-  }
+  const convertPairInSeq = (pair: {key: unknown; value: unknown}): MapNode => ({kind: 'map', items: [convertPair(pair)], range: rangeOf(pair.key)})
   const withAnchor = <T extends ScalarNode | MapNode | SeqNode>(node: T, anchor: string | undefined): T => {
     if (anchor) {
       node.anchor = anchor
@@ -77,4 +75,9 @@ function toTree(doc: Document): YamlNode | null {
     return node
   }
   return convert(doc.contents)
+}
+
+/** Where yaml says a node is written; a node yaml made up (none from a parse) at the start. */
+function rangeOf(node: unknown): YamlRange {
+  return ((node as Node | null)?.range ?? [0, 0, 0]) as YamlRange
 }

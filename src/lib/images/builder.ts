@@ -39,6 +39,9 @@ export const runCommand: RunCommand = (program, args, options = {}) =>
     child.stderr.on('data', (c: Buffer) => chunks.push(c))
     child.on('error', (error) => resolve({code: 127, output: `${Buffer.concat(chunks).toString()}${error.message}\n`}))
     child.on('close', (code) => resolve({code: code ?? 1, output: Buffer.concat(chunks).toString()}))
+    // A program that exits without reading all its input (most never read any) closes the pipe:
+    // writing then fails with EPIPE. That is not the program's outcome, which its exit tells.
+    child.stdin.on('error', () => {})
     child.stdin.end(options.stdin ?? '')
   })
 
